@@ -1,0 +1,21 @@
+/**
+ * Roles map to the scopes that `@requiresScopes` checks in the subgraphs' SDL. Tokens carry
+ * the scopes, so a subgraph never needs to know the role table.
+ */
+export const ROLES = ["ADMIN", "QA", "PRODUCTION", "VIEWER"] as const;
+export type Role = (typeof ROLES)[number];
+
+const READ = ["users:read", "batches:read"] as const;
+
+export const SCOPES_BY_ROLE: Readonly<Record<Role, readonly string[]>> = {
+  VIEWER: [...READ],
+  PRODUCTION: [...READ, "batches:write"],
+  // Only QA releases or rejects a batch.
+  QA: [...READ, "batches:release"],
+  ADMIN: [...READ, "batches:write", "users:write", "auth:admin"],
+};
+
+/** The union of the scopes of `roles`, sorted, without duplicates. */
+export function scopesForRoles(roles: readonly Role[]): string[] {
+  return [...new Set(roles.flatMap((role) => SCOPES_BY_ROLE[role]))].sort();
+}
