@@ -16,7 +16,7 @@ describe("password hashing", () => {
   });
 
   it("never matches a malformed stored hash", async () => {
-    for (const stored of ["", "plain", "bcrypt$1$2$3$a$b", "scrypt$x$8$1$c2FsdA$aGFzaA", "scrypt$1024$8$1$$"]) {
+    for (const stored of ["", "plain", "bcrypt$1$2$3$a$b", "scrypt$x$8$1$c2FsdA$aGFzaA", "scrypt$1024$8$1$$", "scrypt$1000$8$1$c2FsdA$aGFzaA"]) {
       await expect(verifyPassword("anything", stored)).resolves.toBe(false);
     }
   });

@@ -37,6 +37,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const params = { N: Number(n), r: Number(r), p: Number(p) };
   if (!Object.values(params).every((v) => Number.isInteger(v) && v > 0)) return false;
   const expected = Buffer.from(hash, "base64url");
-  const actual = await scrypt(password, Buffer.from(salt, "base64url"), params);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  // Parameters scrypt refuses (N not a power of two, over the memory ceiling) are a bad hash too.
+  const actual = await scrypt(password, Buffer.from(salt, "base64url"), params).catch(() => null);
+  return actual !== null && actual.length === expected.length && timingSafeEqual(actual, expected);
 }

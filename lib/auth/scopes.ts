@@ -2,8 +2,10 @@
  * Roles map to the scopes that `@requiresScopes` checks in the subgraphs' SDL. Tokens carry
  * the scopes, so a subgraph never needs to know the role table.
  */
-export const ROLES = ["ADMIN", "QA", "PRODUCTION", "VIEWER"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from "../../generated/prisma/enums.js";
+
+// The roles are the `users.Role` enum of the Prisma schema; the table below must cover each.
+export type { Role };
 
 const READ = ["users:read", "batches:read"] as const;
 
