@@ -38,14 +38,17 @@ export interface SignOptions extends TokenAudience {
   kid: string;
   /** Lifetime in seconds. */
   ttlSeconds: number;
+  /** `iat` in seconds since the epoch, default now. */
+  issuedAt?: number;
 }
 
 /** Signs a short-lived access token for a user. */
 export function signAccessToken(
   user: { id: string; email: string; roles: Role[] },
-  { privateKey, kid, issuer, audience, ttlSeconds }: SignOptions,
+  { privateKey, kid, issuer, audience, ttlSeconds, issuedAt = Math.floor(Date.now() / 1000) }: SignOptions,
 ): string {
-  return jwt.sign({ email: user.email, roles: user.roles, scope: scopesForRoles(user.roles).join(" ") }, privateKey, {
+  const claims = { email: user.email, roles: user.roles, scope: scopesForRoles(user.roles).join(" "), iat: issuedAt };
+  return jwt.sign(claims, privateKey, {
     algorithm: ALGORITHM,
     keyid: kid,
     subject: user.id,

@@ -1,0 +1,43 @@
+import jwksRsa from "jwks-rsa";
+import type { Revocations } from "./revocation.js";
+import { InvalidTokenError, verifyAccessToken, type KeyLookup, type Principal, type TokenAudience } from "./tokens.js";
+
+/** Public keys fetched from the auth subgraph's JWKS, cached, refetched for an unknown `kid`. */
+export function jwksKeyLookup(jwksUri: string): KeyLookup {
+  const client = jwksRsa({
+    jwksUri,
+    cache: true,
+    cacheMaxAge: 10 * 60_000,
+    rateLimit: true,
+    jwksRequestsPerMinute: 30,
+    timeout: 5_000,
+  });
+  return async (kid) => (await client.getSigningKey(kid)).getPublicKey();
+}
+
+/** Verifies bearer tokens completely: signature, claims, then revocation. */
+export class TokenVerifier {
+  constructor(
+    private readonly lookup: KeyLookup,
+    private readonly audience: TokenAudience,
+    private readonly revocations: Revocations,
+  ) {}
+
+  /** The principal of a valid token; throws {@link InvalidTokenError} with the reason otherwise. */
+  async verify(token: string): Promise<Principal> {
+    const principal = await verifyAccessToken(token, this.lookup, this.audience);
+    if (await this.revocations.isRevoked(principal)) throw new InvalidTokenError("token revoked");
+    return principal;
+  }
+
+  /**
+   * Reads an `Authorization` header: no header is an anonymous caller (`null`); anything
+   * else must be `Bearer <valid token>`.
+   */
+  async authenticate(header: string | undefined): Promise<Principal | null> {
+    if (header === undefined || header === "") return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw new InvalidTokenError("Authorization header must be `Bearer <token>`");
+    return this.verify(match[1]);
+  }
+}

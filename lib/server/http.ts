@@ -1,0 +1,49 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type ErrorRequestHandler } from "express";
+import type { Registry } from "prom-client";
+import type { Logger } from "../logger.js";
+
+/** Largest request body accepted, in bytes-ish units understood by body-parser. */
+export const BODY_LIMIT = "1mb";
+
+/**
+ * Routes every service has: `GET /health` (the process is alive) and `GET /metrics`
+ * (Prometheus text format).
+ */
+export function operationalRoutes(service: string, registry: Registry): express.Router {
+  const router = express.Router();
+  router.get("/health", (_req, res) => {
+    res.json({ status: "ok", service });
+  });
+  router.get("/metrics", async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  return router;
+}
+
+/**
+ * Turns errors raised before GraphQL runs (malformed JSON, a body too large) into a JSON
+ * body in the GraphQL error shape, with the status body-parser chose.
+ */
+export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const status: number = typeof err?.status === "number" ? err.status : 500;
+    if (status >= 500) logger.error({ err }, "request failed");
+    const code =
+      err?.type === "entity.parse.failed" ? "BAD_REQUEST" : err?.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "INTERNAL_SERVER_ERROR";
+    const message = status >= 500 ? "Internal server error" : String(err?.message ?? "Bad request");
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
+/** Listens on `port` (0 picks a free one) and logs the URL it serves. */
+export async function listen(server: Server, port: number, host: string, logger: Logger): Promise<string> {
+  server.listen(port, host);
+  await once(server, "listening");
+  const { port: actual } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
+  logger.info({ url: `${url}/graphql`, port: actual }, "listening");
+  return url;
+}

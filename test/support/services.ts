@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { ServiceName } from "../../lib/config.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+const ENTRY: Record<ServiceName, string> = {
+  gateway: "gateway/src/index.ts",
+  auth: "subgraphs/auth/src/index.ts",
+  user: "subgraphs/user/src/index.ts",
+  production: "subgraphs/production/src/index.ts",
+};
+
+/** A service running as a real process on a free port. */
+export interface RunningService {
+  name: ServiceName;
+  /** Base URL, for example `http://127.0.0.1:39211`. */
+  url: string;
+  process: ChildProcess;
+  /** Every log line it wrote so far, parsed. */
+  logs: Array<Record<string, unknown>>;
+  /** Sends SIGTERM and waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts one service with `tsx`, exactly as `npm start` does, on port 0, and resolves once it
+ * logs the URL it listens on. `env` is added to the test run's environment.
+ */
+export function startService(name: ServiceName, env: Record<string, string> = {}): Promise<RunningService> {
+  const child = spawn(process.execPath, ["--import", "tsx", ENTRY[name]], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", [`${name.toUpperCase()}_PORT`]: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.stderr!.on("data", (chunk) => stderr.push(String(chunk)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${stderr.join("")}`)), 60_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === "listening" && typeof entry.port === "number") {
+        clearTimeout(timer);
+        resolve({
+          name,
+          url: `http://127.0.0.1:${entry.port}`,
+          process: child,
+          logs,
+          stop: () => {
+            if (child.exitCode === null) child.kill("SIGTERM");
+            return exited;
+          },
+        });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before listening:\n${logs.map((l) => JSON.stringify(l)).join("\n")}\n${stderr.join("")}`));
+    });
+  });
+}
