@@ -12,12 +12,12 @@ export class ConfigError extends Error {
   }
 }
 
-function read(env: Env, name: string, fallback: string): string {
+export function read(env: Env, name: string, fallback: string): string {
   const value = env[name];
   return value === undefined || value === "" ? fallback : value;
 }
 
-function readUrl(env: Env, name: string, fallback: string, protocols: string[]): string {
+export function readUrl(env: Env, name: string, fallback: string, protocols: string[]): string {
   const value = read(env, name, fallback);
   let parsed: URL;
   try {
@@ -52,7 +52,7 @@ export function readBackingServices(env: Env = process.env): BackingServices {
   };
 }
 
-function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = read(env, name, String(fallback));
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {

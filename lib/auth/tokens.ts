@@ -83,7 +83,11 @@ export async function verifyAccessToken(token: string, lookup: KeyLookup, expect
   }
   let claims: jwt.JwtPayload;
   try {
-    claims = jwt.verify(token, key, { algorithms: [ALGORITHM], ...expected }) as jwt.JwtPayload;
+    claims = jwt.verify(token, key, {
+      algorithms: [ALGORITHM],
+      issuer: expected.issuer,
+      audience: expected.audience,
+    }) as jwt.JwtPayload;
   } catch (err) {
     throw new InvalidTokenError((err as Error).message);
   }

@@ -23,6 +23,15 @@ export class TokenVerifier {
     private readonly revocations: Revocations,
   ) {}
 
+  /**
+   * The verifier of every service but auth: keys from the auth subgraph's JWKS
+   * (`<authUrl>/.well-known/jwks.json`), revocations from Redis.
+   */
+  static fromJwks(config: TokenAudience & { authUrl: string }, revocations: Revocations): TokenVerifier {
+    const audience = { issuer: config.issuer, audience: config.audience };
+    return new TokenVerifier(jwksKeyLookup(`${config.authUrl}/.well-known/jwks.json`), audience, revocations);
+  }
+
   /** The principal of a valid token; throws {@link InvalidTokenError} with the reason otherwise. */
   async verify(token: string): Promise<Principal> {
     const principal = await verifyAccessToken(token, this.lookup, this.audience);

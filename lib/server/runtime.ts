@@ -7,41 +7,56 @@ import { createMetricsRegistry, dbQueryCounter } from "../metrics.js";
 import { checkBackingServices } from "../preflight.js";
 import { createPrismaClient, type PrismaClient } from "../prisma.js";
 
-/** The long-lived parts of a service process, shared by every request. */
-export interface Runtime {
+/** The long-lived parts every service process has, shared by every request. */
+export interface BaseRuntime {
   config: ServiceConfig;
   logger: Logger;
   metrics: Registry;
-  prisma: PrismaClient;
   redis: Redis;
   revocations: Revocations;
   /** Closes the connections. */
   close(): Promise<void>;
 }
 
+/** A subgraph's runtime: the base plus its database client. */
+export interface Runtime extends BaseRuntime {
+  prisma: PrismaClient;
+}
+
 /**
- * Reads the configuration, checks that PostgreSQL and Redis answer (a clear message names the
- * one that does not) and opens the shared connections.
+ * Reads the configuration, checks that Redis answers (a clear message names it when it does
+ * not) and opens the shared connection. The gateway needs no more than this.
  */
-export async function createRuntime(name: ServiceName, env = process.env): Promise<Runtime> {
+export async function createBaseRuntime(name: ServiceName, env = process.env): Promise<BaseRuntime> {
   const config = readServiceConfig(name, env);
   const logger = createLogger(name);
-  await checkBackingServices({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
-  const metrics = createMetricsRegistry(name);
-  const queries = dbQueryCounter(metrics);
-  const prisma = createPrismaClient(config.databaseUrl, { onQuery: () => queries.inc() });
+  await checkBackingServices({ redisUrl: config.redisUrl });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", (err) => logger.warn({ err }, "redis connection error"));
-  const revocations = new Revocations(redis, config.redisPrefix, config.accessTokenTtlSeconds);
   return {
     config,
     logger,
-    metrics,
-    prisma,
+    metrics: createMetricsRegistry(name),
     redis,
-    revocations,
+    revocations: new Revocations(redis, config.redisPrefix, config.accessTokenTtlSeconds),
     async close() {
-      await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** A subgraph's runtime: also checks PostgreSQL and opens Prisma, its SQL statements counted. */
+export async function createRuntime(name: ServiceName, env = process.env): Promise<Runtime> {
+  const readConfig = readServiceConfig(name, env);
+  await checkBackingServices({ databaseUrl: readConfig.databaseUrl });
+  const base = await createBaseRuntime(name, env);
+  const queries = dbQueryCounter(base.metrics);
+  const prisma = createPrismaClient(base.config.databaseUrl, { onQuery: () => queries.inc() });
+  return {
+    ...base,
+    prisma,
+    async close() {
+      await Promise.allSettled([prisma.$disconnect(), base.close()]);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -9,22 +8,13 @@ import express from "express";
 import type { DocumentNode } from "graphql";
 import type { Registry } from "prom-client";
 import { enforceAuthorization } from "../auth/directives.js";
-import { InvalidTokenError, type Principal } from "../auth/tokens.js";
 import type { TokenVerifier } from "../auth/verifier.js";
-import { httpError, maskingFormatError } from "../errors.js";
+import { maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { BODY_LIMIT, jsonErrorHandler, operationalRoutes } from "./http.js";
+import { readRequestContext, type RequestContext } from "./requestContext.js";
 
-/** What every subgraph's context starts from. */
-export interface RequestContext {
-  /** `x-request-id` from the gateway, or a new one: it follows the call through every log. */
-  requestId: string;
-  /** The verified caller, `null` for an anonymous call. */
-  auth: Principal | null;
-  /** The caller's `Authorization` header, to forward when this subgraph calls another. */
-  authorization: string | undefined;
-  logger: Logger;
-}
+export type { RequestContext };
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {
   name: string;
@@ -96,20 +86,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
     async start() {
       await apollo.start();
       handler = expressMiddleware(apollo, {
-        context: async ({ req }): Promise<TContext> => {
-          const requestId = req.header("x-request-id") || randomUUID();
-          const authorization = req.header("authorization");
-          const requestLogger = logger.child({ requestId });
-          let auth: Principal | null;
-          try {
-            auth = await verifier.authenticate(authorization);
-          } catch (err) {
-            if (!(err instanceof InvalidTokenError)) throw err;
-            requestLogger.info({ reason: err.message }, "token refused");
-            throw httpError("UNAUTHENTICATED", `Invalid token: ${err.message}`);
-          }
-          return options.context({ requestId, auth, authorization, logger: requestLogger });
-        },
+        context: async ({ req }) => options.context(await readRequestContext(req.headers, verifier, logger)),
       });
     },
     stop: () => apollo.stop(),
