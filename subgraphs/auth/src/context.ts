@@ -1,0 +1,32 @@
+import type { Revocations } from "../../../lib/auth/revocation.js";
+import type { Principal } from "../../../lib/auth/tokens.js";
+import type { TokenVerifier } from "../../../lib/auth/verifier.js";
+import type { RequestContext } from "../../../lib/server/subgraph.js";
+import type { Credentials } from "./credentials.js";
+import type { TokenIssuer } from "./issuer.js";
+import type { Sessions } from "./sessions.js";
+import type { LoginThrottle } from "./throttle.js";
+import type { Users } from "./users.js";
+
+/** The long-lived parts of the auth subgraph the resolvers work with. */
+export interface AuthServices {
+  users: Users;
+  credentials: Credentials;
+  sessions: Sessions;
+  throttle: LoginThrottle;
+  issuer: TokenIssuer;
+  verifier: TokenVerifier;
+  revocations: Revocations;
+}
+
+/** What the auth resolvers get with each request. */
+export interface AuthContext extends RequestContext, AuthServices {}
+
+/**
+ * The caller of a field the SDL marks `@authenticated` or `@requiresScopes`. The directive has
+ * already refused anonymous calls; this only tells TypeScript so.
+ */
+export function caller(ctx: AuthContext): Principal {
+  if (!ctx.auth) throw new Error("field resolved without a caller: is its authorization directive missing?");
+  return ctx.auth;
+}

@@ -1,0 +1,53 @@
+import type { Env } from "../../../lib/config.js";
+import { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { loadSchema } from "../../../lib/server/schema.js";
+import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
+import type { Runtime } from "../../../lib/server/runtime.js";
+import { readAuthSettings } from "./config.js";
+import type { AuthContext, AuthServices } from "./context.js";
+import { Credentials } from "./credentials.js";
+import { TokenIssuer } from "./issuer.js";
+import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
+import { resolvers } from "./resolvers/index.js";
+import { Sessions } from "./sessions.js";
+import { LoginThrottle } from "./throttle.js";
+import { Users } from "./users.js";
+
+export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
+
+export interface AuthServerOptions {
+  /** Where the auth-only settings (`JWT_PRIVATE_KEY`, `REFRESH_TOKEN_TTL`, …) are read; default `process.env`. */
+  env?: Env;
+}
+
+/**
+ * The auth subgraph: logins, refresh-token sessions, passwords, and the signing key published
+ * at `/.well-known/jwks.json` (port 8001). It checks incoming tokens with its own key.
+ */
+export function createAuthServer(runtime: Runtime, { env = process.env }: AuthServerOptions = {}): SubgraphServer {
+  const { config, logger, metrics, prisma, redis, revocations } = runtime;
+  const settings = readAuthSettings(env);
+  const key = loadSigningKey({ ...settings, production: config.production });
+  const audience = { issuer: config.issuer, audience: config.audience };
+  const services: AuthServices = {
+    users: new Users(prisma),
+    credentials: new Credentials(prisma),
+    sessions: new Sessions(prisma, revocations, settings.refreshTokenTtlSeconds),
+    throttle: new LoginThrottle(redis, config.redisPrefix, settings.loginMaxFailures, settings.loginFailureWindowSeconds),
+    issuer: new TokenIssuer(key, audience, config.accessTokenTtlSeconds, revocations),
+    verifier: new TokenVerifier(ownKeyLookup(key), audience, revocations),
+    revocations,
+  };
+  logger.info({ kid: key.kid }, "signing key loaded");
+  return createSubgraphServer<AuthContext>({
+    name: "auth",
+    typeDefs,
+    resolvers,
+    verifier: services.verifier,
+    logger,
+    metrics,
+    routes: jwksRoute(key),
+    production: config.production,
+    context: (base) => ({ ...base, ...services }),
+  });
+}

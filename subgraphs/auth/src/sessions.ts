@@ -1,0 +1,97 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Revocations } from "../../../lib/auth/revocation.js";
+import type { PrismaClient } from "../../../lib/prisma.js";
+
+/** A refresh token just issued; only its hash is stored. */
+export interface IssuedRefreshToken {
+  token: string;
+  familyId: string;
+  expiresIn: number;
+}
+
+/** Why a refresh token was not accepted; `reused` and `revoked` have ended the whole family. */
+export type RefusedRefresh = { refused: "unknown" | "expired" } | { refused: "reused" | "revoked"; userId: string; familyId: string };
+
+/** The next refresh token of the family, or why there is none. */
+export type RotationResult = ({ refused?: undefined; userId: string } & IssuedRefreshToken) | RefusedRefresh;
+
+const digest = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/**
+ * Sign-in sessions as families of rotating refresh tokens in `auth.refresh_tokens` (a new
+ * family per login). A token is good for one exchange; presenting it again is taken as theft
+ * and ends its family (OAuth 2.0 Security BCP, refresh token rotation).
+ */
+export class Sessions {
+  /**
+   * @param ttlSeconds `REFRESH_TOKEN_TTL`; each rotation starts a new period
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly revocations: Revocations,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private row(userId: string, familyId: string) {
+    const token = randomBytes(32).toString("base64url");
+    const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
+    const data = { userId, familyId, tokenHash: digest(token), expiresAt };
+    return { data, issued: { token, familyId, expiresIn: this.ttlSeconds } };
+  }
+
+  /** Starts a session: the first refresh token of a new family. */
+  async start(userId: string): Promise<IssuedRefreshToken> {
+    const { data, issued } = this.row(userId, randomUUID());
+    await this.prisma.refreshToken.create({ data });
+    return issued;
+  }
+
+  /**
+   * Exchanges a refresh token for the next one of its family. The conditional update lets
+   * one of two concurrent exchanges win; the other counts as reuse.
+   */
+  async rotate(presented: string): Promise<RotationResult> {
+    const current = await this.prisma.refreshToken.findUnique({ where: { tokenHash: digest(presented) } });
+    if (!current) return { refused: "unknown" };
+    const { id, userId, familyId } = current;
+    if (current.rotatedAt || current.revokedAt) {
+      await this.endFamily(familyId);
+      return { refused: current.rotatedAt ? "reused" : "revoked", userId, familyId };
+    }
+    if (current.expiresAt.getTime() <= Date.now()) return { refused: "expired" };
+    const { data, issued } = this.row(userId, familyId);
+    const won = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id, rotatedAt: null, revokedAt: null },
+        data: { rotatedAt: new Date() },
+      });
+      if (count !== 1) return false;
+      await tx.refreshToken.create({ data });
+      return true;
+    });
+    if (!won) {
+      await this.endFamily(familyId);
+      return { refused: "reused", userId, familyId };
+    }
+    return { userId, ...issued };
+  }
+
+  /** Ends one session (every token of its family). */
+  async endFamily(familyId: string): Promise<void> {
+    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+  }
+
+  /** Ends the session a refresh token belongs to, if it is `userId`'s; tells whether it did. */
+  async endFamilyOf(presented: string, userId: string): Promise<boolean> {
+    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: digest(presented) }, select: { userId: true, familyId: true } });
+    if (row?.userId !== userId) return false;
+    await this.endFamily(row.familyId);
+    return true;
+  }
+
+  /** Ends every session of a user: refresh tokens in the database, access tokens in Redis. */
+  async endAll(userId: string): Promise<void> {
+    await this.prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.revocations.revokeUser(userId);
+  }
+}

@@ -1,0 +1,113 @@
+import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import { pino } from "pino";
+import { inject } from "vitest";
+import { hashPassword } from "../../../lib/auth/passwords.js";
+import type { Role } from "../../../lib/auth/scopes.js";
+import { keyId, signAccessToken } from "../../../lib/auth/tokens.js";
+import { listen } from "../../../lib/server/http.js";
+import { createRuntime, type Runtime } from "../../../lib/server/runtime.js";
+import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
+import { createAuthServer } from "../src/server.js";
+
+/** Cheap scrypt for fixtures: `verifyPassword` reads the cost from the hash. */
+const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
+
+/** A user inserted for one test. */
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  roles: Role[];
+}
+
+/** What a test user is made of; each field has a default. */
+export interface NewUser {
+  /** Default `["VIEWER"]`. */
+  roles?: Role[];
+  /** Default true. */
+  active?: boolean;
+  /** Default a random one; `null` for a user without a password. */
+  password?: string | null;
+}
+
+/** The auth subgraph running in process on a free port against this run's database and Redis. */
+export interface AuthHarness {
+  url: string;
+  runtime: Runtime;
+  privateKey: KeyObject;
+  /** Every line the subgraph logged, parsed; kept instead of printed. */
+  logs: Array<Record<string, unknown>>;
+  /** Runs one operation against `/graphql`. */
+  call<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<T>>;
+  /** Inserts a user (unique email) with a password, unless `password: null`. */
+  createUser(options?: NewUser): Promise<TestUser>;
+  /** An access token signed with the subgraph's key, without logging in. */
+  tokenFor(user: Pick<TestUser, "id" | "email" | "roles">): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the subgraph; `env` adds variables (for example `LOGIN_MAX_FAILURES`). */
+export async function startAuth(env: Record<string, string> = {}): Promise<AuthHarness> {
+  const privateKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+  const runtimeEnv = {
+    ...process.env,
+    DATABASE_URL: inject("databaseUrl"),
+    REDIS_PREFIX: `${inject("redisPrefix")}auth-${randomBytes(3).toString("hex")}:`,
+    AUTH_PORT: "0",
+    LOG_LEVEL: "silent",
+    JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    ...env,
+  };
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: "debug", base: { service: "auth" } }, { write: (line: string) => logs.push(JSON.parse(line)) });
+  const runtime = { ...(await createRuntime("auth", runtimeEnv)), logger };
+  const server = createAuthServer(runtime, { env: runtimeEnv });
+  await server.start();
+  const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+  const { issuer, audience, accessTokenTtlSeconds } = runtime.config;
+  const harness: AuthHarness = {
+    url,
+    runtime,
+    privateKey,
+    logs,
+    call: (query, variables, token) => graphql(url, query, variables, token),
+    async createUser({ roles = ["VIEWER"], active = true, password = `pw-${randomUUID()}` }: NewUser = {}) {
+      const email = `user-${randomUUID()}@example.com`;
+      const { id } = await runtime.prisma.user.create({ data: { email, name: "Test User", roles, active } });
+      if (password !== null) {
+        await runtime.prisma.credential.create({ data: { userId: id, passwordHash: await hashPassword(password, CHEAP_SCRYPT) } });
+      }
+      return { id, email, password: password ?? "", roles };
+    },
+    tokenFor: (user) =>
+      signAccessToken(user, { privateKey, kid: keyId(createPublicKey(privateKey)), issuer, audience, ttlSeconds: accessTokenTtlSeconds }),
+    async stop() {
+      await server.stop();
+      await runtime.close();
+    },
+  };
+  return harness;
+}
+
+export const LOGIN = /* GraphQL */ `
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) { accessToken tokenType expiresIn refreshToken refreshExpiresIn userId }
+  }
+`;
+
+export const REFRESH = /* GraphQL */ `
+  mutation Refresh($refreshToken: String!) {
+    refreshToken(refreshToken: $refreshToken) { accessToken refreshToken userId }
+  }
+`;
+
+export const VERIFY = /* GraphQL */ `
+  query Verify($token: String!) { verifyToken(token: $token) { valid reason userId email roles scopes expiresAt } }
+`;
+
+/** Logs in and returns the payload; fails the test with the errors otherwise. */
+export async function login(auth: AuthHarness, user: Pick<TestUser, "email" | "password">) {
+  const result = await auth.call(LOGIN, { email: user.email, password: user.password });
+  if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
+  return result.data.login as { accessToken: string; refreshToken: string; userId: string; expiresIn: number; refreshExpiresIn: number; tokenType: string };
+}
