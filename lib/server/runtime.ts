@@ -29,7 +29,7 @@ export interface Runtime extends BaseRuntime {
  */
 export async function createBaseRuntime(name: ServiceName, env = process.env): Promise<BaseRuntime> {
   const config = readServiceConfig(name, env);
-  const logger = createLogger(name);
+  const logger = createLogger(name, env.LOG_LEVEL || "info");
   await checkBackingServices({ redisUrl: config.redisUrl });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", (err) => logger.warn({ err }, "redis connection error"));

@@ -1,0 +1,20 @@
+import { TokenVerifier } from "../../lib/auth/verifier.js";
+import { createLogger } from "../../lib/logger.js";
+import { listen } from "../../lib/server/http.js";
+import { createBaseRuntime, failStartup, stopOnSignals } from "../../lib/server/runtime.js";
+import { createGatewayServer } from "./server.js";
+
+try {
+  const runtime = await createBaseRuntime("gateway");
+  const { config, logger, metrics, revocations } = runtime;
+  const verifier = TokenVerifier.fromJwks(config, revocations);
+  const server = createGatewayServer({ verifier, logger, metrics, production: config.production });
+  await server.start();
+  await listen(server.httpServer, config.port, config.host, logger);
+  stopOnSignals(logger, async () => {
+    await server.stop();
+    await runtime.close();
+  });
+} catch (err) {
+  failStartup(createLogger("gateway"), err);
+}
