@@ -53,6 +53,8 @@ export function createGatewayServer({ verifier, logger, metrics, production, env
     formatError: maskingFormatError(logger),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (`stopOnSignals`): Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),

@@ -61,6 +61,8 @@ export function createSubgraphServer<TContext extends RequestContext>(
     formatError: maskingFormatError(logger),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (`stopOnSignals`): Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
