@@ -1,0 +1,57 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import { apiError } from "../../../lib/errors.js";
+
+/** Largest page a client may ask for. */
+export const MAX_PAGE_SIZE = 100;
+/** Page size when `first` is null (the SDL default covers an omitted `first`). */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** The page size asked for, or BAD_USER_INPUT naming the limit. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw apiError("BAD_USER_INPUT", `first must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, { field: "first" });
+  }
+  return size;
+}
+
+/**
+ * An opaque cursor for a position in a list ordered by a unique string key. Clients must not
+ * read it: base64url keeps it out of sight and lets the key change form later.
+ */
+export const encodeCursor = (key: string): string => Buffer.from(JSON.stringify({ k: key })).toString("base64url");
+
+/** The key a cursor from {@link encodeCursor} stands for, or BAD_USER_INPUT. */
+export function decodeCursor(cursor: string): string {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const key = (decoded as { k?: unknown } | null)?.k;
+    if (typeof key === "string") return key;
+  } catch {
+    // falls through to the client error below
+  }
+  throw apiError("BAD_USER_INPUT", "after is not a cursor returned by this API", { field: "after" });
+}
+
+/** One page cut from `rows`, which were fetched with one row more than `size` to see what follows. */
+export function toPage<T>(rows: T[], size: number, keyOf: (row: T) => string) {
+  const nodes = rows.slice(0, size);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return { edges, nodes, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/**
+ * Whether the client selected `field` directly under the current field, fragments included,
+ * so that work for a field nobody asked for (a count) can be skipped.
+ */
+export function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const within = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) =>
+      s.kind === Kind.FIELD
+        ? s.name.value === field
+        : s.kind === Kind.INLINE_FRAGMENT
+          ? within(s.selectionSet)
+          : within(info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((node) => within(node.selectionSet));
+}

@@ -1,0 +1,35 @@
+import { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { loadSchema } from "../../../lib/server/schema.js";
+import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
+import type { Runtime } from "../../../lib/server/runtime.js";
+import { createAuthClient } from "./authClient.js";
+import type { UserContext } from "./context.js";
+import { createUserLoaders } from "./loaders.js";
+import { resolvers } from "./resolvers/index.js";
+
+export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
+
+/** The user subgraph: the `User` entity, its search and its life cycle (port 8002). */
+export function createUserServer(runtime: Runtime): SubgraphServer {
+  const { config, logger, metrics, prisma, revocations } = runtime;
+  return createSubgraphServer<UserContext>({
+    name: "user",
+    typeDefs,
+    resolvers,
+    verifier: TokenVerifier.fromJwks(config, revocations),
+    logger,
+    metrics,
+    production: config.production,
+    context: (base) => ({
+      ...base,
+      prisma,
+      loaders: createUserLoaders(prisma),
+      authClient: createAuthClient({
+        authUrl: config.authUrl,
+        authorization: base.authorization,
+        requestId: base.requestId,
+        logger: base.logger,
+      }),
+    }),
+  });
+}
