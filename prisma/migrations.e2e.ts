@@ -9,7 +9,7 @@ describe("committed migrations on this run's own database", () => {
     const rows = await prisma.$queryRaw<{ schema_name: string }[]>`
       SELECT schema_name::text AS schema_name FROM information_schema.schemata
       WHERE schema_name IN ('auth', 'users', 'production') ORDER BY schema_name`;
-    expect(rows.map((r) => r.schema_name)).toEqual(["auth", "users"]);
+    expect(rows.map((r) => r.schema_name)).toEqual(["auth", "production", "users"]);
   });
 
   it("store users with a unique email and credentials through the adapter client", async () => {

@@ -1,9 +1,5 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
-import pg from "pg";
-
-const run = promisify(execFile);
+import { applyMigrations, withClient } from "../../scripts/database.js";
 
 /** Replaces the database name of a PostgreSQL URL. */
 export function withDatabase(url: string, database: string): string {
@@ -12,15 +8,8 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function admin<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const onServer = <T>(serverUrl: string, sql: string) =>
+  withClient(withDatabase(serverUrl, "postgres"), (c) => c.query(sql)).then(() => undefined as T);
 
 /**
  * Creates a database of its own for one test run and applies the committed migrations with
@@ -28,11 +17,8 @@ async function admin<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>
  */
 export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `batch_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await admin(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  await onServer(serverUrl, `CREATE DATABASE "${name}"`);
   const url = withDatabase(serverUrl, name);
-  await run("npm", ["run", "--silent", "db:migrate"], { env: { ...process.env, DATABASE_URL: url } });
-  return {
-    url,
-    drop: () => admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
-  };
+  await applyMigrations(url);
+  return { url, drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
