@@ -1,5 +1,5 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
-import { apiError } from "../../../lib/errors.js";
+import { apiError } from "../errors.js";
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
