@@ -1,5 +1,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import amqp from "amqplib";
 import { inject } from "vitest";
+import { readBackingServices } from "../../lib/config.js";
 import { startService, type RunningService } from "./services.js";
 
 /** The four services running as real processes against this test run's database and Redis prefix. */
@@ -39,6 +41,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DATABASE_URL: options.databaseUrl ?? inject("databaseUrl"),
     REDIS_PREFIX: options.redisPrefix ?? `${inject("redisPrefix")}${randomBytes(3).toString("hex")}:`,
     JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    // An exchange of its own: events of this stack never reach the shared `production.events`.
+    EVENTS_EXCHANGE: `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`,
     ...options.env,
   };
   const started: RunningService[] = [];
@@ -59,10 +63,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       production,
       privateKey,
       env,
-      stop: async () => void (await Promise.all(started.map((s) => s.stop()))),
+      stop: async () => {
+        await Promise.all(started.map((s) => s.stop()));
+        if (!options.env?.EVENTS_EXCHANGE) await deleteExchange(env.EVENTS_EXCHANGE!);
+      },
     };
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
     throw err;
+  }
+}
+
+async function deleteExchange(exchange: string) {
+  const connection = await amqp.connect(readBackingServices().amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close();
   }
 }

@@ -1,8 +1,15 @@
-import type { BatchStage, QueryResolvers } from "../__generated__/resolvers-types.js";
-
-/** The stages in manufacturing order (the SDL lists them in that order too). */
-export const STAGES: readonly BatchStage[] = ["DISPENSING", "GRANULATION", "BLENDING", "COMPRESSION", "COATING", "PACKAGING"];
+import { selects } from "../../../../lib/graphql/pagination.js";
+import type { QueryResolvers } from "../__generated__/resolvers-types.js";
+import { listBatches } from "../batchList.js";
+import { productionMetrics } from "../metrics.js";
+import { STAGES } from "../stages.js";
 
 export const Query: QueryResolvers = {
   batchStages: () => [...STAGES],
+  batch: (_parent, { id }, ctx) => ctx.loaders.batchById.load(id),
+  batchByNumber: (_parent, { number }, ctx) => ctx.prisma.batch.findUnique({ where: { batchNumber: number.trim() } }),
+  // The count of the whole filtered set costs a statement: only when the client asked for it.
+  batches: (_parent, args, ctx, info) => listBatches(ctx.prisma, args, selects(info, "totalCount")),
+  // The DateTime scalar has parsed both into Dates.
+  productionMetrics: (_parent, { from, to }, ctx) => productionMetrics(ctx.prisma, from as Date, to as Date),
 };

@@ -1,0 +1,90 @@
+/**
+ * `batches`: a filtered page in one of four orders, with keyset pagination (the cursor holds
+ * the order and the last row's sort key, so a page costs the same wherever it starts).
+ */
+import type { Batch, Prisma, PrismaClient } from "../../../generated/prisma/client.js";
+import { apiError } from "../../../lib/errors.js";
+import { decodeCursor, pageSize, toPage } from "../../../lib/graphql/pagination.js";
+import type { BatchFilter, BatchOrder, QueryBatchesArgs } from "./__generated__/resolvers-types.js";
+import { isUuid } from "./batches.js";
+
+interface Order {
+  orderBy: Prisma.BatchOrderByWithRelationInput[];
+  /** The sort key of a row, unique within the order. */
+  key(batch: Batch): string[];
+  /** Whether `key` can be a key of this order (cursors come from clients). */
+  valid(key: unknown[]): boolean;
+  /** The rows after `key` in this order. */
+  after(key: string[]): Prisma.BatchWhereInput;
+}
+
+/** Created-at orders break ties by id, so that the key is unique. */
+const byCreatedAt = (direction: "asc" | "desc"): Order => {
+  const beyond = direction === "asc" ? "gt" : "lt";
+  return {
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    key: (b) => [b.createdAt.toISOString(), b.id],
+    valid: ([at, id, ...rest]) =>
+      typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof id === "string" && isUuid(id) && rest.length === 0,
+    after: ([at, id]) => ({ OR: [{ createdAt: { [beyond]: new Date(at!) } }, { createdAt: new Date(at!), id: { [beyond]: id } }] }),
+  };
+};
+
+const byNumber = (direction: "asc" | "desc"): Order => ({
+  orderBy: [{ batchNumber: direction }],
+  key: (b) => [b.batchNumber],
+  valid: (key) => key.length === 1 && typeof key[0] === "string",
+  after: ([number]) => ({ batchNumber: { [direction === "asc" ? "gt" : "lt"]: number } }),
+});
+
+const ORDERS: Record<BatchOrder, Order> = {
+  CREATED_AT_DESC: byCreatedAt("desc"),
+  CREATED_AT_ASC: byCreatedAt("asc"),
+  BATCH_NUMBER_ASC: byNumber("asc"),
+  BATCH_NUMBER_DESC: byNumber("desc"),
+};
+
+/** The rows `filter` keeps: every field given must match. */
+export function batchWhere(filter: BatchFilter | null | undefined): Prisma.BatchWhereInput {
+  const product = filter?.product?.trim();
+  const from = filter?.createdFrom as Date | null | undefined;
+  const to = filter?.createdTo as Date | null | undefined;
+  return {
+    ...(filter?.status ? { status: filter.status } : {}),
+    ...(filter?.stage ? { stage: filter.stage } : {}),
+    ...(product ? { OR: [{ productCode: product }, { productName: { contains: product, mode: "insensitive" as const } }] } : {}),
+    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+  };
+}
+
+/** The sort key an `after` cursor holds, or BAD_USER_INPUT when it is not one of this order's. */
+function cursorKey(after: string, order: BatchOrder): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decodeCursor(after));
+  } catch {
+    parsed = null;
+  }
+  const [madeFor, ...key] = Array.isArray(parsed) ? parsed : [];
+  if (madeFor !== order || !ORDERS[order].valid(key)) {
+    throw apiError("BAD_USER_INPUT", `after is not a cursor of this list in orderBy ${order}`, { field: "after" });
+  }
+  return key as string[];
+}
+
+/** One page of batches; the count of the whole filtered set only when `withCount`. */
+export async function listBatches(prisma: PrismaClient, args: QueryBatchesArgs, withCount: boolean) {
+  const size = pageSize(args.first);
+  const orderName = args.orderBy ?? "CREATED_AT_DESC";
+  const order = ORDERS[orderName];
+  const where = batchWhere(args.filter);
+  const [rows, totalCount] = await Promise.all([
+    prisma.batch.findMany({
+      where: args.after != null ? { AND: [where, order.after(cursorKey(args.after, orderName))] } : where,
+      orderBy: order.orderBy,
+      take: size + 1,
+    }),
+    withCount ? prisma.batch.count({ where }) : 0,
+  ]);
+  return { ...toPage(rows, size, (b) => JSON.stringify([orderName, ...order.key(b)])), totalCount };
+}

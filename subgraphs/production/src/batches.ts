@@ -1,0 +1,132 @@
+/**
+ * Writes to batches. Every write is a conditional UPDATE on the version read (`WHERE id = $1
+ * AND version = $2`), so of two concurrent changes exactly one applies; a status change also
+ * writes its audit row and its events in the same transaction.
+ */
+import { randomUUID } from "node:crypto";
+import type { Batch, PrismaClient } from "../../../generated/prisma/client.js";
+import { BatchStatus } from "../../../generated/prisma/enums.js";
+import { apiError } from "../../../lib/errors.js";
+import type { CreateBatchInput, UpdateBatchInput } from "./__generated__/resolvers-types.js";
+import { batchClosed, batchNotFound, staleVersion } from "./batchErrors.js";
+import { createFields, quantity, updateFields } from "./batchInput.js";
+import { batchCreated, statusChanged, type EventCause } from "./events.js";
+import { writeOutbox } from "./outbox.js";
+import { nextStage } from "./stages.js";
+import { authorizeTransition, isFinal } from "./statusMachine.js";
+
+/** Who asks for a change: the verified caller and the request. */
+export interface Actor extends EventCause {
+  scopes: readonly string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can be a batch id at all: PostgreSQL refuses anything else as a `uuid`. */
+export const isUuid = (id: string): boolean => UUID.test(id);
+
+const FINAL_STATUSES = Object.values(BatchStatus).filter(isFinal);
+
+/** The batch as it is now, or NOT_FOUND; with `version`, CONFLICT unless that is still its version. */
+async function current(prisma: Pick<PrismaClient, "batch">, id: string, version?: number | null): Promise<Batch> {
+  const batch = isUuid(id) ? await prisma.batch.findUnique({ where: { id } }) : null;
+  if (!batch) throw batchNotFound(id);
+  if (version != null && version !== batch.version) throw staleVersion(batch, version);
+  return batch;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
+
+/** Creates a batch, PLANNED at the first stage, with its first audit row and `batch.created`. */
+export async function createBatch(prisma: PrismaClient, input: CreateBatchInput, actor: Actor): Promise<Batch> {
+  const fields = createFields(input);
+  const now = new Date();
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const batch = await tx.batch.create({
+        data: { id: randomUUID(), ...fields, createdById: actor.userId, createdAt: now, updatedAt: now },
+      });
+      await tx.batchStatusChange.create({
+        data: { batchId: batch.id, fromStatus: null, toStatus: batch.status, changedById: actor.userId, changedAt: now },
+      });
+      await writeOutbox(tx, batch.id, [batchCreated(batch, actor)]);
+      return batch;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw apiError("CONFLICT", `Batch number ${fields.batchNumber} is taken`, { field: "batchNumber" });
+    throw err;
+  }
+}
+
+/** Changes some fields, if `version` is still the batch's; a closed batch is refused. */
+export async function updateBatch(prisma: PrismaClient, id: string, version: number, input: UpdateBatchInput): Promise<Batch> {
+  const changes = updateFields(input);
+  if (isUuid(id)) {
+    const [updated] = await prisma.batch.updateManyAndReturn({
+      where: { id, version, status: { notIn: FINAL_STATUSES } },
+      data: { ...changes, version: { increment: 1 } },
+    });
+    if (updated) return updated;
+  }
+  // Nothing matched: say why, from the batch as it is now.
+  const batch = await current(prisma, id, version);
+  throw batchClosed(batch);
+}
+
+/** What `changeBatchStatus` asks for. */
+export interface StatusRequest {
+  status: BatchStatus;
+  reason?: string | null;
+  actualQuantity?: number | null;
+  version?: number | null;
+}
+
+/**
+ * Moves a batch to `request.status` if the status machine allows it for this actor, and writes
+ * the audit row and the events with it, all in one transaction.
+ */
+export async function changeStatus(prisma: PrismaClient, id: string, request: StatusRequest, actor: Actor): Promise<Batch> {
+  const reason = request.reason?.trim() || null;
+  const given = request.actualQuantity == null ? null : quantity("actualQuantity", request.actualQuantity, true);
+  return prisma.$transaction(async (tx) => {
+    const batch = await current(tx, id, request.version);
+    authorizeTransition({
+      batchNumber: batch.batchNumber,
+      from: batch.status,
+      to: request.status,
+      scopes: actor.scopes,
+      reason,
+      actualQuantity: given ?? batch.actualQuantity?.toNumber() ?? null,
+    });
+    // Taken after the read, so that the audit times of one batch only grow.
+    const now = new Date();
+    const [changed] = await tx.batch.updateManyAndReturn({
+      where: { id, version: batch.version },
+      data: { status: request.status, version: { increment: 1 }, updatedAt: now, ...(given !== null && { actualQuantity: given }) },
+    });
+    if (!changed) throw staleVersion(await current(tx, id), request.version ?? batch.version);
+    const change = await tx.batchStatusChange.create({
+      data: { batchId: id, fromStatus: batch.status, toStatus: request.status, reason, changedById: actor.userId, changedAt: now },
+    });
+    await writeOutbox(tx, id, statusChanged(changed, change, actor));
+    return changed;
+  });
+}
+
+/** Moves an IN_PROGRESS batch to its next stage. */
+export async function advanceStage(prisma: PrismaClient, id: string, version?: number | null): Promise<Batch> {
+  const batch = await current(prisma, id, version);
+  if (batch.status !== "IN_PROGRESS") {
+    throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: only an IN_PROGRESS batch advances its stage`, {
+      status: batch.status,
+    });
+  }
+  const stage = nextStage(batch.stage);
+  if (!stage) throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is at its last stage, ${batch.stage}`, { stage: batch.stage });
+  const [advanced] = await prisma.batch.updateManyAndReturn({
+    where: { id, version: batch.version },
+    data: { stage, version: { increment: 1 } },
+  });
+  if (!advanced) throw staleVersion(await current(prisma, id), version ?? batch.version);
+  return advanced;
+}

@@ -1,0 +1,83 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
+import { startJwksServer, type JwksServer } from "./jwksServer.js";
+import { startProductionServer, uniqueBatchNumber, type TestProductionServer } from "./productionServer.js";
+
+let auth: JwksServer;
+let server: TestProductionServer;
+let sql: pg.Client;
+let batchId: string;
+
+beforeAll(async () => {
+  auth = await startJwksServer();
+  server = await startProductionServer(auth);
+  sql = new pg.Client({ connectionString: inject("databaseUrl") });
+  await sql.connect();
+  const production = server.signIn("PRODUCTION");
+  const created = await server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber()) }, production.token);
+  batchId = created.data!.createBatch.id;
+  await server.call(CHANGE_STATUS, { id: batchId, status: "IN_PROGRESS" }, production.token);
+});
+
+afterAll(async () => {
+  await sql?.end();
+  await server?.stop();
+  await auth?.stop();
+});
+
+describe("the audit trail in the database", () => {
+  it.each([
+    ["UPDATE", `UPDATE production.batch_status_changes SET reason = 'edited' WHERE batch_id = $1`],
+    ["DELETE", `DELETE FROM production.batch_status_changes WHERE batch_id = $1`],
+    // Refused even when nothing matches: the statement itself is not allowed.
+    ["UPDATE", `UPDATE production.batch_status_changes SET reason = 'edited' WHERE batch_id = $1 AND false`],
+  ])("refuses %s by SQL, whoever sends it", async (operation, statement) => {
+    await expect(sql.query(statement, [batchId])).rejects.toMatchObject({
+      code: "42501",
+      message: `production.batch_status_changes is append-only: ${operation} refused`,
+    });
+  });
+
+  it("refuses TRUNCATE", async () => {
+    await expect(sql.query("TRUNCATE production.batch_status_changes CASCADE")).rejects.toMatchObject({
+      code: "42501",
+      message: "production.batch_status_changes is append-only: TRUNCATE refused",
+    });
+  });
+
+  it("keeps the batch while it has audit entries", async () => {
+    await expect(sql.query("DELETE FROM production.batches WHERE id = $1", [batchId])).rejects.toMatchObject({ code: "23503" });
+  });
+
+  it("still holds every entry after the attempts", async () => {
+    const { rows } = await sql.query(
+      "SELECT from_status::text, to_status::text, reason FROM production.batch_status_changes WHERE batch_id = $1 ORDER BY changed_at",
+      [batchId],
+    );
+    expect(rows).toEqual([
+      { from_status: null, to_status: "PLANNED", reason: null },
+      { from_status: "PLANNED", to_status: "IN_PROGRESS", reason: null },
+    ]);
+  });
+
+  it("writes the audit entry and the event of a status change with the change, never without it", async () => {
+    const counts = async () => {
+      const { rows } = await sql.query<{ changes: number; events: number; version: number }>(
+        `SELECT (SELECT count(*)::int FROM production.batch_status_changes WHERE batch_id = $1) AS changes,
+                (SELECT count(*)::int FROM production.outbox_events WHERE batch_id = $1) AS events,
+                (SELECT version FROM production.batches WHERE id = $1) AS version`,
+        [batchId],
+      );
+      return rows[0]!;
+    };
+    const before = await counts();
+    // Refused by the status machine: nothing at all is written.
+    const refused = await server.call(CHANGE_STATUS, { id: batchId, status: "RELEASED" }, server.signIn("QA").token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(await counts()).toEqual(before);
+    const accepted = await server.call(CHANGE_STATUS, { id: batchId, status: "QA_HOLD" }, server.signIn("PRODUCTION").token);
+    expect(accepted.errors).toBeUndefined();
+    expect(await counts()).toEqual({ changes: before.changes + 1, events: before.events + 1, version: before.version + 1 });
+  });
+});

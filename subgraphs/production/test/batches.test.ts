@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startJwksServer, type JwksServer } from "./jwksServer.js";
+import { ADVANCE_STAGE, batchInput, CHANGE_STATUS, CREATE_BATCH, UPDATE_BATCH } from "./operations.js";
+import { startProductionServer, uniqueBatchNumber, type Caller, type TestProductionServer } from "./productionServer.js";
+
+let auth: JwksServer;
+let server: TestProductionServer;
+let production: Caller;
+let qa: Caller;
+let viewer: Caller;
+
+beforeAll(async () => {
+  auth = await startJwksServer();
+  server = await startProductionServer(auth);
+  production = server.signIn("PRODUCTION");
+  qa = server.signIn("QA");
+  viewer = server.signIn("VIEWER");
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await auth?.stop();
+});
+
+async function create(overrides: Record<string, unknown> = {}) {
+  const result = await server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber(), overrides) }, production.token);
+  expect(result.errors).toBeUndefined();
+  return result.data!.createBatch;
+}
+
+const change = (id: string, status: string, caller: Caller, extra: Record<string, unknown> = {}) =>
+  server.call(CHANGE_STATUS, { id, status, ...extra }, caller.token);
+
+describe("createBatch", () => {
+  it("creates a PLANNED batch at the first stage, its creation the first audit entry", async () => {
+    const number = uniqueBatchNumber();
+    const result = await server.call(CREATE_BATCH, { input: batchInput(` ${number} `, { plannedQuantity: 250.5 }) }, production.token);
+    expect(result.errors).toBeUndefined();
+    const batch = result.data!.createBatch;
+    expect(batch).toEqual({
+      id: expect.any(String),
+      batchNumber: number,
+      productCode: "PARA-500",
+      productName: "Paracetamol 500 mg tablets",
+      plannedQuantity: 250.5,
+      actualQuantity: null,
+      unit: "kg",
+      status: "PLANNED",
+      stage: "DISPENSING",
+      yield: null,
+      version: 1,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      updatedAt: batch.createdAt,
+      createdBy: { id: production.userId },
+      history: [{ fromStatus: null, toStatus: "PLANNED", reason: null, changedBy: { id: production.userId } }],
+    });
+  });
+
+  it("refuses a taken batch number with CONFLICT and bad input with BAD_USER_INPUT", async () => {
+    const { batchNumber } = await create();
+    const taken = await server.call(CREATE_BATCH, { input: batchInput(batchNumber) }, production.token);
+    expect(taken.errors).toEqual([
+      {
+        message: `Batch number ${batchNumber} is taken`,
+        locations: expect.any(Array),
+        path: ["createBatch"],
+        extensions: { code: "CONFLICT", field: "batchNumber" },
+      },
+    ]);
+    const negative = await server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber(), { plannedQuantity: -1 }) }, production.token);
+    expect(negative.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
+      { message: "plannedQuantity must be greater than 0, got -1", extensions: { code: "BAD_USER_INPUT", field: "plannedQuantity" } },
+    ]);
+  });
+
+  it("is refused to a VIEWER with FORBIDDEN and to an anonymous caller with UNAUTHENTICATED", async () => {
+    const input = batchInput(uniqueBatchNumber());
+    const forbidden = await server.call(CREATE_BATCH, { input }, viewer.token);
+    expect(forbidden.errors).toEqual([
+      {
+        message: "Mutation.createBatch requires scope batches:write",
+        locations: expect.any(Array),
+        path: ["createBatch"],
+        extensions: { code: "FORBIDDEN", requiredScopes: [["batches:write"]] },
+      },
+    ]);
+    const anonymous = await server.call(CREATE_BATCH, { input });
+    expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+  });
+});
+
+describe("the status machine", () => {
+  it("walks PLANNED to COMPLETED with the right roles and records every step", async () => {
+    const batch = await create({ plannedQuantity: 200 });
+    expect((await change(batch.id, "IN_PROGRESS", production)).data?.changeBatchStatus).toMatchObject({ status: "IN_PROGRESS", version: 2 });
+    expect((await change(batch.id, "QA_HOLD", production)).data?.changeBatchStatus).toMatchObject({ status: "QA_HOLD", version: 3 });
+    expect((await change(batch.id, "RELEASED", qa, { reason: "Assay 99.8 %" })).data?.changeBatchStatus).toMatchObject({ status: "RELEASED" });
+    const completed = await change(batch.id, "COMPLETED", production, { actualQuantity: 190 });
+    expect(completed.errors).toBeUndefined();
+    expect(completed.data?.changeBatchStatus).toEqual({ id: batch.id, status: "COMPLETED", version: 5, actualQuantity: 190, yield: 0.95 });
+
+    const read = await server.call(`query($id: ID!) { batch(id: $id) { history { fromStatus toStatus reason changedBy { id } } } }`, { id: batch.id }, viewer.token);
+    expect(read.data?.batch.history).toEqual([
+      { fromStatus: null, toStatus: "PLANNED", reason: null, changedBy: { id: production.userId } },
+      { fromStatus: "PLANNED", toStatus: "IN_PROGRESS", reason: null, changedBy: { id: production.userId } },
+      { fromStatus: "IN_PROGRESS", toStatus: "QA_HOLD", reason: null, changedBy: { id: production.userId } },
+      { fromStatus: "QA_HOLD", toStatus: "RELEASED", reason: "Assay 99.8 %", changedBy: { id: qa.userId } },
+      { fromStatus: "RELEASED", toStatus: "COMPLETED", reason: null, changedBy: { id: production.userId } },
+    ]);
+  });
+
+  it("refuses an illegal transition with BAD_USER_INPUT naming the allowed next statuses", async () => {
+    const batch = await create();
+    const result = await change(batch.id, "COMPLETED", production, { actualQuantity: 1 });
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([
+      {
+        message: `Batch ${batch.batchNumber} cannot go from PLANNED to COMPLETED: allowed next statuses: IN_PROGRESS, CANCELLED`,
+        locations: expect.any(Array),
+        path: ["changeBatchStatus"],
+        extensions: { code: "BAD_USER_INPUT", field: "status", allowedStatuses: ["IN_PROGRESS", "CANCELLED"] },
+      },
+    ]);
+  });
+
+  it("lets only QA release, reject or send back for rework", async () => {
+    const batch = await create();
+    await change(batch.id, "IN_PROGRESS", production);
+    await change(batch.id, "QA_HOLD", production);
+    for (const status of ["RELEASED", "REJECTED", "IN_PROGRESS"]) {
+      const result = await change(batch.id, status, production, { reason: "because" });
+      expect(result.errors).toEqual([
+        {
+          message: `Moving a batch from QA_HOLD to ${status} requires scope batches:release`,
+          locations: expect.any(Array),
+          path: ["changeBatchStatus"],
+          extensions: { code: "FORBIDDEN", requiredScopes: [["batches:release"]] },
+        },
+      ]);
+    }
+    // QA, in turn, does not run production.
+    const started = await create();
+    const byQa = await change(started.id, "IN_PROGRESS", qa);
+    expect(byQa.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
+      { message: "Moving a batch from PLANNED to IN_PROGRESS requires scope batches:write", extensions: { code: "FORBIDDEN", requiredScopes: [["batches:write"]] } },
+    ]);
+    // A viewer is stopped by the schema before the status machine is asked.
+    const byViewer = await change(batch.id, "RELEASED", viewer);
+    expect(byViewer.errors?.map((e) => e.extensions)).toEqual([
+      { code: "FORBIDDEN", requiredScopes: [["batches:write"], ["batches:release"]] },
+    ]);
+    // Rework and rejection need a reason; with one, QA sends the batch back.
+    const noReason = await change(batch.id, "IN_PROGRESS", qa);
+    expect(noReason.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
+      { message: "A reason is required to move a batch from QA_HOLD to IN_PROGRESS", extensions: { code: "BAD_USER_INPUT", field: "reason" } },
+    ]);
+    const rework = await change(batch.id, "IN_PROGRESS", qa, { reason: "Hardness out of range" });
+    expect(rework.data?.changeBatchStatus.status).toBe("IN_PROGRESS");
+  });
+
+  it("completes with the actual quantity recorded before, and refuses to complete without one", async () => {
+    const batch = await create({ plannedQuantity: 400 });
+    for (const [status, caller] of [["IN_PROGRESS", production], ["QA_HOLD", production], ["RELEASED", qa]] as const) {
+      expect((await change(batch.id, status, caller)).errors).toBeUndefined();
+    }
+    const without = await change(batch.id, "COMPLETED", production);
+    expect(without.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
+      {
+        message: `Completing batch ${batch.batchNumber} requires its actual quantity: pass actualQuantity`,
+        extensions: { code: "BAD_USER_INPUT", field: "actualQuantity" },
+      },
+    ]);
+    const updated = await server.call(UPDATE_BATCH, { id: batch.id, version: 4, input: { actualQuantity: 396 } }, production.token);
+    expect(updated.data?.updateBatch).toMatchObject({ version: 5, actualQuantity: 396 });
+    const completed = await change(batch.id, "COMPLETED", production);
+    expect(completed.data?.changeBatchStatus).toMatchObject({ status: "COMPLETED", actualQuantity: 396, yield: 0.99 });
+    // A final status admits nothing after it, and the record is closed to edits.
+    const after = await change(batch.id, "IN_PROGRESS", production);
+    expect(after.errors?.[0]).toMatchObject({
+      message: `Batch ${batch.batchNumber} cannot go from COMPLETED to IN_PROGRESS: COMPLETED is final, no status may follow it`,
+      extensions: { code: "BAD_USER_INPUT", field: "status", allowedStatuses: [] },
+    });
+    const edit = await server.call(UPDATE_BATCH, { id: batch.id, version: 6, input: { productName: "Renamed" } }, production.token);
+    expect(edit.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
+      { message: `Batch ${batch.batchNumber} is COMPLETED: its record is closed to changes`, extensions: { code: "BAD_USER_INPUT", status: "COMPLETED" } },
+    ]);
+  });
+
+  it("applies only one of two concurrent status changes, with one audit entry", async () => {
+    const batch = await create();
+    await change(batch.id, "IN_PROGRESS", production);
+    await change(batch.id, "QA_HOLD", production);
+    const results = await Promise.all([change(batch.id, "RELEASED", qa), change(batch.id, "REJECTED", qa, { reason: "Out of spec" })]);
+    expect(results.filter((r) => r.errors === undefined)).toHaveLength(1);
+    const history = await server.runtime.prisma.batchStatusChange.count({ where: { batchId: batch.id } });
+    expect(history).toBe(4);
+  });
+});
+
+describe("updateBatch", () => {
+  it("lets exactly one of concurrent updates with the same version win; the others get CONFLICT with the current version", async () => {
+    const batch = await create();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        server.call(UPDATE_BATCH, { id: batch.id, version: 1, input: { productName: `Name ${i}` } }, production.token),
+      ),
+    );
+    const winners = results.filter((r) => r.errors === undefined);
+    expect(winners).toHaveLength(1);
+    expect(winners[0]!.data?.updateBatch).toMatchObject({ id: batch.id, version: 2 });
+    for (const loser of results.filter((r) => r.errors !== undefined)) {
+      expect(loser.errors).toEqual([
+        {
+          message: `Batch ${batch.batchNumber} was changed meanwhile: its current version is 2, not 1. Read it again and retry.`,
+          locations: expect.any(Array),
+          path: ["updateBatch"],
+          extensions: { code: "CONFLICT", currentVersion: 2 },
+        },
+      ]);
+    }
+    const stored = await server.runtime.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } });
+    expect(stored.productName).toBe(winners[0]!.data?.updateBatch.productName);
+  });
+
+  it("answers NOT_FOUND for an unknown batch and BAD_USER_INPUT for an empty change", async () => {
+    const missing = await server.call(UPDATE_BATCH, { id: "not-a-uuid", version: 1, input: { unit: "g" } }, production.token);
+    expect(missing.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
+      { message: "No batch with id not-a-uuid", extensions: { code: "NOT_FOUND", id: "not-a-uuid" } },
+    ]);
+    const empty = await server.call(UPDATE_BATCH, { id: (await create()).id, version: 1, input: {} }, production.token);
+    expect(empty.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input" });
+  });
+});
+
+describe("advanceBatchStage", () => {
+  it("advances an IN_PROGRESS batch through the stages in order, and no further than the last", async () => {
+    const batch = await create();
+    const early = await server.call(ADVANCE_STAGE, { id: batch.id }, production.token);
+    expect(early.errors?.[0]).toMatchObject({
+      message: `Batch ${batch.batchNumber} is PLANNED: only an IN_PROGRESS batch advances its stage`,
+      extensions: { code: "BAD_USER_INPUT", status: "PLANNED" },
+    });
+    await change(batch.id, "IN_PROGRESS", production);
+    const stages = [];
+    for (let i = 0; i < 5; i++) stages.push((await server.call(ADVANCE_STAGE, { id: batch.id }, production.token)).data?.advanceBatchStage.stage);
+    expect(stages).toEqual(["GRANULATION", "BLENDING", "COMPRESSION", "COATING", "PACKAGING"]);
+    const last = await server.call(ADVANCE_STAGE, { id: batch.id }, production.token);
+    expect(last.errors?.[0]).toMatchObject({ message: `Batch ${batch.batchNumber} is at its last stage, PACKAGING`, extensions: { code: "BAD_USER_INPUT" } });
+    const stale = await server.call(ADVANCE_STAGE, { id: batch.id, version: 2 }, production.token);
+    expect(stale.errors?.[0]?.extensions).toEqual({ code: "CONFLICT", currentVersion: 7 });
+  });
+});

@@ -1,0 +1,165 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, readCounter } from "../../../test/support/graphql.js";
+import { startStack, type Stack } from "../../../test/support/stack.js";
+import { startTestConsumer, type TestConsumer } from "./eventConsumer.js";
+import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
+import { createOwnDatabase } from "./ownDatabase.js";
+
+const run = promisify(execFile);
+
+/**
+ * The production subgraph among the real services, reached through the gateway as a client
+ * would, signed in as the seeded users of each role.
+ */
+let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+let consumer: TestConsumer;
+let stack: Stack;
+let gateway: string;
+let tokens: Record<"production" | "qa" | "viewer", string>;
+
+async function login(email: string): Promise<string> {
+  const result = await graphql(gateway, `mutation($email: String!) { login(email: $email, password: "demo-password") { accessToken } }`, { email });
+  expect(result.errors).toBeUndefined();
+  return result.data!.login.accessToken;
+}
+
+beforeAll(async () => {
+  // A database of its own: the relay of this stack is then the only one publishing its events.
+  [database, consumer] = await Promise.all([createOwnDatabase(), startTestConsumer()]);
+  stack = await startStack({
+    databaseUrl: database.url,
+    env: { EVENTS_EXCHANGE: consumer.exchange },
+  });
+  gateway = stack.gateway.url;
+  await run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { env: { ...process.env, ...stack.env } });
+  const [production, qa, viewer] = await Promise.all(["production", "qa", "viewer"].map((name) => login(`${name}@example.com`)));
+  tokens = { production: production!, qa: qa!, viewer: viewer! };
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await consumer?.close();
+  await database?.drop();
+});
+
+const number = () => `GW-${randomBytes(4).toString("hex").toUpperCase()}`;
+
+describe("a batch's life through the gateway", () => {
+  it("walks PLANNED to COMPLETED with the right roles, its history naming each user", async () => {
+    const created = await graphql(gateway, CREATE_BATCH, { input: batchInput(number(), { plannedQuantity: 500 }) }, tokens.production);
+    expect(created.errors).toBeUndefined();
+    const id = created.data!.createBatch.id;
+    const steps = [
+      ["IN_PROGRESS", tokens.production, { reason: "Line 3 ready" }],
+      ["QA_HOLD", tokens.production, {}],
+      ["RELEASED", tokens.qa, { reason: "Meets specification" }],
+      ["COMPLETED", tokens.production, { actualQuantity: 485 }],
+    ] as const;
+    for (const [status, token, extra] of steps) {
+      const result = await graphql(gateway, CHANGE_STATUS, { id, status, ...extra }, token);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.changeBatchStatus.status).toBe(status);
+    }
+
+    const read = await graphql(
+      gateway,
+      `query($id: ID!) { batch(id: $id) { status yield createdBy { email name } history { fromStatus toStatus reason changedBy { email } } } }`,
+      { id },
+      tokens.viewer,
+    );
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.batch).toEqual({
+      status: "COMPLETED",
+      yield: 0.97,
+      createdBy: { email: "production@example.com", name: "Pat Production" },
+      history: [
+        { fromStatus: null, toStatus: "PLANNED", reason: null, changedBy: { email: "production@example.com" } },
+        { fromStatus: "PLANNED", toStatus: "IN_PROGRESS", reason: "Line 3 ready", changedBy: { email: "production@example.com" } },
+        { fromStatus: "IN_PROGRESS", toStatus: "QA_HOLD", reason: null, changedBy: { email: "production@example.com" } },
+        { fromStatus: "QA_HOLD", toStatus: "RELEASED", reason: "Meets specification", changedBy: { email: "qa@example.com" } },
+        { fromStatus: "RELEASED", toStatus: "COMPLETED", reason: null, changedBy: { email: "production@example.com" } },
+      ],
+    });
+
+    // The relay of the real production process published the walk, in order.
+    await expect
+      .poll(() => consumer.messages.filter((m) => JSON.parse(m.content.toString()).data.batch_id === id).map((m) => m.fields.routingKey))
+      .toEqual(["batch.created", "batch.status.changed", "batch.status.changed", "batch.status.changed", "batch.status.changed", "batch.completed"]);
+  });
+
+  // The gateway passes the subgraph's errors on, naming the subgraph (`serviceName`).
+  it("refuses an illegal transition and a wrong role with clear errors", async () => {
+    const created = await graphql(gateway, CREATE_BATCH, { input: batchInput(number()) }, tokens.production);
+    const { id, batchNumber } = created.data!.createBatch;
+
+    const illegal = await graphql(gateway, CHANGE_STATUS, { id, status: "RELEASED" }, tokens.qa);
+    expect(illegal.data).toBeNull();
+    expect(illegal.errors).toEqual([
+      {
+        message: `Batch ${batchNumber} cannot go from PLANNED to RELEASED: allowed next statuses: IN_PROGRESS, CANCELLED`,
+        path: ["changeBatchStatus"],
+        extensions: { code: "BAD_USER_INPUT", field: "status", allowedStatuses: ["IN_PROGRESS", "CANCELLED"], serviceName: "production" },
+      },
+    ]);
+
+    await graphql(gateway, CHANGE_STATUS, { id, status: "IN_PROGRESS" }, tokens.production);
+    await graphql(gateway, CHANGE_STATUS, { id, status: "QA_HOLD" }, tokens.production);
+    const wrongRole = await graphql(gateway, CHANGE_STATUS, { id, status: "RELEASED" }, tokens.production);
+    expect(wrongRole.data).toBeNull();
+    expect(wrongRole.errors).toEqual([
+      {
+        message: "Moving a batch from QA_HOLD to RELEASED requires scope batches:release",
+        path: ["changeBatchStatus"],
+        extensions: { code: "FORBIDDEN", requiredScopes: [["batches:release"]], serviceName: "production" },
+      },
+    ]);
+
+    const viewer = await graphql(gateway, CHANGE_STATUS, { id, status: "RELEASED" }, tokens.viewer);
+    expect(viewer.errors).toEqual([
+      {
+        message: "Mutation.changeBatchStatus requires scope batches:write or batches:release",
+        path: ["changeBatchStatus"],
+        extensions: { code: "FORBIDDEN", requiredScopes: [["batches:write"], ["batches:release"]], serviceName: "production" },
+      },
+    ]);
+  });
+});
+
+describe("query budget", () => {
+  it("reads a page of batches with their creators and histories in the same few SQL statements per subgraph, whatever its size", async () => {
+    const product = `N1-${randomBytes(4).toString("hex")}`;
+    const created = await Promise.all(
+      Array.from({ length: 100 }, () => graphql(gateway, CREATE_BATCH, { input: batchInput(number(), { productCode: product }) }, tokens.production)),
+    );
+    expect(created.flatMap((r) => r.errors ?? [])).toEqual([]);
+    // A second history entry, by another user, for half of them.
+    await Promise.all(
+      created.slice(0, 50).map((r) => graphql(gateway, CHANGE_STATUS, { id: r.data!.createBatch.id, status: "IN_PROGRESS" }, tokens.production)),
+    );
+
+    const query = /* GraphQL */ `
+      query Page($first: Int, $product: String) {
+        batches(first: $first, filter: { product: $product }) { nodes { batchNumber createdBy { name } history { changedBy { name } } } }
+      }
+    `;
+    const statementsFor = async (first: number) => {
+      const services = [stack.production.url, stack.user.url];
+      const before = await Promise.all(services.map((url) => readCounter(url, "db_queries_total")));
+      const page = await graphql(gateway, query, { first, product }, tokens.viewer);
+      expect(page.errors).toBeUndefined();
+      expect(page.data!.batches.nodes).toHaveLength(first);
+      expect(page.data!.batches.nodes[0]).toMatchObject({ createdBy: { name: "Pat Production" }, history: [{ changedBy: { name: "Pat Production" } }] });
+      const after = await Promise.all(services.map((url) => readCounter(url, "db_queries_total")));
+      return { production: after[0]! - before[0]!, user: after[1]! - before[1]! };
+    };
+    const small = await statementsFor(10);
+    const large = await statementsFor(100);
+    expect(large).toEqual(small);
+    // The page and all its histories; every creator and author in batched `_entities` calls.
+    expect(large.production).toBeLessThanOrEqual(2);
+    expect(large.user).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,71 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import type { Role } from "../../../lib/auth/scopes.js";
+import { signAccessToken } from "../../../lib/auth/tokens.js";
+import { listen } from "../../../lib/server/http.js";
+import { createRuntime, type Runtime } from "../../../lib/server/runtime.js";
+import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
+import { createProductionServer, type ProductionServerOptions } from "../src/server.js";
+import type { JwksServer } from "./jwksServer.js";
+
+/** A caller of the tests: a user id (no user row is needed here) and a signed token. */
+export interface Caller {
+  userId: string;
+  token: string;
+}
+
+/** The production subgraph running in this process on a free port. */
+export interface TestProductionServer {
+  url: string;
+  runtime: Runtime;
+  /** A new user with `role`, signed in. */
+  signIn(role: Role): Caller;
+  /** Runs one operation against it. */
+  call: (query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>) => Promise<GraphQLResult>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends ProductionServerOptions {
+  /** Default: this run's database. */
+  databaseUrl?: string;
+  /** More variables for the runtime (`AMQP_URL` through a proxy, say). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts the production subgraph on this run's database (or `databaseUrl`), with `auth` as the
+ * auth subgraph whose JWKS it trusts. No relay unless `relay` is given: the tests that check
+ * events run one against a database of their own, where no other relay competes.
+ */
+export async function startProductionServer(auth: JwksServer, options: StartOptions = {}): Promise<TestProductionServer> {
+  const runtime = await createRuntime("production", {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl ?? inject("databaseUrl"),
+    REDIS_PREFIX: `${inject("redisPrefix")}production-${randomBytes(3).toString("hex")}:`,
+    PRODUCTION_PORT: "0",
+    LOG_LEVEL: "silent",
+    AUTH_URL: auth.url,
+    ...options.env,
+  });
+  const server = createProductionServer(runtime, { relay: options.relay ?? false });
+  await server.start();
+  const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+  const { issuer, audience } = runtime.config;
+  return {
+    url,
+    runtime,
+    signIn(role) {
+      const userId = randomUUID();
+      const user = { id: userId, email: `${role.toLowerCase()}.${userId.slice(0, 8)}@example.com`, roles: [role] };
+      return { userId, token: signAccessToken(user, { privateKey: auth.privateKey, kid: auth.kid, issuer, audience, ttlSeconds: 600 }) };
+    },
+    call: (query, variables, token, headers) => graphql(url, query, variables, token, headers),
+    async stop() {
+      await server.stop();
+      await runtime.close();
+    },
+  };
+}
+
+/** A batch number no other test uses. */
+export const uniqueBatchNumber = (prefix = "B") => `${prefix}-${randomBytes(5).toString("hex").toUpperCase()}`;
