@@ -13,7 +13,7 @@ export function forgedTokens(privateKey: KeyObject, claims: { sub: string; iss: 
   const publicKey = createPublicKey(privateKey);
   const kid = keyId(publicKey);
   const payload = { email: "admin@example.com", roles: ["ADMIN"], scope: "auth:admin users:read users:write" };
-  const sign = (key: KeyObject, options: jwt.SignOptions, extra: { exp?: number } = {}) =>
+  const sign = (key: KeyObject, options: jwt.SignOptions, extra: { exp?: number; iat?: number } = {}) =>
     jwt.sign({ ...payload, ...extra }, key, {
       algorithm: "ES256",
       subject: claims.sub,
