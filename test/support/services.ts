@@ -36,7 +36,8 @@ export function startService(name: ServiceName, env: Record<string, string> = {}
   });
   const logs: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // "close", not "exit": by then every line the process wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   child.stderr!.on("data", (chunk) => stderr.push(String(chunk)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${stderr.join("")}`)), 60_000);
