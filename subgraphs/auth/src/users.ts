@@ -1,3 +1,4 @@
+import { isUuid } from "../../../lib/graphql/ids.js";
 import { apiError } from "../../../lib/errors.js";
 import type { PrismaClient } from "../../../lib/prisma.js";
 
@@ -13,11 +14,10 @@ const ACCOUNT = { id: true, email: true, roles: true, active: true } as const;
 /** What auth knows of a user. */
 export type Account = NonNullable<Awaited<ReturnType<Users["byId"]>>>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Refuses an id that is not a UUID before PostgreSQL would fail on it. */
 export function assertUserId(userId: string): void {
-  if (!UUID.test(userId)) throw apiError("BAD_USER_INPUT", `userId must be a UUID, got ${JSON.stringify(userId)}`, { field: "userId" });
+  if (!isUuid(userId)) throw apiError("BAD_USER_INPUT", `userId must be a UUID, got ${JSON.stringify(userId)}`, { field: "userId" });
 }
 
 /** Read-only access to the accounts in `users.users`. */

@@ -3,6 +3,7 @@
  * AND version = $2`), so of two concurrent changes exactly one applies; a status change also
  * writes its audit row and its events in the same transaction.
  */
+import { isUuid } from "../../../lib/graphql/ids.js";
 import { randomUUID } from "node:crypto";
 import type { Batch, PrismaClient } from "../../../generated/prisma/client.js";
 import { BatchStatus } from "../../../generated/prisma/enums.js";
@@ -20,10 +21,7 @@ export interface Actor extends EventCause {
   scopes: readonly string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can be a batch id at all: PostgreSQL refuses anything else as a `uuid`. */
-export const isUuid = (id: string): boolean => UUID.test(id);
+export { isUuid };
 
 const FINAL_STATUSES = Object.values(BatchStatus).filter(isFinal);
 

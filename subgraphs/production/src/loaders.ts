@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Batch, BatchStatusChange, PrismaClient } from "../../../generated/prisma/client.js";
-import { isUuid } from "./batches.js";
+import { byIdLoader } from "../../../lib/graphql/ids.js";
 
 /** The DataLoaders of one request. */
 export interface ProductionLoaders {
@@ -16,12 +16,7 @@ export interface ProductionLoaders {
  */
 export function createProductionLoaders(prisma: PrismaClient): ProductionLoaders {
   return {
-    batchById: new DataLoader(async (ids) => {
-      const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
-      const batches = valid.length > 0 ? await prisma.batch.findMany({ where: { id: { in: valid } } }) : [];
-      const byId = new Map(batches.map((batch) => [batch.id, batch]));
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-    }),
+    batchById: byIdLoader((ids) => prisma.batch.findMany({ where: { id: { in: ids } } })),
     historyByBatchId: new DataLoader(async (batchIds) => {
       const changes = await prisma.batchStatusChange.findMany({
         where: { batchId: { in: [...batchIds] } },

@@ -1,11 +1,7 @@
-import DataLoader from "dataloader";
+import type DataLoader from "dataloader";
 import type { User } from "../../../generated/prisma/client.js";
+import { byIdLoader } from "../../../lib/graphql/ids.js";
 import type { PrismaClient } from "../../../lib/prisma.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can be a user id at all; PostgreSQL refuses anything else as a `uuid`. */
-export const isUuid = (id: string): boolean => UUID.test(id);
 
 /** The DataLoaders of one request. */
 export interface UserLoaders {
@@ -19,12 +15,6 @@ export interface UserLoaders {
  */
 export function createUserLoaders(prisma: PrismaClient): UserLoaders {
   return {
-    userById: new DataLoader(async (ids) => {
-      // A malformed id is simply not found: sending it would make PostgreSQL fail the batch.
-      const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
-      const users = valid.length > 0 ? await prisma.user.findMany({ where: { id: { in: valid } } }) : [];
-      const byId = new Map(users.map((user) => [user.id, user]));
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-    }),
+    userById: byIdLoader((ids) => prisma.user.findMany({ where: { id: { in: ids } } })),
   };
 }
