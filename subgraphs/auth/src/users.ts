@@ -1,5 +1,5 @@
-import { isUuid } from "../../../lib/graphql/ids.js";
 import { apiError } from "../../../lib/errors.js";
+import { isUuid } from "../../../lib/graphql/ids.js";
 import type { PrismaClient } from "../../../lib/prisma.js";
 
 /**

@@ -3,11 +3,11 @@
  * AND version = $2`), so of two concurrent changes exactly one applies; a status change also
  * writes its audit row and its events in the same transaction.
  */
-import { isUuid } from "../../../lib/graphql/ids.js";
 import { randomUUID } from "node:crypto";
 import type { Batch, PrismaClient } from "../../../generated/prisma/client.js";
 import { BatchStatus } from "../../../generated/prisma/enums.js";
 import { apiError } from "../../../lib/errors.js";
+import { isUuid } from "../../../lib/graphql/ids.js";
 import type { CreateBatchInput, UpdateBatchInput } from "./__generated__/resolvers-types.js";
 import { batchClosed, batchNotFound, staleVersion } from "./batchErrors.js";
 import { createFields, quantity, updateFields } from "./batchInput.js";
