@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import amqp, { type ConsumeMessage } from "amqplib";
 import { readBackingServices } from "../../../lib/config.js";
 import { assertEventsExchange } from "../../../lib/events/broker.js";
+import { Collector } from "../../../test/support/collector.js";
 
 /** A queue bound to an exchange of the test's own, collecting every message it gets. */
 export interface TestConsumer {
@@ -26,33 +27,16 @@ export async function startTestConsumer(exchange = runName("production.events"))
   await assertEventsExchange(channel, exchange);
   const { queue } = await channel.assertQueue(runName("consumer"), { exclusive: true, autoDelete: true });
   await channel.bindQueue(queue, exchange, "#");
-  const messages: ConsumeMessage[] = [];
-  const waiters = new Set<() => void>();
+  const messages = new Collector<ConsumeMessage>(`messages on ${exchange}`);
   await channel.consume(queue, (message) => {
     if (!message) return;
     messages.push(message);
     channel.ack(message);
-    for (const check of waiters) check();
   });
   return {
     exchange,
-    messages,
-    waitFor(count, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (messages.length < count) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(messages.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`expected ${count} messages on ${exchange}, got ${messages.length}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    messages: messages.items,
+    waitFor: (count, timeoutMs) => messages.waitFor(count, timeoutMs),
     async close() {
       await channel.deleteQueue(queue);
       await channel.deleteExchange(exchange);

@@ -1,0 +1,118 @@
+import type { Server } from "node:http";
+import type { ServiceMap } from "@apollo/gateway";
+import { getVariableValues, GraphQLError, parse, type DocumentNode, type ExecutionArgs } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { readInt, type Env } from "../../../lib/config.js";
+import type { Registry } from "prom-client";
+import type { Logger } from "../../../lib/logger.js";
+import { subgraphUrl } from "../config.js";
+import { ForwardingDataSource } from "../dataSource.js";
+import { connectionAuth, type ConnectionState } from "./connectionAuth.js";
+import { eventEnricher } from "./enrich.js";
+import { SubscriptionPlanner, type SubscriptionPlan } from "./planner.js";
+import { subscriptionMetrics } from "./metrics.js";
+import { SharedSubscriptions } from "./shared.js";
+import { openUpstream } from "./upstream.js";
+
+export interface GatewaySubscriptionsOptions {
+  httpServer: Server;
+  /** The supergraph as the gateway reads it (`readSupergraphSdl`). */
+  supergraphSdl: string;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Where `graphql_subscriptions_active` and the other subscription metrics go. */
+  metrics: Registry;
+  /** Where subgraph URLs are read, as for queries. */
+  env?: Env;
+  /** How often an open connection's token is checked for revocation, in ms. Default 30000 (`SUBSCRIPTION_AUTH_RECHECK_MS`). */
+  recheckMs?: number;
+}
+
+/** What `onSubscribe` hands to `subscribe`, in the execution context. */
+interface Planned {
+  plan: SubscriptionPlan;
+  query: string;
+  variables: Record<string, unknown>;
+  connection: Required<Pick<ConnectionState, "principal" | "token" | "requestId">>;
+}
+
+/**
+ * graphql-ws on the gateway's `ws://host:port/graphql`. Each subscription is validated and
+ * planned against the supergraph; its root field is subscribed on the subgraph that owns it,
+ * and every event is completed through the supergraph (`eventEnricher`). Nothing here knows
+ * any subgraph's types: a `Subscription` field of any subgraph is served the same way.
+ */
+export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions) {
+  const { httpServer, verifier, logger, env = process.env } = options;
+  const recheckMs = options.recheckMs ?? readInt(env, "SUBSCRIPTION_AUTH_RECHECK_MS", 30_000, 100, 3_600_000);
+  const planner = new SubscriptionPlanner(options.supergraphSdl);
+  const urls = new Map(planner.subgraphs().map(({ name, url }) => [name, subgraphUrl(name, url, env)]));
+  const services: ServiceMap = Object.fromEntries([...urls].map(([name, url]) => [name, new ForwardingDataSource({ url })]));
+  const shared = new SharedSubscriptions(logger);
+  const metrics = subscriptionMetrics(options.metrics, shared);
+  const auth = connectionAuth(verifier, logger, recheckMs, metrics.refused);
+  const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+
+  const server = useServer<Record<string, unknown>, ConnectionState>(
+    {
+      onConnect: auth.onConnect,
+      onClose: auth.onClose,
+      onOperation: () => metrics.started(),
+      onComplete: () => metrics.ended(),
+      onSubscribe: (ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err as GraphQLError];
+        }
+        let plan: ReturnType<SubscriptionPlanner["plan"]>;
+        try {
+          plan = planner.plan(document, payload.operationName ?? undefined);
+        } catch (err) {
+          logger.error({ err }, "planning a subscription failed");
+          return [new GraphQLError("The subscription could not be planned", { extensions: { code: "INTERNAL_SERVER_ERROR" } })];
+        }
+        if (!("primary" in plan)) return plan;
+        const planned = plan;
+        const variables = payload.variables ?? {};
+        const coerced = getVariableValues(planner.schema, planned.operationContext.operation.variableDefinitions ?? [], variables);
+        if (coerced.errors) return coerced.errors;
+        const { principal, token, requestId } = ctx.extra;
+        const contextValue: Planned = { plan: planned, query: payload.query, variables, connection: { principal: principal!, token: token!, requestId: requestId! } };
+        return { schema: planner.schema, document, operationName: payload.operationName, variableValues: variables, contextValue } satisfies ExecutionArgs;
+      },
+      subscribe: (args) => {
+        const { plan, query, variables, connection } = args.contextValue as Planned;
+        const authorization = `Bearer ${connection.token}`;
+        const context = { requestId: connection.requestId, auth: connection.principal, authorization, logger: logger.child({ requestId: connection.requestId }) };
+        const enrich = eventEnricher(planner, services, plan, variables);
+        const key = JSON.stringify([connection.principal.jti, query, args.operationName ?? null, variables]);
+        return shared.join(key, {
+          open: () =>
+            openUpstream({
+              url: urls.get(plan.primary.serviceName)!,
+              query: plan.primary.operation,
+              operationName: plan.primary.operationName,
+              variables: Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]])),
+              authorization,
+              requestId: connection.requestId,
+            }),
+          enrich: (event) => enrich(event, context),
+        });
+      },
+    },
+    wss,
+  );
+
+  return {
+    shared,
+    /** Closes every client connection (their upstreams with them), then the WebSocket server. */
+    async close() {
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

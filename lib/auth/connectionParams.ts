@@ -1,0 +1,13 @@
+/**
+ * The bearer token of a graphql-ws connection, from its `connectionParams`: either
+ * `{ authorization: "Bearer <token>" }` (what HTTP clients already send, and what the gateway
+ * forwards) or `{ token: "<token>" }`. `undefined` when neither is there.
+ */
+export function tokenFromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const authorization = params?.authorization ?? params?.Authorization;
+  if (typeof authorization === "string") return /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  return typeof params?.token === "string" && params.token !== "" ? params.token : undefined;
+}
+
+/** WebSocket close codes of a refused connection, as graphql-ws uses them. */
+export const CloseCode = { Unauthorized: 4401, Forbidden: 4403 } as const;

@@ -1,0 +1,46 @@
+import type { EventEnvelope } from "../events/envelope.js";
+import type { Logger } from "../logger.js";
+import { RecentIds } from "./dedupe.js";
+import { PushQueue } from "./queue.js";
+import type { EventPubSub } from "./redis.js";
+
+export interface StreamOptions<TEvent extends EventEnvelope> {
+  /** Keeps only the events this returns true for (the subscription's filters). Default: all. */
+  accept?: (event: TEvent) => boolean;
+  /** Events missed before the live ones, in order (`after`); called once live is listening. */
+  replay?: () => Promise<TEvent[]>;
+  /**
+   * The subscriber's logger: each delivery is logged at `debug` with the event's
+   * `correlationId`, the request id of the call that caused it.
+   */
+  logger?: Logger;
+}
+
+/**
+ * The events of one type published on Redis, for one subscriber, each id once. Live delivery
+ * starts (Redis SUBSCRIBE acknowledged) before the replay is read, and live events are buffered
+ * meanwhile: nothing committed in between is lost, and what both deliver is sent once.
+ */
+export async function* eventStream<TEvent extends EventEnvelope>(
+  events: EventPubSub,
+  type: string,
+  { accept = () => true, replay, logger }: StreamOptions<TEvent> = {},
+): AsyncGenerator<TEvent> {
+  let subscription: number | undefined;
+  const live = new PushQueue<TEvent>(() => {
+    if (subscription !== undefined) events.pubsub.unsubscribe(subscription);
+  });
+  subscription = await events.pubsub.subscribe(events.channel(type), (event: TEvent) => live.push(event));
+  const seen = new RecentIds();
+  const wanted = (event: TEvent) => {
+    if (!accept(event) || !seen.firstTime(event.id)) return false;
+    logger?.debug({ eventId: event.id, type: event.type, correlationId: event.correlationId }, "subscription event delivered");
+    return true;
+  };
+  try {
+    if (replay) for (const event of await replay()) if (wanted(event)) yield event;
+    for await (const event of live) if (wanted(event)) yield event;
+  } finally {
+    live.close();
+  }
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, expect } from "vitest";
+import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
+import { graphql } from "../support/graphql.js";
+import { startSubscriptionFixture, type FixtureOptions, type SubscriptionFixture } from "./fixture.js";
+
+/** The subscription most tests open: every field, `changedBy` from the user subgraph. */
+export const STATUS_CHANGED = /* GraphQL */ `
+  subscription Changes($batchId: ID, $statuses: [BatchStatus!], $after: String) {
+    batchStatusChanged(batchId: $batchId, statuses: $statuses, after: $after) {
+      eventId oldStatus newStatus reason
+      changedBy { email name }
+      batch { id batchNumber status }
+    }
+  }
+`;
+
+/** `connectionParams` carrying a token the way HTTP clients send it. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The demo users signed in on a fixture, and the batch changes the tests make through its gateway. */
+export interface Actors {
+  gateway: string;
+  tokens: Record<"production" | "qa" | "viewer", string>;
+  /** The user id of production@example.com, for events other systems publish. */
+  productionUserId: string;
+  createBatch(): Promise<{ id: string; batchNumber: string }>;
+  changeStatus(id: string, status: string, token?: string, reason?: string): Promise<void>;
+}
+
+export async function signInActors(fixture: SubscriptionFixture): Promise<Actors> {
+  const gateway = fixture.stack.gateway.url;
+  const [production, qa, viewer] = await Promise.all([fixture.login("production"), fixture.login("qa"), fixture.login("viewer")]);
+  const tokens = { production, qa, viewer };
+  const me = await graphql(gateway, `{ me { id } }`, {}, production);
+  return {
+    gateway,
+    tokens,
+    productionUserId: me.data!.me.id,
+    async createBatch() {
+      const input = batchInput(`SUB-${randomBytes(4).toString("hex").toUpperCase()}`);
+      const created = await graphql(gateway, CREATE_BATCH, { input }, production);
+      expect(created.errors).toBeUndefined();
+      return created.data!.createBatch;
+    },
+    async changeStatus(id, status, token = production, reason) {
+      const result = await graphql(gateway, CHANGE_STATUS, { id, status, reason }, token);
+      expect(result.errors).toBeUndefined();
+    },
+  };
+}
+
+/**
+ * Starts a fixture before the file's tests and closes it after them; the returned object is
+ * filled in `beforeAll`, so tests read its members when they run.
+ */
+export function useSubscriptionStack(options: FixtureOptions = {}): Actors & { fixture: SubscriptionFixture } {
+  const world = {} as Actors & { fixture: SubscriptionFixture };
+  beforeAll(async () => {
+    world.fixture = await startSubscriptionFixture(options);
+    Object.assign(world, await signInActors(world.fixture));
+  });
+  afterAll(async () => {
+    await world.fixture?.close();
+  });
+  return world;
+}

@@ -1,0 +1,79 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import amqp from "amqplib";
+import { readBackingServices } from "../../lib/config.js";
+import { assertEventsExchange } from "../../lib/events/broker.js";
+import { createTestDatabase } from "../support/database.js";
+import { graphql } from "../support/graphql.js";
+import { startStack, type Stack } from "../support/stack.js";
+
+const run = promisify(execFile);
+
+/** The demo users the tests sign in as. */
+export type Role = "admin" | "production" | "qa" | "viewer";
+
+/**
+ * A stack of its own for the subscription tests: its own database (so its relay is the only
+ * one publishing), exchange (declared first, so that an external publisher can use it at once),
+ * subscription queue and Redis prefix, seeded with the demo users.
+ */
+export interface SubscriptionFixture {
+  stack: Stack;
+  exchange: string;
+  queue: string;
+  /** A new access token of a demo user, logged in through the gateway. */
+  login(role: Role): Promise<string>;
+  /** Publishes raw bytes to the exchange, as another system would with amqplib. */
+  publishRaw(routingKey: string, body: string | Buffer, properties?: amqp.Options.Publish): Promise<void>;
+  /** How many messages wait in a queue. */
+  messageCount(queue: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  /** More variables for every service. */
+  env?: Record<string, string>;
+  /** Required outside vitest (the bench); in tests, the run's prefix plus a random part. */
+  redisPrefix?: string;
+}
+
+export async function startSubscriptionFixture({ env = {}, redisPrefix }: FixtureOptions = {}): Promise<SubscriptionFixture> {
+  const exchange = `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const database = await createTestDatabase(readBackingServices().databaseUrl);
+  const connection = await amqp.connect(readBackingServices().amqpUrl);
+  const channel = await connection.createConfirmChannel();
+  await assertEventsExchange(channel, exchange);
+  const stack = await startStack({ databaseUrl: database.url, redisPrefix, env: { EVENTS_EXCHANGE: exchange, ...env } });
+  // The stack names its subscription queue (and deletes it with its dead-letter queue).
+  const queue = stack.env.SUBSCRIPTIONS_QUEUE!;
+  await run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { env: { ...process.env, ...stack.env } });
+  return {
+    stack,
+    exchange,
+    queue,
+    async login(role) {
+      const password = role === "admin" ? "admin-password" : "demo-password";
+      const result = await graphql(
+        stack.gateway.url,
+        /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`,
+        { email: `${role}@example.com`, password },
+      );
+      if (!result.data?.login) throw new Error(`login of ${role} failed: ${JSON.stringify(result.errors)}`);
+      return result.data.login.accessToken as string;
+    },
+    async publishRaw(routingKey, body, properties = {}) {
+      channel.publish(exchange, routingKey, Buffer.from(body), { persistent: true, ...properties });
+      await channel.waitForConfirms();
+    },
+    async messageCount(name) {
+      return (await channel.checkQueue(name)).messageCount;
+    },
+    async close() {
+      await stack.stop();
+      await channel.deleteExchange(exchange).catch(() => undefined);
+      await connection.close();
+      await database.drop();
+    },
+  };
+}
