@@ -15,6 +15,15 @@ export function pageSize(first: number | null | undefined): number {
   return size;
 }
 
+/** The rows to skip before a page (`offset`, for page-numbered clients), or BAD_USER_INPUT. */
+export function pageOffset(offset: number | null | undefined): number {
+  const skip = offset ?? 0;
+  if (!Number.isInteger(skip) || skip < 0) {
+    throw apiError("BAD_USER_INPUT", `offset must be 0 or more, got ${skip}`, { field: "offset" });
+  }
+  return skip;
+}
+
 /**
  * An opaque cursor for a position in a list ordered by a unique string key. Clients must not
  * read it: base64url keeps it out of sight and lets the key change form later.

@@ -4,7 +4,7 @@
  */
 import type { Batch, Prisma, PrismaClient } from "../../../generated/prisma/client.js";
 import { apiError } from "../../../lib/errors.js";
-import { decodeCursor, pageSize, toPage } from "../../../lib/graphql/pagination.js";
+import { decodeCursor, pageOffset, pageSize, toPage } from "../../../lib/graphql/pagination.js";
 import type { BatchFilter, BatchOrder, QueryBatchesArgs } from "./__generated__/resolvers-types.js";
 import { isUuid } from "./batches.js";
 
@@ -82,6 +82,7 @@ export async function listBatches(prisma: PrismaClient, args: QueryBatchesArgs, 
     prisma.batch.findMany({
       where: args.after != null ? { AND: [where, order.after(cursorKey(args.after, orderName))] } : where,
       orderBy: order.orderBy,
+      skip: pageOffset(args.offset),
       take: size + 1,
     }),
     withCount ? prisma.batch.count({ where }) : 0,

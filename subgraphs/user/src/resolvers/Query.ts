@@ -1,6 +1,6 @@
 import type { Prisma } from "../../../../generated/prisma/client.js";
 import type { QueryResolvers, QueryUsersArgs } from "../__generated__/resolvers-types.js";
-import { decodeCursor, pageSize, selects, toPage } from "../../../../lib/graphql/pagination.js";
+import { decodeCursor, pageOffset, pageSize, selects, toPage } from "../../../../lib/graphql/pagination.js";
 
 // Prisma sends `contains` as LIKE without escaping (prisma/orm#19506): a searched `%` or `_`
 // must match itself, not act as a wildcard.
@@ -32,6 +32,7 @@ export const Query: QueryResolvers = {
       ctx.prisma.user.findMany({
         where: after === undefined ? where : { AND: [where, { email: { gt: after } }] },
         orderBy: { email: "asc" },
+        skip: pageOffset(args.offset),
         take: size + 1,
       }),
       // One count of the whole filtered set, only when the client asked for it.

@@ -1,0 +1,88 @@
+import type { Request } from "express";
+import { toSnakeKeys } from "../../../lib/rest/caseConversion.js";
+import { array, boolean, integer, nullable, object, string } from "../../../lib/rest/jsonSchema.js";
+import type { RestRoute } from "../../../lib/rest/route.js";
+
+/** The legacy REST endpoints of the auth service, each one GraphQL operation of this subgraph. */
+
+const body = (req: Request): Record<string, unknown> => req.body ?? {};
+
+const TOKEN_RESPONSE = object({
+  access_token: string("Signed JWT to send as `Authorization: Bearer <access_token>`."),
+  token_type: string("Always `Bearer`."),
+  expires_in: integer("Seconds until the access token expires."),
+  refresh_token: string("Single-use token for the GraphQL `refreshToken` mutation."),
+  user_id: string("The signed-in user's id."),
+});
+
+const VERIFY_RESPONSE = object(
+  {
+    valid: boolean("Whether the token is genuine, unexpired and not revoked."),
+    reason: string("Why the token is not valid; only when `valid` is false."),
+    user_id: nullable(string("The user the token speaks for; null when not valid.")),
+    email: nullable(string("The user's email when the token was issued; null when not valid.")),
+    roles: array(string("A role."), "The user's roles when the token was issued; empty when not valid."),
+    scopes: array(string("A scope."), "The scopes the token grants; empty when not valid."),
+    expires_at: nullable(string("When the token expires (ISO 8601); null when not valid.", { format: "date-time" })),
+  },
+  ["reason"],
+);
+
+export const authRoutes: RestRoute[] = [
+  {
+    method: "post",
+    path: "/api/auth/login",
+    summary: "Sign in with email and password",
+    tag: "auth",
+    operation: /* GraphQL */ `
+      mutation Login($email: String!, $password: String!) {
+        login(email: $email, password: $password) { accessToken tokenType expiresIn refreshToken userId }
+      }
+    `,
+    variables: (req) => ({ email: body(req).email, password: body(req).password }),
+    result: ({ login }) => ({ status: 200, body: toSnakeKeys(login) }),
+    body: { required: true, schema: object({ email: string("The account's email."), password: string("The account's password.") }) },
+    response: { status: 200, description: "Signed in.", schema: TOKEN_RESPONSE },
+    errors: [400, 401, 422, 429],
+    authenticated: false,
+  },
+  {
+    method: "post",
+    path: "/api/auth/verify",
+    summary: "Check an access token",
+    description: "Never fails for a bad token: answers `valid: false` with the `reason`.",
+    tag: "auth",
+    operation: /* GraphQL */ `
+      query VerifyToken($token: String!) {
+        verifyToken(token: $token) { valid reason userId email roles scopes expiresAt }
+      }
+    `,
+    variables: (req) => ({ token: body(req).token }),
+    result: ({ verifyToken: { reason, ...info } }) => ({
+      status: 200,
+      body: { ...toSnakeKeys<Record<string, unknown>>(info), ...(info.valid ? {} : { reason }) },
+    }),
+    body: { required: true, schema: object({ token: string("The access token, without `Bearer `.") }) },
+    response: { status: 200, description: "What the token says.", schema: VERIFY_RESPONSE },
+    errors: [400, 422],
+    authenticated: false,
+  },
+  {
+    method: "post",
+    path: "/api/auth/logout",
+    summary: "Sign out",
+    description: "The bearer token is refused from now on; the sign-in of `refresh_token`, when given, ends.",
+    tag: "auth",
+    operation: /* GraphQL */ `
+      mutation Logout($refreshToken: String) {
+        logout(refreshToken: $refreshToken)
+      }
+    `,
+    variables: (req) => ({ refreshToken: body(req).refresh_token }),
+    result: () => ({ status: 204 }),
+    body: { required: false, schema: object({ refresh_token: string("The refresh token to end too.") }, ["refresh_token"]) },
+    response: { status: 204, description: "Signed out." },
+    errors: [400, 401, 422],
+    authenticated: true,
+  },
+];

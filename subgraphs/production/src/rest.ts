@@ -1,0 +1,185 @@
+import type { Request } from "express";
+import { toCamelKeys, toSnakeKeys } from "../../../lib/rest/caseConversion.js";
+import { found } from "../../../lib/rest/errors.js";
+import { bodyInput, created } from "../../../lib/rest/mapping.js";
+import { integer, nullable, number, object, page, string } from "../../../lib/rest/jsonSchema.js";
+import { legacyPage, PAGE_PARAMETERS, pageVariables, queryString } from "../../../lib/rest/query.js";
+import type { RestParameter, RestRoute } from "../../../lib/rest/route.js";
+
+/**
+ * The legacy REST endpoints of the production service, each one GraphQL operation of this
+ * subgraph: `created_by` is only the creator's id, so no other subgraph is needed.
+ */
+
+const LEGACY_BATCH = /* GraphQL */ `
+  fragment LegacyBatch on Batch {
+    id batchNumber productCode productName plannedQuantity actualQuantity unit status stage yield
+    createdBy { id } createdAt updatedAt version
+  }
+`;
+
+const STATUS = string("Batch status.", { enum: ["PLANNED", "IN_PROGRESS", "QA_HOLD", "RELEASED", "COMPLETED", "REJECTED", "CANCELLED"] });
+const STAGE = string("Manufacturing stage.", { enum: ["DISPENSING", "GRANULATION", "BLENDING", "COMPRESSION", "COATING", "PACKAGING"] });
+
+const BATCH = object({
+  id: string("Stable identifier (a UUID).", { format: "uuid" }),
+  batch_number: string("Batch number, unique."),
+  product_code: string("Product code."),
+  product_name: string("Product name."),
+  planned_quantity: number("Quantity planned, in `unit`."),
+  actual_quantity: nullable(number("Quantity produced, in `unit`.")),
+  unit: string("Unit of both quantities."),
+  status: STATUS,
+  stage: STAGE,
+  yield: nullable(number("actual / planned quantity once COMPLETED.")),
+  created_by: string("Id of the user who created the batch."),
+  created_at: string("When the batch was created.", { format: "date-time" }),
+  updated_at: string("When the batch was last changed.", { format: "date-time" }),
+  version: integer("Grows by one with every change; send it back to update."),
+});
+
+const EDITABLE = {
+  product_code: string("New product code; not blank."),
+  product_name: string("New product name; not blank."),
+  planned_quantity: number("New planned quantity, greater than 0."),
+  actual_quantity: number("Quantity produced, 0 or more; with `status`, the one recorded on completion."),
+  unit: string("New unit; not blank."),
+};
+
+const ID: RestParameter = { name: "id", in: "path", description: "The batch's id.", schema: string("A UUID.") };
+
+/** A batch as legacy JSON: snake_case, and `created_by` as the creator's id. */
+function legacyBatch({ createdBy, ...batch }: { createdBy: { id: string } }) {
+  return { ...toSnakeKeys(batch), created_by: createdBy.id };
+}
+
+/** The body of `PUT /api/batches/:id` split between `changeBatchStatus` and `updateBatch`. */
+function batchChange(req: Request) {
+  const { status, reason, version, actualQuantity, ...fields } = toCamelKeys(req.body ?? {});
+  const updates = status === undefined ? { ...fields, ...(actualQuantity === undefined ? {} : { actualQuantity }) } : fields;
+  const operation =
+    status === undefined ? "UpdateBatch" : Object.keys(updates).length > 0 ? "UpdateThenChangeBatchStatus" : "ChangeBatchStatus";
+  return { operation, variables: { id: req.params.id, version, input: updates, status, reason, actualQuantity } };
+}
+
+export const batchRoutes: RestRoute[] = [
+  {
+    method: "get",
+    path: "/api/batches",
+    summary: "List batches, newest first, a page at a time",
+    tag: "batches",
+    operation: /* GraphQL */ `
+      query ListBatches($filter: BatchFilter, $first: Int, $offset: Int) {
+        batches(filter: $filter, first: $first, offset: $offset) {
+          totalCount
+          nodes { ...LegacyBatch }
+        }
+      }
+      ${LEGACY_BATCH}
+    `,
+    variables: (req) => ({
+      ...pageVariables(req).variables,
+      filter: { status: queryString(req, "status"), stage: queryString(req, "stage"), product: queryString(req, "search") },
+    }),
+    result: ({ batches }, req) => legacyPage(req, batches, legacyBatch),
+    parameters: [
+      ...PAGE_PARAMETERS,
+      { name: "status", in: "query", description: "Only batches in this status.", schema: STATUS },
+      { name: "stage", in: "query", description: "Only batches at this stage.", schema: STAGE },
+      { name: "search", in: "query", description: "Exact product code, or part of the product name ignoring case.", schema: string("Text.") },
+    ],
+    response: { status: 200, description: "A page of batches.", schema: page(BATCH, "batches") },
+    errors: [401, 403, 422],
+    authenticated: true,
+  },
+  {
+    method: "get",
+    path: "/api/batches/:id",
+    summary: "Read a batch",
+    tag: "batches",
+    operation: /* GraphQL */ `
+      query GetBatch($id: ID!) { batch(id: $id) { ...LegacyBatch } }
+      ${LEGACY_BATCH}
+    `,
+    variables: (req) => ({ id: req.params.id }),
+    result: ({ batch }, req) => ({ status: 200, body: legacyBatch(found(batch, "batch", req.params.id)) }),
+    parameters: [ID],
+    response: { status: 200, description: "The batch.", schema: BATCH },
+    errors: [401, 403, 404, 422],
+    authenticated: true,
+  },
+  {
+    method: "post",
+    path: "/api/batches",
+    summary: "Create a batch, PLANNED at the first stage",
+    tag: "batches",
+    operation: /* GraphQL */ `
+      mutation CreateBatch($input: CreateBatchInput!) { createBatch(input: $input) { ...LegacyBatch } }
+      ${LEGACY_BATCH}
+    `,
+    variables: (req) => ({ input: bodyInput(req) }),
+    result: ({ createBatch }) => created("/api/batches", createBatch.id, legacyBatch(createBatch)),
+    body: {
+      required: true,
+      schema: object({
+        batch_number: string("Batch number; trimmed, unique."),
+        product_code: string("Product code; not blank."),
+        product_name: string("Product name; not blank."),
+        planned_quantity: number("Quantity planned, greater than 0."),
+        unit: string("Unit; not blank."),
+      }),
+    },
+    response: { status: 201, description: "Created.", schema: BATCH },
+    errors: [400, 401, 403, 409, 422],
+    authenticated: true,
+  },
+  {
+    method: "put",
+    path: "/api/batches/:id",
+    summary: "Change a batch's fields and/or its status",
+    description: [
+      "Without `status`: `updateBatch`, which needs the `version` read last (409 when stale).",
+      "With `status` only (plus `reason`, `actual_quantity`, optional `version`): `changeBatchStatus`, which writes",
+      "the audit trail and publishes the event; an illegal transition is 422 naming the allowed statuses.",
+      "With `status` and other fields: `updateBatch` first (with `version`), then `changeBatchStatus`, in one",
+      "GraphQL request that stops at the first failure; `actual_quantity` then goes to the status change.",
+    ].join(" "),
+    tag: "batches",
+    operation: /* GraphQL */ `
+      mutation UpdateBatch($id: ID!, $version: Int!, $input: UpdateBatchInput!) {
+        batch: updateBatch(id: $id, version: $version, input: $input) { ...LegacyBatch }
+      }
+      mutation ChangeBatchStatus($id: ID!, $status: BatchStatus!, $reason: String, $actualQuantity: Float, $version: Int) {
+        batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity, version: $version) {
+          ...LegacyBatch
+        }
+      }
+      mutation UpdateThenChangeBatchStatus(
+        $id: ID!, $version: Int!, $input: UpdateBatchInput!, $status: BatchStatus!, $reason: String, $actualQuantity: Float
+      ) {
+        updated: updateBatch(id: $id, version: $version, input: $input) { id }
+        batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity) { ...LegacyBatch }
+      }
+      ${LEGACY_BATCH}
+    `,
+    operationName: (req) => batchChange(req).operation,
+    variables: (req) => batchChange(req).variables,
+    result: ({ batch }) => ({ status: 200, body: legacyBatch(batch) }),
+    parameters: [ID],
+    body: {
+      required: true,
+      schema: object(
+        {
+          status: STATUS,
+          reason: string("Why the status changes; kept in the audit trail."),
+          version: integer("The version read last; required to change fields."),
+          ...EDITABLE,
+        },
+        ["status", "reason", "version", ...Object.keys(EDITABLE)],
+      ),
+    },
+    response: { status: 200, description: "The batch as it is now.", schema: BATCH },
+    errors: [400, 401, 403, 404, 409, 422],
+    authenticated: true,
+  },
+];
