@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, readCounter, type GraphQLResult } from "../../test/support/graphql.js";
+import { startService, type RunningService } from "../../test/support/services.js";
+import { seedStack } from "../../test/support/seed.js";
+import { startStack, type Stack } from "../../test/support/stack.js";
+
+/** Low limits so the test reaches them; every gateway instance reads the same. */
+const LIMITS = { RATE_LIMIT_ANONYMOUS: "8", RATE_LIMIT_LOGIN: "2", RATE_LIMIT_USER: "5", RATE_LIMIT_WINDOW: "60" };
+
+let stack: Stack;
+let second: RunningService;
+let gateways: string[];
+
+beforeAll(async () => {
+  stack = await startStack({ env: LIMITS });
+  second = await startService("gateway", { ...stack.env, USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
+  gateways = [stack.gateway.url, second.url];
+  await seedStack(stack);
+});
+
+afterAll(async () => {
+  await second?.stop();
+  await stack?.stop();
+});
+
+const LOGIN = /* GraphQL */ `mutation { login(email: "viewer@example.com", password: "demo-password") { accessToken } }`;
+
+/** The refusal every limiter answers with, GraphQL or REST. */
+function expectRefused(result: { status: number; headers: Headers; errors?: GraphQLResult["errors"] }) {
+  expect(result.status).toBe(429);
+  expect(Number(result.headers.get("retry-after"))).toBeGreaterThan(0);
+  expect(Number(result.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+  expect(result.headers.get("ratelimit-remaining")).toBe("0");
+  expect(result.errors).toEqual([
+    { message: "Too many requests, retry later", extensions: { code: "TOO_MANY_REQUESTS", retryAfter: expect.any(Number) } },
+  ]);
+}
+
+/** The same refusal on a legacy endpoint: the REST error body. */
+async function expectRestRefused(response: Response) {
+  expect(response.status).toBe(429);
+  expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+  expect(await response.json()).toEqual({
+    error: { code: "TOO_MANY_REQUESTS", message: "Too many requests, retry later", details: { retryAfter: expect.any(Number) } },
+    request_id: expect.any(String),
+  });
+}
+
+describe("rate limiting shared by two gateway instances", () => {
+  let token: string;
+
+  it("limits logins per IP more strictly, counted across instances", async () => {
+    const first = await graphql(gateways[0]!, LOGIN);
+    expect(first.errors).toBeUndefined();
+    expect(first.headers.get("ratelimit-policy")).toBe("2;w=60");
+    expect(first.headers.get("ratelimit-remaining")).toBe("1");
+    token = first.data!.login.accessToken;
+    expect((await graphql(gateways[1]!, LOGIN)).errors).toBeUndefined();
+    expectRefused(await graphql(gateways[0]!, LOGIN));
+    // The legacy login shares the limit and answers with the legacy error body.
+    await expectRestRefused(
+      await fetch(`${gateways[1]}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "viewer@example.com", password: "demo-password" }),
+      }),
+    );
+  });
+
+  it("limits each user, counted across instances, apart from anonymous calls", async () => {
+    for (let i = 0; i < 5; i++) {
+      const result = await graphql(gateways[i % 2]!, `{ me { id } }`, {}, token);
+      expect(result.errors).toBeUndefined();
+      expect(result.headers.get("ratelimit-remaining")).toBe(String(4 - i));
+    }
+    expectRefused(await graphql(gateways[1]!, `{ me { id } }`, {}, token));
+  });
+
+  it("limits anonymous calls per IP, on /graphql and /api/* alike, and counts the refusals", async () => {
+    // Four logins above were anonymous calls: 4 of the 8 remain.
+    for (let i = 0; i < 4; i++) {
+      const result = await graphql(gateways[i % 2]!, `{ __typename }`);
+      expect(result.status).toBe(200);
+      expect(result.headers.get("ratelimit-remaining")).toBe(String(3 - i));
+    }
+    expectRefused(await graphql(gateways[0]!, `{ __typename }`));
+    await expectRestRefused(await fetch(`${gateways[1]}/api/users`));
+    const rejections = (await Promise.all(gateways.map((g) => readCounter(g, "rate_limit_rejections_total")))).reduce((a, b) => a + b);
+    expect(rejections).toBe(5);
+  });
+});

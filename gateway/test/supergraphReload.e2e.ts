@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { graphql } from "../../test/support/graphql.js";
+import { startService, type RunningService } from "../../test/support/services.js";
+import { startStack, type Stack } from "../../test/support/stack.js";
+
+let stack: Stack;
+let gateway: RunningService;
+const dir = mkdtempSync(join(tmpdir(), "supergraph-"));
+const path = join(dir, "supergraph.graphql");
+const original = readFileSync(new URL("../../supergraph.graphql", import.meta.url), "utf8");
+
+beforeAll(async () => {
+  writeFileSync(path, original);
+  stack = await startStack();
+  gateway = await startService("gateway", { ...stack.env, SUPERGRAPH_PATH: path, RATE_LIMIT_ANONYMOUS: "1000000", USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const DESCRIPTION = `{ __type(name: "Batch") { description } }`;
+
+/** Replaces the file the way a deployment does: written aside, then renamed over it. */
+function replace(text: string) {
+  writeFileSync(`${path}.next`, text);
+  renameSync(`${path}.next`, path);
+}
+
+async function description(): Promise<string> {
+  const result = await graphql(gateway.url, DESCRIPTION);
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data!.__type.description;
+}
+
+it("swaps the schema when supergraph.graphql is replaced, without failing the requests in between", async () => {
+  const before = await description();
+  expect(before).toMatch(/^A production batch of one product/);
+
+  let stop = false;
+  const failures: unknown[] = [];
+  const load = (async () => {
+    while (!stop) {
+      const result = await graphql(gateway.url, `{ __typename }`);
+      if (result.status !== 200 || result.errors) failures.push(result);
+    }
+  })();
+
+  // A file that does not compose is refused: the gateway keeps serving the last good schema.
+  replace("this is not a supergraph");
+  await new Promise((r) => setTimeout(r, 2_500));
+  expect(await description()).toBe(before);
+  expect(gateway.logs.some((l) => l.msg === "supergraph file unreadable, keeping the current schema" || l.msg === "new supergraph refused, keeping the current schema")).toBe(true);
+
+  replace(original.replace("A production batch of one product.", "Reloaded: a production batch of one product."));
+  const deadline = Date.now() + 10_000;
+  while ((await description()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  stop = true;
+  await load;
+  expect(await description()).toMatch(/^Reloaded: a production batch/);
+  expect(failures).toEqual([]);
+  expect(gateway.logs.some((l) => l.msg === "supergraph reloaded")).toBe(true);
+});

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { graphql } from "./support/graphql.js";
+import { accessToken, seedStack } from "./support/seed.js";
+import { startStack, type Stack } from "./support/stack.js";
+import { settle, subscribe } from "./support/subscriptions.js";
+import { startTestConsumer, type TestConsumer } from "../subgraphs/production/test/eventConsumer.js";
+
+/**
+ * One request id follows a call: the gateway's log, the production subgraph's log, the event
+ * envelope's `correlationId` (and the AMQP header), and the subscription delivery's log.
+ */
+let stack: Stack;
+let consumer: TestConsumer;
+
+beforeAll(async () => {
+  consumer = await startTestConsumer();
+  stack = await startStack({ env: { LOG_LEVEL: "debug", EVENTS_EXCHANGE: consumer.exchange } });
+  await seedStack(stack);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await consumer?.close();
+});
+
+const logged = (logs: Array<Record<string, unknown>>, requestId: string) => logs.filter((entry) => entry.requestId === requestId);
+
+it("follows one request id from the gateway through the subgraph and the event to the subscription delivery", async () => {
+  const token = await accessToken(stack.gateway.url, "production@example.com");
+  const subscription = subscribe(stack.gateway.url, { authorization: `Bearer ${token}` }, `subscription { batchCreated { batchNumber } }`);
+  await settle();
+
+  const requestId = `trace-${randomBytes(6).toString("hex")}`;
+  const batchNumber = `RID-${randomBytes(4).toString("hex")}`;
+  const created = await graphql(
+    stack.gateway.url,
+    `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`,
+    { input: { batchNumber, productCode: "P-1", productName: "Product", plannedQuantity: 10, unit: "kg" } },
+    token,
+    { "x-request-id": requestId },
+  );
+  expect(created.errors).toBeUndefined();
+  expect(await subscription.waitFor(1)).toEqual([{ data: { batchCreated: { batchNumber } } }]);
+  const [message] = await consumer.waitFor(1);
+  await subscription.close();
+
+  expect(logged(stack.gateway.logs, requestId)).toContainEqual(expect.objectContaining({ msg: "graphql operation", operationType: "mutation" }));
+  expect(logged(stack.production.logs, requestId)).toContainEqual(expect.objectContaining({ msg: "graphql operation", operationType: "mutation" }));
+  expect(JSON.parse(message!.content.toString()).correlationId).toBe(requestId);
+  expect(message!.properties.headers?.correlationId).toBe(requestId);
+  expect(stack.production.logs).toContainEqual(
+    expect.objectContaining({ msg: "subscription event delivered", type: "batch.created", correlationId: requestId }),
+  );
+});
