@@ -6,9 +6,9 @@ import { createGatewayServer } from "./server.js";
 
 try {
   const runtime = await createBaseRuntime("gateway");
-  const { config, logger, metrics, revocations } = runtime;
+  const { config, logger, metrics, redis, revocations } = runtime;
   const verifier = TokenVerifier.fromJwks(config, revocations);
-  const server = createGatewayServer({ verifier, logger, metrics, production: config.production });
+  const server = createGatewayServer({ verifier, logger, metrics, redis, redisPrefix: config.redisPrefix, production: config.production });
   await server.start();
   await listen(server.httpServer, config.port, config.host, logger);
   stopOnSignals(logger, async () => {

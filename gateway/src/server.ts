@@ -2,27 +2,35 @@ import { createServer, type Server } from "node:http";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
+import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
 import type { Env } from "../../lib/config.js";
-import { maskingFormatError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { BODY_LIMIT, jsonErrorHandler, operationalRoutes } from "../../lib/server/http.js";
+import { drainPlugin } from "../../lib/server/drain.js";
+import { jsonErrorHandler, operationalRoutes } from "../../lib/server/http.js";
+import { requestLogPlugin } from "../../lib/server/requestLog.js";
 import { readRequestContext } from "../../lib/server/requestContext.js";
-import { subgraphUrl, supergraphPath } from "./config.js";
+import { supergraphPath } from "./config.js";
 import type { GatewayContext } from "./context.js";
-import { ForwardingDataSource } from "./dataSource.js";
+import { createProtection } from "./protection.js";
+import { gatewayRest } from "./rest.js";
+import { watchedSupergraph } from "./supergraphManager.js";
+import { attachGatewaySubscriptions } from "./subscriptions/server.js";
 import { readSupergraphSdl } from "./supergraph.js";
 
 export interface GatewayOptions {
   verifier: TokenVerifier;
   logger: Logger;
   metrics: Registry;
-  /** No landing page, no introspection. */
+  /** Shared by every instance: rate-limit counters and persisted queries. */
+  redis: Redis;
+  /** `REDIS_PREFIX` of the deployment. */
+  redisPrefix: string;
+  /** No landing page, no introspection, no field suggestions. */
   production: boolean;
   /** Where subgraph URLs and the supergraph path are read, default `process.env`. */
   env?: Env;
@@ -40,34 +48,44 @@ export interface GatewayServer {
  * supergraph, behind Apollo Server on Express 5. Every token is verified here (and again in
  * the subgraphs); Apollo Sandbox is the landing page in development only.
  */
-export function createGatewayServer({ verifier, logger, metrics, production, env = process.env }: GatewayOptions): GatewayServer {
+export function createGatewayServer(options: GatewayOptions): GatewayServer {
+  const { verifier, logger, metrics, production, env = process.env } = options;
   const app = express();
   const httpServer = createServer(app);
+  const protection = createProtection({ ...options, env });
   const gateway = new ApolloGateway({
-    supergraphSdl: readSupergraphSdl(supergraphPath(env)),
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: subgraphUrl(name, url, env) }),
+    supergraphSdl: watchedSupergraph(supergraphPath(env), logger),
+    buildService: protection.buildService,
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: maskingFormatError(logger),
-    introspection: !production,
-    includeStacktraceInErrorResponses: false,
+    ...protection.apolloOptions,
     // Shutdown is ours (`stopOnSignals`): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Finishes every request already accepted (8 s at most, inside `stopOnSignals`' 10 s).
+      drainPlugin(httpServer, logger),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ...protection.plugins,
+      requestLogPlugin(),
     ],
     logger,
   });
 
+  // graphql-ws on the same port and path (`ws://…/graphql`); see gateway/src/subscriptions.
+  const subscriptions = attachGatewaySubscriptions({ httpServer, supergraphSdl: readSupergraphSdl(supergraphPath(env)), verifier, logger, metrics, env });
   let handler: express.RequestHandler | undefined;
   app.disable("x-powered-by");
+  app.set("trust proxy", protection.trustProxy);
   app.use(operationalRoutes("gateway", metrics));
+  app.get("/ready", protection.readiness.handler("gateway"));
+  app.use("/api", protection.rateLimit);
+  app.use(gatewayRest({ apollo, contextFor: (headers) => readRequestContext(headers, verifier, logger) }, logger));
   app.use(
     "/graphql",
-    express.json({ limit: BODY_LIMIT }),
+    express.json({ limit: protection.bodyLimit }),
+    protection.rateLimit,
     (req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()),
   );
   app.use(jsonErrorHandler(logger));
@@ -78,9 +96,14 @@ export function createGatewayServer({ verifier, logger, metrics, production, env
     async start() {
       await apollo.start();
       handler = expressMiddleware(apollo, {
-        context: ({ req }) => readRequestContext(req.headers, verifier, logger),
+        context: async ({ req }) => protection.inScope(await readRequestContext(req.headers, protection.verifier, logger)),
       });
     },
-    stop: () => apollo.stop(),
+    async stop() {
+      protection.readiness.markStopping();
+      await subscriptions.close();
+      await apollo.stop();
+      await protection.close();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { ServiceName } from "../config.js";
 import { listen } from "./http.js";
+import { postgresCheck, rabbitmqCheck, Readiness, redisCheck } from "./readiness.js";
 import { createRuntime, failStartup, stopOnSignals, type Runtime } from "./runtime.js";
 import type { SubgraphServer } from "./subgraph.js";
 import { createLogger } from "../logger.js";
@@ -16,8 +17,15 @@ export async function runSubgraph(name: ServiceName, build: (runtime: Runtime) =
     failStartup(createLogger(name), err);
   }
   let server: SubgraphServer;
+  let readiness: Readiness;
   try {
     server = await build(runtime);
+    readiness = new Readiness({
+      postgresql: postgresCheck(runtime.prisma),
+      redis: redisCheck(runtime.redis),
+      rabbitmq: rabbitmqCheck(runtime.config.amqpUrl),
+    });
+    server.app.get("/ready", readiness.handler(name));
     await server.start();
     await listen(server.httpServer, runtime.config.port, runtime.config.host, runtime.logger);
   } catch (err) {
@@ -25,6 +33,7 @@ export async function runSubgraph(name: ServiceName, build: (runtime: Runtime) =
     failStartup(runtime.logger, err);
   }
   stopOnSignals(runtime.logger, async () => {
+    readiness.markStopping();
     await server.stop();
     await runtime.close();
   });

@@ -1,17 +1,19 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import express from "express";
-import type { DocumentNode } from "graphql";
+import type { DocumentNode, GraphQLSchema } from "graphql";
 import type { Registry } from "prom-client";
 import { enforceAuthorization } from "../auth/directives.js";
 import type { TokenVerifier } from "../auth/verifier.js";
 import { maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { drainPlugin } from "./drain.js";
 import { BODY_LIMIT, jsonErrorHandler, operationalRoutes } from "./http.js";
+import { operationMetricsPlugin } from "./operationMetrics.js";
+import { requestLogPlugin } from "./requestLog.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
 
 export type { RequestContext };
@@ -36,6 +38,10 @@ export interface SubgraphServer {
   app: express.Express;
   httpServer: Server;
   apollo: ApolloServer<RequestContext>;
+  /** The executable schema, authorization enforced (for graphql-ws on the same port). */
+  schema: GraphQLSchema;
+  /** The context `/graphql` builds for these request headers, for REST adapters running operations in process. */
+  contextFor(headers: IncomingHttpHeaders): Promise<RequestContext>;
   /** Starts Apollo Server; call before listening. */
   start(): Promise<void>;
   /** Stops accepting, lets in-flight requests finish, closes the HTTP server. */
@@ -64,12 +70,17 @@ export function createSubgraphServer<TContext extends RequestContext>(
     // Shutdown is ours (`stopOnSignals`): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Finishes every request already accepted (8 s at most, inside `stopOnSignals`' 10 s).
+      drainPlugin(httpServer, logger),
+      operationMetricsPlugin(options.metrics),
+      requestLogPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     logger,
   });
+
+  const contextFor = async (headers: IncomingHttpHeaders) => options.context(await readRequestContext(headers, verifier, logger));
 
   app.disable("x-powered-by");
   app.use(operationalRoutes(name, options.metrics));
@@ -85,11 +96,11 @@ export function createSubgraphServer<TContext extends RequestContext>(
     app,
     httpServer,
     apollo,
+    schema,
+    contextFor,
     async start() {
       await apollo.start();
-      handler = expressMiddleware(apollo, {
-        context: async ({ req }) => options.context(await readRequestContext(req.headers, verifier, logger)),
-      });
+      handler = expressMiddleware(apollo, { context: ({ req }) => contextFor(req.headers) });
     },
     stop: () => apollo.stop(),
   };

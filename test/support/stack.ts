@@ -43,6 +43,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
     // An exchange of its own: events of this stack never reach the shared `production.events`.
     EVENTS_EXCHANGE: `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`,
+    // And a subscription queue of its own: stacks side by side never consume each other's events.
+    SUBSCRIPTIONS_QUEUE: `production.subscriptions.test-${process.pid}-${randomBytes(4).toString("hex")}`,
     ...options.env,
   };
   const started: RunningService[] = [];
@@ -65,7 +67,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env,
       stop: async () => {
         await Promise.all(started.map((s) => s.stop()));
-        if (!options.env?.EVENTS_EXCHANGE) await deleteExchange(env.EVENTS_EXCHANGE!);
+        const queue = options.env?.SUBSCRIPTIONS_QUEUE ? undefined : env.SUBSCRIPTIONS_QUEUE!;
+        await deleteBrokerObjects(options.env?.EVENTS_EXCHANGE ? [] : [env.EVENTS_EXCHANGE!], queue ? [queue, `${queue}.dlq`] : []);
       },
     };
   } catch (err) {
@@ -74,11 +77,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function deleteExchange(exchange: string) {
+/** Deletes what this stack declared on RabbitMQ (given names only). */
+async function deleteBrokerObjects(exchanges: string[], queues: string[]) {
+  if (exchanges.length + queues.length === 0) return;
   const connection = await amqp.connect(readBackingServices().amqpUrl);
   try {
     const channel = await connection.createChannel();
-    await channel.deleteExchange(exchange);
+    for (const queue of queues) await channel.deleteQueue(queue);
+    for (const exchange of exchanges) await channel.deleteExchange(exchange);
   } finally {
     await connection.close();
   }

@@ -1,5 +1,7 @@
 import type { Env } from "../../../lib/config.js";
+import express from "express";
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { restInfo, serviceRest } from "../../../lib/rest/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
@@ -9,6 +11,7 @@ import { Credentials } from "./credentials.js";
 import { TokenIssuer } from "./issuer.js";
 import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
 import { resolvers } from "./resolvers/index.js";
+import { authRoutes } from "./rest.js";
 import { Sessions } from "./sessions.js";
 import { LoginThrottle } from "./throttle.js";
 import { Users } from "./users.js";
@@ -39,15 +42,16 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
     revocations,
   };
   logger.info({ kid: key.kid }, "signing key loaded");
-  return createSubgraphServer<AuthContext>({
+  const rest = serviceRest(authRoutes, logger, restInfo("Auth service", "Sign-in, token checks and sign-out."));
+  return rest.bind(createSubgraphServer<AuthContext>({
     name: "auth",
     typeDefs,
     resolvers,
     verifier: services.verifier,
     logger,
     metrics,
-    routes: jwksRoute(key),
+    routes: express.Router().use(jwksRoute(key), rest.router),
     production: config.production,
     context: (base) => ({ ...base, ...services }),
-  });
+  }));
 }

@@ -1,5 +1,6 @@
 import type { RequestContext } from "../../../lib/server/subgraph.js";
 import type { PrismaClient } from "../../../lib/prisma.js";
+import type { EventPubSub } from "../../../lib/pubsub/redis.js";
 import type { Actor } from "./batches.js";
 import type { ProductionLoaders } from "./loaders.js";
 
@@ -8,6 +9,8 @@ export interface ProductionContext extends RequestContext {
   prisma: PrismaClient;
   /** Built per request, so batching and caching never leak between callers. */
   loaders: ProductionLoaders;
+  /** Batch events on Redis pub/sub, for the subscriptions. */
+  events: EventPubSub;
 }
 
 /**

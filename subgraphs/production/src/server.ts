@@ -1,5 +1,6 @@
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
 import { readEventsConfig } from "../../../lib/events/config.js";
+import { restInfo, serviceRest } from "../../../lib/rest/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
@@ -7,6 +8,9 @@ import type { ProductionContext } from "./context.js";
 import { startEventRelay, type EventRelay, type EventRelayOptions } from "./eventRelay.js";
 import { createProductionLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
+import { batchRoutes } from "./rest.js";
+import { readSubscriptionConsumerConfig, type SubscriptionConsumerOptions } from "./subscriptions/consumer.js";
+import { createProductionSubscriptions } from "./subscriptions/service.js";
 
 export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 
@@ -16,32 +20,42 @@ export interface ProductionServerOptions {
    * for none. Default: relay to `EVENTS_EXCHANGE` (default `production.events`).
    */
   relay?: EventRelayOptions | false;
+  /**
+   * The consumer moving events from RabbitMQ to the subscribers (Redis pub/sub); `false` for
+   * none. Default: `EVENTS_EXCHANGE` and queue `SUBSCRIPTIONS_QUEUE` (default `production.subscriptions`).
+   */
+  subscriptions?: SubscriptionConsumerOptions | false;
 }
 
 /** The production subgraph: batches, their history and events (port 8003). */
 export function createProductionServer(runtime: Runtime, options: ProductionServerOptions = {}): SubgraphServer {
   const { config, logger, metrics, prisma, revocations } = runtime;
   const relayOptions = options.relay ?? readEventsConfig();
-  const server = createSubgraphServer<ProductionContext>({
+  const verifier = TokenVerifier.fromJwks(config, revocations);
+  const subscriptions = createProductionSubscriptions(runtime, options.subscriptions ?? readSubscriptionConsumerConfig());
+  const rest = serviceRest(batchRoutes, logger, restInfo("Production service", "Production batches."));
+  const server = rest.bind(createSubgraphServer<ProductionContext>({
     name: "production",
     typeDefs,
     resolvers,
-    verifier: TokenVerifier.fromJwks(config, revocations),
+    verifier,
     logger,
     metrics,
     production: config.production,
-    context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma) }),
-  });
-  if (relayOptions === false) return server;
+    routes: rest.router,
+    context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma), events: subscriptions.events }),
+  }));
 
   let relay: EventRelay | undefined;
   return {
     ...server,
     async start() {
       await server.start();
-      relay = startEventRelay(runtime, relayOptions);
+      subscriptions.start(server, verifier);
+      if (relayOptions !== false) relay = startEventRelay(runtime, relayOptions);
     },
     async stop() {
+      await subscriptions.stop();
       await server.stop();
       await relay?.stop();
     },

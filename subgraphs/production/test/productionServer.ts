@@ -47,7 +47,7 @@ export async function startProductionServer(auth: JwksServer, options: StartOpti
     AUTH_URL: auth.url,
     ...options.env,
   });
-  const server = createProductionServer(runtime, { relay: options.relay ?? false });
+  const server = createProductionServer(runtime, { relay: options.relay ?? false, subscriptions: false });
   await server.start();
   const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
   const { issuer, audience } = runtime.config;

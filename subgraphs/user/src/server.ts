@@ -1,4 +1,5 @@
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { restInfo, serviceRest } from "../../../lib/rest/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
@@ -6,13 +7,15 @@ import { createAuthClient } from "./authClient.js";
 import type { UserContext } from "./context.js";
 import { createUserLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
+import { userRoutes } from "./rest.js";
 
 export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 
 /** The user subgraph: the `User` entity, its search and its life cycle (port 8002). */
 export function createUserServer(runtime: Runtime): SubgraphServer {
   const { config, logger, metrics, prisma, revocations } = runtime;
-  return createSubgraphServer<UserContext>({
+  const rest = serviceRest(userRoutes, logger, restInfo("User service", "Users and their life cycle."));
+  return rest.bind(createSubgraphServer<UserContext>({
     name: "user",
     typeDefs,
     resolvers,
@@ -20,6 +23,7 @@ export function createUserServer(runtime: Runtime): SubgraphServer {
     logger,
     metrics,
     production: config.production,
+    routes: rest.router,
     context: (base) => ({
       ...base,
       prisma,
@@ -31,5 +35,5 @@ export function createUserServer(runtime: Runtime): SubgraphServer {
         logger: base.logger,
       }),
     }),
-  });
+  }));
 }
