@@ -35,6 +35,7 @@ it("delivers 500 changes made through gateway A exactly once to subscribers on b
   const subscribers = [gatewayA, gatewayA, gatewayB.url, gatewayB.url].map((url) => subscribe(url, { token: viewer }, SUBSCRIPTION));
   await settle(2_000);
   // The two subscribers of gateway A (same token, same operation) share one upstream subscription.
+  expect(await readCounter(gatewayA, "graphql_ws_connections")).toBe(2);
   expect(await readCounter(gatewayA, "graphql_subscriptions_active")).toBe(2);
   expect(await readCounter(gatewayA, "graphql_subscription_upstreams")).toBe(1);
 
@@ -69,5 +70,6 @@ it("delivers 500 changes made through gateway A exactly once to subscribers on b
   for (const url of [gatewayA, gatewayB.url]) {
     await expect.poll(() => readCounter(url, "graphql_subscription_upstreams")).toBe(0);
     expect(await readCounter(url, "graphql_subscriptions_active")).toBe(0);
+    await expect.poll(() => readCounter(url, "graphql_ws_connections")).toBe(0);
   }
 });

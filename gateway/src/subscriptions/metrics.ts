@@ -2,8 +2,16 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import type { SharedSubscriptions } from "./shared.js";
 
 /** The gateway's subscription figures on `/metrics`. */
-export function subscriptionMetrics(registry: Registry, shared: SharedSubscriptions) {
+export function subscriptionMetrics(registry: Registry, shared: SharedSubscriptions, connections: () => number) {
   let subscribers = 0;
+  new Gauge({
+    name: "graphql_ws_connections",
+    help: "WebSocket connections open on this gateway",
+    registers: [registry],
+    collect() {
+      this.set(connections());
+    },
+  });
   new Gauge({
     name: "graphql_subscriptions_active",
     help: "Client subscriptions open on this gateway",

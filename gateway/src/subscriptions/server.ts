@@ -51,9 +51,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
   const urls = new Map(planner.subgraphs().map(({ name, url }) => [name, subgraphUrl(name, url, env)]));
   const services: ServiceMap = Object.fromEntries([...urls].map(([name, url]) => [name, new ForwardingDataSource({ url })]));
   const shared = new SharedSubscriptions(logger);
-  const metrics = subscriptionMetrics(options.metrics, shared);
-  const auth = connectionAuth(verifier, logger, recheckMs, metrics.refused);
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  const metrics = subscriptionMetrics(options.metrics, shared, () => wss.clients.size);
+  const auth = connectionAuth(verifier, logger, recheckMs, metrics.refused);
 
   const server = useServer<Record<string, unknown>, ConnectionState>(
     {

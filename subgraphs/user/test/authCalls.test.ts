@@ -109,8 +109,7 @@ describe("calls to auth", () => {
       logger: createLogger("user", "silent"),
       timeoutMs: 200,
     });
-    const started = Date.now();
+    // Auth never answers: without the timeout this would hang until the test's own limit.
     await expect(client.revokeUserSessions(t.admin.id)).rejects.toBeInstanceOf(AuthUnavailableError);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
