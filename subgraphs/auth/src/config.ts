@@ -12,6 +12,8 @@ export interface AuthSettings {
   loginMaxFailures: number;
   /** `LOGIN_FAILURE_WINDOW` in seconds: how long failures are counted (and the lock lasts), default 900. */
   loginFailureWindowSeconds: number;
+  /** `SESSION_PURGE_INTERVAL` in seconds: how often ended sessions are deleted, default 3600. */
+  sessionPurgeIntervalSeconds: number;
 }
 
 const optional = (env: Env, name: string) => read(env, name, "") || undefined;
@@ -24,5 +26,6 @@ export function readAuthSettings(env: Env = process.env): AuthSettings {
     refreshTokenTtlSeconds: readInt(env, "REFRESH_TOKEN_TTL", 7 * 86_400, 60, 366 * 86_400),
     loginMaxFailures: readInt(env, "LOGIN_MAX_FAILURES", 5, 1, 1_000),
     loginFailureWindowSeconds: readInt(env, "LOGIN_FAILURE_WINDOW", 15 * 60, 1, 86_400),
+    sessionPurgeIntervalSeconds: readInt(env, "SESSION_PURGE_INTERVAL", 3_600, 1, 7 * 86_400),
   };
 }

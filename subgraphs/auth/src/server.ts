@@ -12,6 +12,7 @@ import { TokenIssuer } from "./issuer.js";
 import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
 import { resolvers } from "./resolvers/index.js";
 import { authRoutes } from "./rest.js";
+import { startSessionPurge } from "./sessionPurge.js";
 import { Sessions } from "./sessions.js";
 import { LoginThrottle } from "./throttle.js";
 import { Users } from "./users.js";
@@ -43,7 +44,7 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
   };
   logger.info({ kid: key.kid }, "signing key loaded");
   const rest = serviceRest(authRoutes, logger, restInfo("Auth service", "Sign-in, token checks and sign-out."));
-  return rest.bind(createSubgraphServer<AuthContext>({
+  const server = rest.bind(createSubgraphServer<AuthContext>({
     name: "auth",
     typeDefs,
     resolvers,
@@ -54,4 +55,16 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
     production: config.production,
     context: (base) => ({ ...base, ...services }),
   }));
+  let stopPurge: (() => void) | undefined;
+  return {
+    ...server,
+    async start() {
+      await server.start();
+      stopPurge = startSessionPurge(services.sessions, settings.sessionPurgeIntervalSeconds, logger);
+    },
+    async stop() {
+      stopPurge?.();
+      await server.stop();
+    },
+  };
 }

@@ -94,4 +94,18 @@ export class Sessions {
     await this.prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
     await this.revocations.revokeUser(userId);
   }
+
+  /**
+   * Deletes the sessions that can no longer be used: families whose every token expired more
+   * than a day ago. A family with one live token is kept whole, so that presenting one of its
+   * older tokens is still recognised as reuse. Returns how many rows went.
+   */
+  async purgeExpired(): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM auth.refresh_tokens t
+      WHERE NOT EXISTS (
+        SELECT 1 FROM auth.refresh_tokens live
+        WHERE live.family_id = t.family_id AND live.expires_at > now() - interval '1 day'
+      )`;
+  }
 }
