@@ -24,6 +24,9 @@ afterAll(async () => {
   await consumer?.close();
 });
 
+/** Log lines come through the processes' stdout pipes, on their own schedule. */
+const POLL = { timeout: 10_000 };
+
 const logged = (logs: Array<Record<string, unknown>>, requestId: string) => logs.filter((entry) => entry.requestId === requestId);
 
 it("follows one request id from the gateway through the subgraph and the event to the subscription delivery", async () => {
@@ -45,11 +48,12 @@ it("follows one request id from the gateway through the subgraph and the event t
   const [message] = await consumer.waitFor(1);
   await subscription.close();
 
-  expect(logged(stack.gateway.logs, requestId)).toContainEqual(expect.objectContaining({ msg: "graphql operation", operationType: "mutation" }));
-  expect(logged(stack.production.logs, requestId)).toContainEqual(expect.objectContaining({ msg: "graphql operation", operationType: "mutation" }));
+  const operation = expect.objectContaining({ msg: "graphql operation", operationType: "mutation" });
+  await expect.poll(() => logged(stack.gateway.logs, requestId), POLL).toContainEqual(operation);
+  await expect.poll(() => logged(stack.production.logs, requestId), POLL).toContainEqual(operation);
   expect(JSON.parse(message!.content.toString()).correlationId).toBe(requestId);
   expect(message!.properties.headers?.correlationId).toBe(requestId);
-  expect(stack.production.logs).toContainEqual(
-    expect.objectContaining({ msg: "subscription event delivered", type: "batch.created", correlationId: requestId }),
-  );
+  await expect
+    .poll(() => stack.production.logs, POLL)
+    .toContainEqual(expect.objectContaining({ msg: "subscription event delivered", type: "batch.created", correlationId: requestId }));
 });
