@@ -1,7 +1,8 @@
 /**
  * Writes to batches. Every write is a conditional UPDATE on the version read (`WHERE id = $1
  * AND version = $2`), so of two concurrent changes exactly one applies; a status change also
- * writes its audit row and its events in the same transaction.
+ * writes its audit row and its events in the same transaction, a stage advance its stage
+ * history row.
  */
 import { randomUUID } from "node:crypto";
 import type { Batch, PrismaClient } from "../../../generated/prisma/client.js";
@@ -35,7 +36,10 @@ async function current(prisma: Pick<PrismaClient, "batch">, id: string, version?
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
 
-/** Creates a batch, PLANNED at the first stage, with its first audit row and `batch.created`. */
+/**
+ * Creates a batch, PLANNED at the first stage, with its first audit row, its first stage
+ * history row and `batch.created`.
+ */
 export async function createBatch(prisma: PrismaClient, input: CreateBatchInput, actor: Actor): Promise<Batch> {
   const fields = createFields(input);
   const now = new Date();
@@ -46,6 +50,9 @@ export async function createBatch(prisma: PrismaClient, input: CreateBatchInput,
       });
       await tx.batchStatusChange.create({
         data: { batchId: batch.id, fromStatus: null, toStatus: batch.status, changedById: actor.userId, changedAt: now },
+      });
+      await tx.batchStageChange.create({
+        data: { batchId: batch.id, fromStage: null, toStage: batch.stage, changedById: actor.userId, changedAt: now },
       });
       await writeOutbox(tx, batch.id, [batchCreated(batch, actor)]);
       return batch;
@@ -111,20 +118,27 @@ export async function changeStatus(prisma: PrismaClient, id: string, request: St
   });
 }
 
-/** Moves an IN_PROGRESS batch to its next stage. */
-export async function advanceStage(prisma: PrismaClient, id: string, version?: number | null): Promise<Batch> {
-  const batch = await current(prisma, id, version);
-  if (batch.status !== "IN_PROGRESS") {
-    throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: only an IN_PROGRESS batch advances its stage`, {
-      status: batch.status,
+/** Moves an IN_PROGRESS batch to its next stage, writing the stage history row in the same transaction. */
+export async function advanceStage(prisma: PrismaClient, id: string, version: number | null | undefined, actor: Actor): Promise<Batch> {
+  return prisma.$transaction(async (tx) => {
+    const batch = await current(tx, id, version);
+    if (batch.status !== "IN_PROGRESS") {
+      throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: only an IN_PROGRESS batch advances its stage`, {
+        status: batch.status,
+      });
+    }
+    const stage = nextStage(batch.stage);
+    if (!stage) throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is at its last stage, ${batch.stage}`, { stage: batch.stage });
+    // Taken after the read, so that the history times of one batch only grow.
+    const now = new Date();
+    const [advanced] = await tx.batch.updateManyAndReturn({
+      where: { id, version: batch.version },
+      data: { stage, version: { increment: 1 }, updatedAt: now },
     });
-  }
-  const stage = nextStage(batch.stage);
-  if (!stage) throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is at its last stage, ${batch.stage}`, { stage: batch.stage });
-  const [advanced] = await prisma.batch.updateManyAndReturn({
-    where: { id, version: batch.version },
-    data: { stage, version: { increment: 1 } },
+    if (!advanced) throw staleVersion(await current(tx, id), version ?? batch.version);
+    await tx.batchStageChange.create({
+      data: { batchId: id, fromStage: batch.stage, toStage: stage, changedById: actor.userId, changedAt: now },
+    });
+    return advanced;
   });
-  if (!advanced) throw staleVersion(await current(prisma, id), version ?? batch.version);
-  return advanced;
 }

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
+import { ADVANCE_STAGE, batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
 import { startJwksServer, type JwksServer } from "./jwksServer.js";
 import { startProductionServer, uniqueBatchNumber, type TestProductionServer } from "./productionServer.js";
 
@@ -18,6 +18,7 @@ beforeAll(async () => {
   const created = await server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber()) }, production.token);
   batchId = created.data!.createBatch.id;
   await server.call(CHANGE_STATUS, { id: batchId, status: "IN_PROGRESS" }, production.token);
+  await server.call(ADVANCE_STAGE, { id: batchId }, production.token);
 });
 
 afterAll(async () => {
@@ -26,26 +27,29 @@ afterAll(async () => {
   await auth?.stop();
 });
 
-describe("the audit trail in the database", () => {
+// Both records of a batch are append-only in the database itself, whatever the client.
+describe.each([
+  { table: "batch_status_changes", edit: "SET reason = 'edited'" },
+  { table: "batch_stage_changes", edit: "SET to_stage = 'PACKAGING'" },
+])("production.$table in the database", ({ table, edit }) => {
+  const refused = (operation: string) => ({ code: "42501", message: `production.${table} is append-only: ${operation} refused` });
+
   it.each([
-    ["UPDATE", `UPDATE production.batch_status_changes SET reason = 'edited' WHERE batch_id = $1`],
-    ["DELETE", `DELETE FROM production.batch_status_changes WHERE batch_id = $1`],
+    ["UPDATE", `UPDATE production.${table} ${edit} WHERE batch_id = $1`],
+    ["DELETE", `DELETE FROM production.${table} WHERE batch_id = $1`],
     // Refused even when nothing matches: the statement itself is not allowed.
-    ["UPDATE", `UPDATE production.batch_status_changes SET reason = 'edited' WHERE batch_id = $1 AND false`],
+    ["UPDATE", `UPDATE production.${table} ${edit} WHERE batch_id = $1 AND false`],
+    ["DELETE", `DELETE FROM production.${table} WHERE batch_id = $1 AND false`],
   ])("refuses %s by SQL, whoever sends it", async (operation, statement) => {
-    await expect(sql.query(statement, [batchId])).rejects.toMatchObject({
-      code: "42501",
-      message: `production.batch_status_changes is append-only: ${operation} refused`,
-    });
+    await expect(sql.query(statement, [batchId])).rejects.toMatchObject(refused(operation));
   });
 
   it("refuses TRUNCATE", async () => {
-    await expect(sql.query("TRUNCATE production.batch_status_changes CASCADE")).rejects.toMatchObject({
-      code: "42501",
-      message: "production.batch_status_changes is append-only: TRUNCATE refused",
-    });
+    await expect(sql.query(`TRUNCATE production.${table} CASCADE`)).rejects.toMatchObject(refused("TRUNCATE"));
   });
+});
 
+describe("the audit trail in the database", () => {
   it("keeps the batch while it has audit entries", async () => {
     await expect(sql.query("DELETE FROM production.batches WHERE id = $1", [batchId])).rejects.toMatchObject({ code: "23503" });
   });
@@ -79,5 +83,18 @@ describe("the audit trail in the database", () => {
     const accepted = await server.call(CHANGE_STATUS, { id: batchId, status: "QA_HOLD" }, server.signIn("PRODUCTION").token);
     expect(accepted.errors).toBeUndefined();
     expect(await counts()).toEqual({ changes: before.changes + 1, events: before.events + 1, version: before.version + 1 });
+  });
+});
+
+describe("the stage history in the database", () => {
+  it("still holds every entry after the attempts", async () => {
+    const { rows } = await sql.query(
+      "SELECT from_stage::text, to_stage::text FROM production.batch_stage_changes WHERE batch_id = $1 ORDER BY changed_at",
+      [batchId],
+    );
+    expect(rows).toEqual([
+      { from_stage: null, to_stage: "DISPENSING" },
+      { from_stage: "DISPENSING", to_stage: "GRANULATION" },
+    ]);
   });
 });

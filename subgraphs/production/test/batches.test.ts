@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCounter } from "../../../test/support/graphql.js";
 import { startJwksServer, type JwksServer } from "./jwksServer.js";
-import { ADVANCE_STAGE, batchInput, CHANGE_STATUS, CREATE_BATCH, UPDATE_BATCH } from "./operations.js";
+import { ADVANCE_STAGE, batchInput, CHANGE_STATUS, CREATE_BATCH, STAGE_HISTORY, UPDATE_BATCH } from "./operations.js";
 import { startProductionServer, uniqueBatchNumber, type Caller, type TestProductionServer } from "./productionServer.js";
 
 let auth: JwksServer;
@@ -248,5 +250,68 @@ describe("advanceBatchStage", () => {
     expect(last.errors?.[0]).toMatchObject({ message: `Batch ${batch.batchNumber} is at its last stage, PACKAGING`, extensions: { code: "BAD_USER_INPUT" } });
     const stale = await server.call(ADVANCE_STAGE, { id: batch.id, version: 2 }, production.token);
     expect(stale.errors?.[0]?.extensions).toEqual({ code: "CONFLICT", currentVersion: 7 });
+  });
+
+  it("records the creation and every advance in the stage history, oldest first, with who and when", async () => {
+    const batch = await create();
+    const other = server.signIn("PRODUCTION");
+    const history = async () => {
+      const read = await server.call(STAGE_HISTORY, { id: batch.id }, viewer.token);
+      expect(read.errors).toBeUndefined();
+      return read.data!.batch;
+    };
+    expect((await history()).stageHistory).toEqual([
+      { id: expect.any(String), fromStage: null, toStage: "DISPENSING", changedBy: { id: production.userId }, changedAt: batch.createdAt },
+    ]);
+    // A refused advance records nothing.
+    expect((await server.call(ADVANCE_STAGE, { id: batch.id }, production.token)).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    await change(batch.id, "IN_PROGRESS", production);
+    const first = await server.call(ADVANCE_STAGE, { id: batch.id, version: 2 }, production.token);
+    expect(first.data?.advanceBatchStage).toEqual({ id: batch.id, stage: "GRANULATION", version: 3 });
+    const second = await server.call(ADVANCE_STAGE, { id: batch.id }, other.token);
+    expect(second.data?.advanceBatchStage).toEqual({ id: batch.id, stage: "BLENDING", version: 4 });
+    // A stale advance is refused, and records nothing either.
+    expect((await server.call(ADVANCE_STAGE, { id: batch.id, version: 3 }, production.token)).errors?.[0]?.extensions?.code).toBe("CONFLICT");
+
+    const { stage, stageHistory } = await history();
+    expect(stage).toBe("BLENDING");
+    expect(stageHistory).toEqual([
+      { id: expect.any(String), fromStage: null, toStage: "DISPENSING", changedBy: { id: production.userId }, changedAt: batch.createdAt },
+      { id: expect.any(String), fromStage: "DISPENSING", toStage: "GRANULATION", changedBy: { id: production.userId }, changedAt: expect.any(String) },
+      { id: expect.any(String), fromStage: "GRANULATION", toStage: "BLENDING", changedBy: { id: other.userId }, changedAt: expect.any(String) },
+    ]);
+    const times = stageHistory.map((entry: { changedAt: string }) => entry.changedAt);
+    expect([...times].sort()).toEqual(times);
+    expect(new Set(stageHistory.map((entry: { id: string }) => entry.id)).size).toBe(3);
+  });
+
+  it("reads the stage history of a whole page in one SQL statement, whatever the page size", async () => {
+    const product = `S-${randomBytes(4).toString("hex")}`;
+    const batches = [];
+    for (let i = 0; i < 12; i++) batches.push(await create({ productCode: product }));
+    for (const { id } of batches.slice(0, 6)) {
+      await change(id, "IN_PROGRESS", production);
+      await server.call(ADVANCE_STAGE, { id }, production.token);
+    }
+    const page = (fields: string) => /* GraphQL */ `
+      query Page($first: Int, $product: String) { batches(first: $first, filter: { product: $product }) { nodes { id ${fields} } } }
+    `;
+    const statements = async (query: string, first: number) => {
+      const before = await readCounter(server.url, "db_queries_total");
+      const result = await server.call(query, { first, product }, viewer.token);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.batches.nodes).toHaveLength(first);
+      const spent = (await readCounter(server.url, "db_queries_total")) - before;
+      return { spent, nodes: result.data!.batches.nodes };
+    };
+    const withHistory = page("stageHistory { fromStage toStage changedBy { id } }");
+    const small = await statements(withHistory, 2);
+    const large = await statements(withHistory, 12);
+    expect(large.spent).toBe(small.spent);
+    // Exactly one more than the page alone.
+    expect(large.spent).toBe((await statements(page(""), 12)).spent + 1);
+    // And each batch got its own entries: creation, plus one advance for the six started.
+    const lengths = large.nodes.map((node: { id: string; stageHistory: unknown[] }) => [node.id, node.stageHistory.length]);
+    expect(Object.fromEntries(lengths)).toEqual(Object.fromEntries(batches.map(({ id }, i) => [id, i < 6 ? 2 : 1])));
   });
 });

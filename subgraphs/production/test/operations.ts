@@ -37,3 +37,7 @@ export const batchInput = (batchNumber: string, overrides: Record<string, unknow
   unit: "kg",
   ...overrides,
 });
+
+export const STAGE_HISTORY = /* GraphQL */ `
+  query StageHistory($id: ID!) { batch(id: $id) { stage stageHistory { id fromStage toStage changedBy { id } changedAt } } }
+`;

@@ -10,4 +10,5 @@ export const Batch: BatchResolvers = {
   // A reference: the user subgraph resolves every createdBy of a page in one `_entities` call.
   createdBy: (batch) => ({ id: batch.createdById }),
   history: (batch, _args, ctx) => ctx.loaders.historyByBatchId.load(batch.id),
+  stageHistory: (batch, _args, ctx) => ctx.loaders.stageHistoryByBatchId.load(batch.id),
 };

@@ -1,6 +1,9 @@
-import type { BatchStatusChangeResolvers } from "../__generated__/resolvers-types.js";
+import type { BatchStageChangeResolvers, BatchStatusChangeResolvers } from "../__generated__/resolvers-types.js";
 
-export const BatchStatusChange: BatchStatusChangeResolvers = {
-  // A reference, resolved by the user subgraph (batched with the others of the response).
-  changedBy: (change) => ({ id: change.changedById }),
-};
+/** A reference, resolved by the user subgraph (batched with the others of the response). */
+const changedBy = (change: { changedById: string }) => ({ id: change.changedById });
+
+export const BatchStatusChange: BatchStatusChangeResolvers = { changedBy };
+
+/** An entry of the stage history: the same shape of author as the status audit trail. */
+export const BatchStageChange: BatchStageChangeResolvers = { changedBy };
