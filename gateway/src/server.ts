@@ -74,7 +74,17 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   });
 
   // graphql-ws on the same port and path (`ws://…/graphql`); see gateway/src/subscriptions.
-  const subscriptions = attachGatewaySubscriptions({ httpServer, supergraphSdl: readSupergraphSdl(supergraphPath(env)), verifier, logger, metrics, env });
+  const subscriptions = attachGatewaySubscriptions({
+    httpServer,
+    supergraphSdl: readSupergraphSdl(supergraphPath(env)),
+    verifier,
+    logger,
+    metrics,
+    env,
+    limits: { ...protection.apolloOptions, hideSuggestions: production },
+  });
+  // A reloaded supergraph (see `watchedSupergraph`) reaches subscriptions too.
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.updateSupergraph(coreSupergraphSdl));
   let handler: express.RequestHandler | undefined;
   app.disable("x-powered-by");
   app.set("trust proxy", protection.trustProxy);

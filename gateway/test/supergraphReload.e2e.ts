@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "../../test/support/graphql.js";
+import { accessToken, seedStack } from "../../test/support/seed.js";
 import { startService, type RunningService } from "../../test/support/services.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
+import { subscribe } from "../../test/support/subscriptions.js";
 
 let stack: Stack;
 let gateway: RunningService;
@@ -16,6 +18,7 @@ beforeAll(async () => {
   writeFileSync(path, original);
   stack = await startStack();
   gateway = await startService("gateway", { ...stack.env, SUPERGRAPH_PATH: path, RATE_LIMIT_ANONYMOUS: "1000000", USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
+  await seedStack(stack);
 });
 
 afterAll(async () => {
@@ -65,4 +68,27 @@ it("swaps the schema when supergraph.graphql is replaced, without failing the re
   expect(await description()).toMatch(/^Reloaded: a production batch/);
   expect(failures).toEqual([]);
   expect(gateway.logs.some((l) => l.msg === "supergraph reloaded")).toBe(true);
+});
+
+/** The error a subscription gets at once, or undefined when it is accepted (nothing within a second). */
+async function refusal(token: string, query: string): Promise<unknown> {
+  const subscription = subscribe(gateway.url, { token }, query);
+  const outcome = await Promise.race([subscription.ended, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1_000))]);
+  await subscription.close();
+  return outcome && "error" in outcome ? outcome.error : undefined;
+}
+
+it("plans new subscriptions on the reloaded supergraph", async () => {
+  const token = await accessToken(gateway.url, "viewer@example.com");
+  const COMPLETED = `subscription { batchCompleted { id } }`;
+  expect(await refusal(token, COMPLETED)).toBeUndefined();
+
+  // A supergraph without `Subscription.batchCompleted`: once reloaded, the field is unknown.
+  const field = /\n  """\n  Every batch completed[^]*?batchCompleted: Batch![^\n]*\n/;
+  expect(original).toMatch(field);
+  replace(original.replace(field, "\n"));
+  await expect
+    .poll(() => refusal(token, COMPLETED), { timeout: 15_000, interval: 200 })
+    .toEqual([expect.objectContaining({ message: expect.stringMatching(/^Cannot query field "batchCompleted" on type "Subscription"\./) })]);
+  expect(await refusal(token, `subscription { batchCreated { id } }`)).toBeUndefined();
 });

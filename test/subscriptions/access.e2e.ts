@@ -50,4 +50,13 @@ describe("authentication and validation", () => {
     });
     await sub.close();
   });
+
+  it("applies the gateway's operation limits to subscriptions too", async () => {
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: id`).join(" ");
+    const sub = subscribe(world.gateway, bearer(world.tokens.viewer), `subscription { batchCreated { ${aliases} } }`);
+    expect(await sub.ended).toEqual({
+      error: [expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_ALIASES_LIMIT" }) })],
+    });
+    await sub.close();
+  });
 });

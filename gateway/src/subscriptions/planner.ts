@@ -1,7 +1,7 @@
 import { buildOperationContext } from "@apollo/gateway";
 import { operationFromDocument, Supergraph, type Schema } from "@apollo/federation-internals";
 import { QueryPlanner, type FetchNode, type PlanNode } from "@apollo/query-planner";
-import { getOperationAST, GraphQLError, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { getOperationAST, GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -41,12 +41,17 @@ export class SubscriptionPlanner {
   }
 
   /**
-   * Validates a subscription document against the API schema and plans it. Returns the
+   * Validates a subscription document against the API schema (with `extraRules`, the gateway's
+   * operation limits) and plans it. Returns the
    * validation errors instead when there are any (a query or mutation is refused too: those
    * go over HTTP).
    */
-  plan(document: DocumentNode, operationName: string | undefined): SubscriptionPlan | readonly GraphQLError[] {
-    const errors = validate(this.schema, document);
+  plan(
+    document: DocumentNode,
+    operationName: string | undefined,
+    extraRules: readonly ValidationRule[] = [],
+  ): SubscriptionPlan | readonly GraphQLError[] {
+    const errors = validate(this.schema, document, [...specifiedRules, ...extraRules]);
     if (errors.length > 0) return errors;
     const operation = getOperationAST(document, operationName);
     if (!operation) return [new GraphQLError(operationName ? `Unknown operation ${operationName}` : "Name the operation to run")];
