@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -20,7 +20,6 @@ import { createProtection } from "./protection.js";
 import { gatewayRest } from "./rest.js";
 import { watchedSupergraph } from "./supergraphManager.js";
 import { attachGatewaySubscriptions } from "./subscriptions/server.js";
-import { readSupergraphSdl } from "./supergraph.js";
 
 export interface GatewayOptions {
   verifier: TokenVerifier;
@@ -76,22 +75,24 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   // graphql-ws on the same port and path (`ws://…/graphql`); see gateway/src/subscriptions.
   const subscriptions = attachGatewaySubscriptions({
     httpServer,
-    supergraphSdl: readSupergraphSdl(supergraphPath(env)),
     verifier,
     logger,
     metrics,
     env,
     limits: { ...protection.apolloOptions, hideSuggestions: production },
   });
-  // A reloaded supergraph (see `watchedSupergraph`) reaches subscriptions too.
+  // The supergraph the gateway loads at start, and each one it reloads, plans subscriptions too.
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.updateSupergraph(coreSupergraphSdl));
+  // One context for `/graphql` and the REST routes: the token the rate limiter verified is reused.
+  const contextFor = async (headers: IncomingHttpHeaders) =>
+    protection.inScope(await readRequestContext(headers, protection.verifier, logger));
   let handler: express.RequestHandler | undefined;
   app.disable("x-powered-by");
   app.set("trust proxy", protection.trustProxy);
   app.use(operationalRoutes("gateway", metrics));
   app.get("/ready", protection.readiness.handler("gateway"));
   app.use("/api", protection.rateLimit);
-  app.use(gatewayRest({ apollo, contextFor: (headers) => readRequestContext(headers, verifier, logger) }, logger));
+  app.use(gatewayRest({ apollo, contextFor }, logger));
   app.use(
     "/graphql",
     express.json({ limit: protection.bodyLimit }),
@@ -106,7 +107,7 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
     async start() {
       await apollo.start();
       handler = expressMiddleware(apollo, {
-        context: async ({ req }) => protection.inScope(await readRequestContext(req.headers, protection.verifier, logger)),
+        context: ({ req }) => contextFor(req.headers),
       });
     },
     async stop() {

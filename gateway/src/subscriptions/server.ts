@@ -26,8 +26,6 @@ import { openUpstream } from "./upstream.js";
 
 export interface GatewaySubscriptionsOptions {
   httpServer: Server;
-  /** The supergraph as the gateway reads it (`readSupergraphSdl`). */
-  supergraphSdl: string;
   verifier: TokenVerifier;
   logger: Logger;
   /** Where `graphql_subscriptions_active` and the other subscription metrics go. */
@@ -78,8 +76,10 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
     const services: ServiceMap = Object.fromEntries([...urls].map(([name, url]) => [name, new ForwardingDataSource({ url })]));
     return { version, planner, urls, services };
   };
-  let sdl = options.supergraphSdl;
-  let graph = graphOf(sdl, 0);
+  // Set by `updateSupergraph`, which the gateway calls with the supergraph it loads at start
+  // (before it listens) and with each one it reloads.
+  let sdl: string | undefined;
+  let graph: Graph | undefined;
   const shared = new SharedSubscriptions(logger);
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
   const metrics = subscriptionMetrics(options.metrics, shared, () => wss.clients.size);
@@ -94,6 +94,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
       onSubscribe: (ctx, _id, payload) => {
         // A new subscription is planned on the current supergraph; open ones keep theirs.
         const current = graph;
+        if (!current) return [new GraphQLError("The gateway is still starting", { extensions: { code: "SERVICE_UNAVAILABLE" } })];
         const { planner } = current;
         let document: DocumentNode;
         try {
@@ -143,16 +144,16 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
   return {
     shared,
     /**
-     * Plans the next subscriptions on a new supergraph (the gateway's reload); subscriptions
-     * already open go on with the one they started with. A supergraph that cannot be planned
-     * on is logged and ignored.
+     * Plans the next subscriptions on the supergraph the gateway loaded or reloaded;
+     * subscriptions already open go on with the one they started with. A supergraph that cannot
+     * be planned on is logged and ignored.
      */
     updateSupergraph(next: string) {
       if (next === sdl) return;
       try {
-        graph = graphOf(next, graph.version + 1);
+        graph = graphOf(next, (graph?.version ?? -1) + 1);
         sdl = next;
-        logger.info("subscriptions planned on the reloaded supergraph");
+        if (graph.version > 0) logger.info("subscriptions planned on the reloaded supergraph");
       } catch (err) {
         logger.error({ err }, "reloaded supergraph refused for subscriptions, keeping the current one");
       }
