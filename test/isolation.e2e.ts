@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readBackingServices } from "../lib/config.js";
 import { createTestDatabase } from "./support/database.js";
 import { graphql } from "./support/graphql.js";
 import { startStack, type Stack } from "./support/stack.js";
-
-const run = promisify(execFile);
+import { seedStack } from "./support/seed.js";
 
 /**
  * Two test runs at once on the same PostgreSQL and Redis: each gets its own database and key
@@ -21,7 +18,7 @@ beforeAll(async () => {
   const [a, b] = await Promise.all([startStack(), startStack({ databaseUrl: other.url })]);
   stacks.push(a!, b!);
   for (const stack of stacks) {
-    await run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { env: { ...process.env, ...stack.env } });
+    await seedStack(stack);
   }
 });
 

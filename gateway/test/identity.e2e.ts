@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../lib/prisma.js";
 import { graphql, readCounter } from "../../test/support/graphql.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 import { forgedTokens } from "./forgedTokens.js";
-
-const run = promisify(execFile);
+import { seedStack } from "../../test/support/seed.js";
 
 const LOGIN = /* GraphQL */ `
   mutation Login($email: String!, $password: String!) {
@@ -34,7 +31,7 @@ beforeAll(async () => {
   stack = await startStack();
   gateway = stack.gateway.url;
   // The seed, exactly as `npm start` runs it: the admin and the demo users.
-  await run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { env: { ...process.env, ...stack.env } });
+  await seedStack(stack);
 });
 
 afterAll(async () => {

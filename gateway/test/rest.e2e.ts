@@ -1,12 +1,9 @@
-import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentedRoutes } from "../../lib/rest/registeredRoutes.js";
 import { rest, restError } from "../../test/support/rest.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
-
-const run = promisify(execFile);
+import { seedStack } from "../../test/support/seed.js";
 
 /**
  * Every legacy REST endpoint among the real services, on the gateway and on the port of the
@@ -32,7 +29,7 @@ async function login(email: string, password = "demo-password"): Promise<string>
 beforeAll(async () => {
   // REST logins count against the gateway's login limit like GraphQL ones: this file signs in often.
   stack = await startStack({ env: { RATE_LIMIT_LOGIN: "1000" } });
-  await run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { env: { ...process.env, ...stack.env } });
+  await seedStack(stack);
   const [admin, production, qa, viewer] = await Promise.all([
     login("admin@example.com", "admin-password"),
     login("production@example.com"),

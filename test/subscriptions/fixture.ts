@@ -1,14 +1,11 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import amqp from "amqplib";
 import { readBackingServices } from "../../lib/config.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
 import { createTestDatabase } from "../support/database.js";
 import { graphql } from "../support/graphql.js";
 import { startStack, type Stack } from "../support/stack.js";
-
-const run = promisify(execFile);
+import { seedStack } from "../support/seed.js";
 
 /** The demo users the tests sign in as. */
 export type Role = "admin" | "production" | "qa" | "viewer";
@@ -47,7 +44,7 @@ export async function startSubscriptionFixture({ env = {}, redisPrefix }: Fixtur
   const stack = await startStack({ databaseUrl: database.url, redisPrefix, env: { EVENTS_EXCHANGE: exchange, ...env } });
   // The stack names its subscription queue (and deletes it with its dead-letter queue).
   const queue = stack.env.SUBSCRIPTIONS_QUEUE!;
-  await run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { env: { ...process.env, ...stack.env } });
+  await seedStack(stack);
   return {
     stack,
     exchange,

@@ -1,14 +1,11 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, readCounter } from "../../../test/support/graphql.js";
 import { startStack, type Stack } from "../../../test/support/stack.js";
 import { startTestConsumer, type TestConsumer } from "./eventConsumer.js";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
 import { createOwnDatabase } from "./ownDatabase.js";
-
-const run = promisify(execFile);
+import { seedStack } from "../../../test/support/seed.js";
 
 /**
  * The production subgraph among the real services, reached through the gateway as a client
@@ -34,7 +31,7 @@ beforeAll(async () => {
     env: { EVENTS_EXCHANGE: consumer.exchange },
   });
   gateway = stack.gateway.url;
-  await run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { env: { ...process.env, ...stack.env } });
+  await seedStack(stack);
   const [production, qa, viewer] = await Promise.all(["production", "qa", "viewer"].map((name) => login(`${name}@example.com`)));
   tokens = { production: production!, qa: qa!, viewer: viewer! };
 });
