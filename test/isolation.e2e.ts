@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { readBackingServices } from "../lib/config.js";
-import { createTestDatabase } from "./support/database.js";
+import { cloneTestDatabase } from "./support/database.js";
 import { graphql } from "./support/graphql.js";
 import { startStack, type Stack } from "./support/stack.js";
 import { seedStack } from "./support/seed.js";
@@ -10,11 +9,11 @@ import { seedStack } from "./support/seed.js";
  * Two test runs at once on the same PostgreSQL and Redis: each gets its own database and key
  * prefix from the harness, so neither sees the other's users, sessions or revocations.
  */
-let other: Awaited<ReturnType<typeof createTestDatabase>>;
+let other: Awaited<ReturnType<typeof cloneTestDatabase>>;
 const stacks: Stack[] = [];
 
 beforeAll(async () => {
-  other = await createTestDatabase(readBackingServices().databaseUrl);
+  other = await cloneTestDatabase();
   const [a, b] = await Promise.all([startStack(), startStack({ databaseUrl: other.url })]);
   stacks.push(a!, b!);
   for (const stack of stacks) {

@@ -6,9 +6,11 @@
  * exchange, queue, Redis prefix of its own, removed at the end), as the e2e tests do.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { readBackingServices } from "../../lib/config.js";
 import { createEnvelope } from "../../lib/events/envelope.js";
 import { messageProperties } from "../../lib/events/publisher.js";
 import { batchInput, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
+import { createTestDatabase } from "../../test/support/database.js";
 import { graphql } from "../../test/support/graphql.js";
 import { settle, subscribe, type TestSubscription } from "../../test/support/subscriptions.js";
 import { startSubscriptionFixture } from "../../test/subscriptions/fixture.js";
@@ -19,7 +21,10 @@ const M = Number(process.env.BENCH_EVENTS || 100);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS || 20);
 const QUERY = /* GraphQL */ `subscription { batchStatusChanged { eventId newStatus changedBy { email } batch { id status } } }`;
 
-const fixture = await startSubscriptionFixture({ redisPrefix: `batch-bench-${process.pid}-${randomBytes(3).toString("hex")}:` });
+const fixture = await startSubscriptionFixture({
+  redisPrefix: `batch-bench-${process.pid}-${randomBytes(3).toString("hex")}:`,
+  database: await createTestDatabase(readBackingServices().databaseUrl),
+});
 try {
   const gateway = fixture.stack.gateway.url;
   const gatewayPid = fixture.stack.gateway.process.pid!;

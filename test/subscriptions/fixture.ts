@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import amqp from "amqplib";
 import { readBackingServices } from "../../lib/config.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
-import { createTestDatabase } from "../support/database.js";
+import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
 import { graphql } from "../support/graphql.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { seedStack } from "../support/seed.js";
@@ -33,11 +33,13 @@ export interface FixtureOptions {
   env?: Record<string, string>;
   /** Required outside vitest (the bench); in tests, the run's prefix plus a random part. */
   redisPrefix?: string;
+  /** Required outside vitest (the bench migrates one); in tests, a copy of the run's template. Dropped on close. */
+  database?: TestDatabase;
 }
 
-export async function startSubscriptionFixture({ env = {}, redisPrefix }: FixtureOptions = {}): Promise<SubscriptionFixture> {
+export async function startSubscriptionFixture({ env = {}, redisPrefix, database: given }: FixtureOptions = {}): Promise<SubscriptionFixture> {
   const exchange = `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const database = await createTestDatabase(readBackingServices().databaseUrl);
+  const database = given ?? (await cloneTestDatabase());
   const connection = await amqp.connect(readBackingServices().amqpUrl);
   const channel = await connection.createConfirmChannel();
   await assertEventsExchange(channel, exchange);

@@ -1,8 +1,7 @@
-import { readBackingServices } from "../../../lib/config.js";
-import { createTestDatabase } from "../../../test/support/database.js";
+import { cloneTestDatabase } from "../../../test/support/database.js";
 
 /**
  * A migrated database for one test file. The outbox relay is one per database: a test that
  * checks what is published runs its relays where no other test's relay can take the lock.
  */
-export const createOwnDatabase = () => createTestDatabase(readBackingServices().databaseUrl);
+export const createOwnDatabase = () => cloneTestDatabase();
