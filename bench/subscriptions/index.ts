@@ -14,7 +14,7 @@ import { createTestDatabase } from "../../test/support/database.js";
 import { graphql } from "../../test/support/graphql.js";
 import { settle, subscribe, type TestSubscription } from "../../test/support/subscriptions.js";
 import { startSubscriptionFixture } from "../../test/subscriptions/fixture.js";
-import { percentile, rssMiB } from "./stats.js";
+import { percentile, rssMiB } from "../support/stats.js";
 
 const N = Number(process.env.BENCH_SUBSCRIBERS || 1000);
 const M = Number(process.env.BENCH_EVENTS || 100);

@@ -2,7 +2,7 @@
  * What the gateway's guards cost per request: the operation-limit validation rules on a real
  * frontend query, and one rate-limit count in Redis. Prints figures; asserts nothing.
  *
- *   node --import tsx bench/gatewayGuards.ts
+ *   npm run bench:guards
  */
 import { performance } from "node:perf_hooks";
 import { Supergraph } from "@apollo/federation-internals";

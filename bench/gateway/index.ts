@@ -1,0 +1,251 @@
+/**
+ * `npm run bench:gateway`: our gateway against its peers, in one run, over the same subgraphs.
+ *
+ * It builds the product (`npm run build`), installs the peers in this folder when they are
+ * missing (`bench/gateway/package.json`, never the product's dependencies), makes a database of
+ * its own with realistic data (600 batches with histories, 8 creators, a pool of PLANNED
+ * batches for writes), starts auth, user and production compiled with `NODE_ENV=production`,
+ * then, one gateway at a time over those subgraphs: ours, bare `@apollo/gateway`, Hive Gateway
+ * (JS planner) and Hive Gateway with the Rust planner. For each query shape it prints
+ * requests/s, p50/p99 latency, CPU ms per request of the gateway and of each subgraph (from
+ * `/proc`) and the gateway's RSS, then how CPU per request grows with page size and
+ * connections. Figures go to `bench/gateway/results.json` too.
+ *
+ * Variables: `BENCH_DURATION` (seconds per measurement, default 10), `BENCH_CONNECTIONS`
+ * (default 20), `BENCH_GATEWAYS` (comma-separated subset of ours,apollo,hive,hive-rust),
+ * `BENCH_SCALING=0` to skip the growth table, `BENCH_SKIP_BUILD=1` to reuse `dist/`.
+ */
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import amqp from "amqplib";
+import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
+import { readBackingServices } from "../../lib/config.js";
+import { withClient } from "../../scripts/database.js";
+import { createTestDatabase } from "../../test/support/database.js";
+import { seedBenchData } from "./data.js";
+import { measure, type Measurement } from "./load.js";
+import { HERE, ROOT, startApolloGateway, startHiveGateway, startOurService, type BenchProcess } from "./processes.js";
+
+const DURATION = Number(process.env.BENCH_DURATION || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 20);
+const GATEWAYS = (process.env.BENCH_GATEWAYS || "ours,apollo,hive,hive-rust").split(",");
+const TOKEN_TTL = 3_600;
+
+const SHAPES = {
+  dashboard: /* GraphQL */ `{ batches(first: 50) { edges { node { id batchNumber status createdBy { name email } } } } }`,
+  batch: /* GraphQL */ `query Batch($id: ID!) { batch(id: $id) { id batchNumber status history { toStatus changedBy { name } } } }`,
+  me: /* GraphQL */ `{ me { id email name roles } }`,
+  write: /* GraphQL */ `mutation Start($id: ID!) { changeBatchStatus(id: $id, status: IN_PROGRESS) { id status version } }`,
+};
+type Shape = keyof typeof SHAPES;
+
+if (!existsSync(join(HERE, "node_modules/@graphql-hive/gateway"))) {
+  console.log("installing the peers in bench/gateway …");
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: HERE, stdio: "inherit" });
+}
+if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+
+const services = readBackingServices();
+const tag = `${process.pid}-${randomBytes(3).toString("hex")}`;
+const database = await createTestDatabase(services.databaseUrl, "_bench");
+const started: BenchProcess[] = [];
+const exchange = `bench.events.${tag}`;
+const queue = `bench.subscriptions.${tag}`;
+
+try {
+  const data = await seedBenchData(database.url);
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const audience = { issuer: "batch-supergraph-auth", audience: "batch-supergraph" };
+  const sign = (user: { id: string; email: string }, roles: Array<"VIEWER" | "PRODUCTION">) =>
+    signAccessToken({ ...user, roles }, { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, ...audience });
+  const tokens = { viewer: sign(data.viewer, ["VIEWER"]), production: sign(data.production, ["PRODUCTION"]) };
+
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_PREFIX: `batch-bench-${tag}:`,
+    JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    ACCESS_TOKEN_TTL: String(TOKEN_TTL),
+    EVENTS_EXCHANGE: exchange,
+    SUBSCRIPTIONS_QUEUE: queue,
+    LOG_LEVEL: "warn",
+  };
+  const auth = await startOurService("auth", env);
+  started.push(auth);
+  env.AUTH_URL = auth.url;
+  const [user, production] = await Promise.all([startOurService("user", env), startOurService("production", env)]);
+  started.push(user, production);
+  const subgraphs = [auth, user, production];
+
+  // The composed supergraph, routed to this run's subgraphs.
+  const urls: Record<string, string> = { auth: auth.url, user: user.url, production: production.url };
+  const supergraphPath = join(tmpdir(), `bench-supergraph-${tag}.graphql`);
+  writeFileSync(
+    supergraphPath,
+    readFileSync(join(ROOT, "supergraph.graphql"), "utf8").replace(/join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name: string) =>
+      urls[name] ? `join__graph(name: "${name}", url: "${urls[name]}/graphql")` : whole,
+    ),
+  );
+
+  const gatewayStarters: Record<string, () => Promise<BenchProcess>> = {
+    ours: () =>
+      startOurService("gateway", {
+        ...env,
+        USER_URL: user.url,
+        PRODUCTION_URL: production.url,
+        SUPERGRAPH_PATH: supergraphPath,
+        // The hardening stays on; the limits are set above what the bench sends.
+        RATE_LIMIT_USER: "1000000",
+        RATE_LIMIT_ANONYMOUS: "1000000",
+      }),
+    apollo: () => startApolloGateway(supergraphPath),
+    hive: () => startHiveGateway(supergraphPath, false),
+    "hive-rust": () => startHiveGateway(supergraphPath, true),
+  };
+
+  let nextPlanned = 0;
+  const body = (shape: Shape, variables: Record<string, unknown> = {}) => JSON.stringify({ query: SHAPES[shape], variables });
+  const loads: Record<Shape, () => { body?: string; next?: () => string; token: string }> = {
+    dashboard: () => ({ body: body("dashboard"), token: tokens.viewer }),
+    batch: () => ({ body: body("batch", { id: data.batchId }), token: tokens.viewer }),
+    me: () => ({ body: body("me"), token: tokens.viewer }),
+    write: () => ({ next: () => body("write", { id: data.plannedIds[nextPlanned++ % data.plannedIds.length] }), token: tokens.production }),
+  };
+
+  const results: Record<string, Record<string, Measurement & { writesApplied?: number }>> = {};
+  const scaling: Record<string, Record<string, Measurement>> = {};
+  let reference: Record<string, unknown> | undefined;
+  for (const name of GATEWAYS) {
+    const gateway = await gatewayStarters[name]!();
+    started.push(gateway);
+    // Every gateway must give the same answers before its speed means anything.
+    const answers = await sameAnswers(gateway.url, data.batchId, tokens.viewer);
+    reference ??= answers;
+    if (JSON.stringify(answers) !== JSON.stringify(reference)) {
+      throw new Error(`${name} answers differently from ${GATEWAYS[0]}:\n${JSON.stringify(answers).slice(0, 2_000)}`);
+    }
+    await measure(gateway, subgraphs, { ...loads.dashboard(), connections: CONNECTIONS, durationSeconds: 3 }); // warm-up
+    results[name] = {};
+    for (const shape of Object.keys(SHAPES) as Shape[]) {
+      const before = shape === "write" ? await startedCount(database.url) : 0;
+      const m = await measure(gateway, subgraphs, { ...loads[shape](), connections: CONNECTIONS, durationSeconds: DURATION });
+      results[name]![shape] = shape === "write" ? { ...m, writesApplied: (await startedCount(database.url)) - before } : m;
+      console.log(`${name.padEnd(10)} ${shape.padEnd(10)} ${line(m)}`);
+    }
+    if (process.env.BENCH_SCALING !== "0") {
+      scaling[name] = {};
+      for (const first of [10, 50, 100]) {
+        for (const connections of [1, 20, 100]) {
+          const query = SHAPES.dashboard.replace("first: 50", `first: ${first}`);
+          const m = await measure(gateway, subgraphs, { body: JSON.stringify({ query }), token: tokens.viewer, connections, durationSeconds: Math.max(3, DURATION / 2) });
+          scaling[name]![`${first} rows, ${connections} conn`] = m;
+        }
+      }
+    }
+    await gateway.stop();
+    started.pop();
+  }
+
+  printTables(results, scaling);
+  writeFileSync(
+    join(HERE, "results.json"),
+    `${JSON.stringify({ ranAt: new Date().toISOString(), machine: machine(), durationSeconds: DURATION, connections: CONNECTIONS, results, scaling }, null, 2)}\n`,
+  );
+  console.log("\nwritten to bench/gateway/results.json");
+} finally {
+  for (const process_ of started.reverse()) await process_.stop();
+  await deleteBrokerObjects(services.amqpUrl);
+  await database.drop();
+}
+
+/** The answers of the read shapes, compared across gateways. */
+async function sameAnswers(url: string, batchId: string, token: string) {
+  const answers: Record<string, unknown> = {};
+  for (const [shape, variables] of [["dashboard", {}], ["batch", { id: batchId }], ["me", {}]] as const) {
+    const response = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: SHAPES[shape], variables }),
+    });
+    const result = (await response.json()) as { data?: unknown; errors?: unknown };
+    if (!response.ok || result.errors) throw new Error(`${url} ${shape}: HTTP ${response.status} ${JSON.stringify(result).slice(0, 1_000)}`);
+    answers[shape] = result.data;
+  }
+  return answers;
+}
+
+/** How many batches of the write pool have been started so far. */
+function startedCount(url: string): Promise<number> {
+  return withClient(url, async (db) => Number((await db.query(`SELECT count(*) AS n FROM production.batches WHERE batch_number LIKE 'PLAN-%' AND status <> 'PLANNED'`)).rows[0].n));
+}
+
+function line(m: Measurement): string {
+  const subgraphs = Object.values(m.subgraphCpuMs).reduce((a, b) => a + b, 0);
+  return (
+    `${String(m.requestsPerSecond).padStart(8)} req/s  p50 ${String(m.p50).padStart(4)} ms  p99 ${String(m.p99).padStart(5)} ms  ` +
+    `gateway ${m.gatewayCpuMs.toFixed(2).padStart(6)} ms  subgraphs ${subgraphs.toFixed(2).padStart(6)} ms  RSS ${m.gatewayRssMiB} MiB${m.failed ? `  FAILED ${m.failed}` : ""}`
+  );
+}
+
+function printTables(results: Record<string, Record<string, Measurement & { writesApplied?: number }>>, scaling: Record<string, Record<string, Measurement>>) {
+  const rows = [["shape", "gateway", "req/s", "p50 ms", "p99 ms", "gw CPU ms/req", "auth", "user", "production", "RSS MiB", "ours ÷ this", "failed"]];
+  for (const shape of Object.keys(SHAPES)) {
+    const ours = results.ours?.[shape]?.requestsPerSecond;
+    for (const [name, byShape] of Object.entries(results)) {
+      const m = byShape[shape]!;
+      const failed = m.failed + (m.writesApplied !== undefined ? Math.max(0, m.requests - m.writesApplied) : 0);
+      rows.push([
+        shape,
+        name,
+        String(m.requestsPerSecond),
+        String(m.p50),
+        String(m.p99),
+        m.gatewayCpuMs.toFixed(2),
+        ...["auth", "user", "production"].map((s) => (m.subgraphCpuMs[s] ?? 0).toFixed(2)),
+        String(m.gatewayRssMiB),
+        ours ? `${(ours / m.requestsPerSecond).toFixed(2)}×` : "",
+        String(failed),
+      ]);
+    }
+  }
+  console.log(`\n${table(rows)}`);
+  if (Object.keys(scaling).length === 0) return;
+  const cases = Object.keys(Object.values(scaling)[0]!);
+  const growth = [["dashboard", ...Object.keys(scaling).flatMap((name) => [`${name} req/s`, `${name} gw+sub CPU ms`])]];
+  for (const key of cases) {
+    growth.push([
+      key,
+      ...Object.values(scaling).flatMap((byCase) => {
+        const m = byCase[key]!;
+        return [String(m.requestsPerSecond), (m.gatewayCpuMs + Object.values(m.subgraphCpuMs).reduce((a, b) => a + b, 0)).toFixed(2)];
+      }),
+    ]);
+  }
+  console.log(`\n${table(growth)}`);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const format = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [format(rows[0]!), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(format)].join("\n");
+}
+
+function machine() {
+  const cpu = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1];
+  return { cpu, cores: Number(execFileSync("nproc").toString().trim()), node: process.version };
+}
+
+async function deleteBrokerObjects(url: string) {
+  const connection = await amqp.connect(url).catch(() => undefined);
+  if (!connection) return;
+  try {
+    const channel = await connection.createChannel();
+    for (const name of [queue, `${queue}.dlq`]) await channel.deleteQueue(name);
+    await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close();
+  }
+}
+
