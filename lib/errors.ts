@@ -4,6 +4,7 @@ import type { Logger } from "./logger.js";
 
 /** Error codes clients can rely on, in `extensions.code`. */
 export type ErrorCode =
+  | "BAD_REQUEST"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "BAD_USER_INPUT"
@@ -14,6 +15,7 @@ export type ErrorCode =
   | "INTERNAL_SERVER_ERROR";
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   BAD_USER_INPUT: 400,

@@ -76,6 +76,8 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   const subscriptions = attachGatewaySubscriptions({
     httpServer,
     verifier,
+    redis: options.redis,
+    redisPrefix: options.redisPrefix,
     logger,
     metrics,
     env,

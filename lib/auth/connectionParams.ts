@@ -8,6 +8,3 @@ export function tokenFromConnectionParams(params: Readonly<Record<string, unknow
   if (typeof authorization === "string") return /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
   return typeof params?.token === "string" && params.token !== "" ? params.token : undefined;
 }
-
-/** WebSocket close codes of a refused connection, as graphql-ws uses them. */
-export const CloseCode = { Unauthorized: 4401, Forbidden: 4403 } as const;

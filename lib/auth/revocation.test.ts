@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { readBackingServices } from "../config.js";
-import { Revocations } from "./revocation.js";
+import { Revocations, watchRevocations, type RevocationNotice } from "./revocation.js";
 
 const redis = new Redis(readBackingServices().redisUrl);
 const revocations = new Revocations(redis, `${inject("redisPrefix")}revocation-test:`, 900);
@@ -30,5 +30,50 @@ describe("Revocations", () => {
     expect(await revocations.isRevoked({ jti: randomUUID(), userId, iat: at! })).toBe(true);
     expect(await revocations.isRevoked({ jti: randomUUID(), userId, iat: at! + 1 })).toBe(false);
     expect(await revocations.userRevokedAt(randomUUID())).toBeUndefined();
+  });
+
+  it("announces every revocation to the services watching, at once", async () => {
+    const notices: RevocationNotice[] = [];
+    let arrived = () => undefined as void;
+    const watch = watchRevocations(redis, `${inject("redisPrefix")}revocation-test:`, {
+      notice: (notice) => {
+        notices.push(notice);
+        arrived();
+      },
+      gap: () => undefined,
+    });
+    try {
+      await watch.ready;
+      const [jti, userId] = [randomUUID(), randomUUID()];
+      const both = new Promise<void>((resolve) => (arrived = () => void (notices.length === 2 && resolve())));
+      await revocations.revokeToken(jti, now() + 60);
+      await revocations.revokeUser(userId);
+      await both;
+      expect(notices).toEqual([{ jti }, { userId }]);
+    } finally {
+      await watch.close();
+    }
+  });
+
+  it("tells a watcher to re-verify everything when its subscription comes back after a lost connection", async () => {
+    let gap!: () => void;
+    const gapped = new Promise<void>((resolve) => (gap = resolve));
+    // A connection name of its own, which the watcher's duplicate connection inherits: the
+    // test must find its own watcher among every client of the server.
+    const name = `revocation-test-${randomUUID()}`;
+    const named = new Redis(readBackingServices().redisUrl, { connectionName: name });
+    const watch = watchRevocations(named, `${inject("redisPrefix")}revocation-test:`, { notice: () => undefined, gap });
+    try {
+      await watch.ready;
+      // Redis drops the watcher's connection (as on a failover); ioredis reconnects.
+      const clients = (await redis.client("LIST")) as string;
+      const watcher = clients.split("\n").find((line) => line.includes(` name=${name} `) && line.includes(" sub=1 "));
+      expect(watcher).toBeDefined();
+      await redis.client("KILL", "ID", /\bid=(\d+)/.exec(watcher!)![1]!);
+      await gapped;
+    } finally {
+      await watch.close();
+      named.disconnect();
+    }
   });
 });

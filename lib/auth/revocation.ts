@@ -1,5 +1,12 @@
 import type { Redis } from "ioredis";
+import type { Logger } from "../logger.js";
 import type { Principal } from "./tokens.js";
+
+/** What a revocation notice names: one token (logout), or every token of a user issued so far. */
+export type RevocationNotice = { jti: string } | { userId: string };
+
+/** The Redis channel revocations are announced on: `<prefix>revocations`. */
+export const revocationChannel = (prefix: string) => `${prefix}revocations`;
 
 /**
  * Revoked access tokens, in Redis so that every gateway and subgraph instance sees a logout at
@@ -7,6 +14,9 @@ import type { Principal } from "./tokens.js";
  * - `revoked:jti:<jti>`: one token (logout), kept until the token's own `exp`;
  * - `revoked:user:<id>`: every token of a user issued up to that second (deactivation,
  *   password change), kept for the longest access-token lifetime.
+ *
+ * Each revocation is also announced on {@link revocationChannel}, so that the services holding
+ * open WebSockets re-verify the connections it concerns at once ({@link watchRevocations}).
  */
 export class Revocations {
   /**
@@ -27,11 +37,18 @@ export class Revocations {
   async revokeToken(jti: string, exp: number): Promise<void> {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000));
     await this.redis.set(this.jtiKey(jti), "1", "EX", ttl);
+    await this.announce({ jti });
   }
 
   /** Revokes every token of a user issued up to now. */
   async revokeUser(userId: string): Promise<void> {
     await this.redis.set(this.userKey(userId), String(Math.floor(Date.now() / 1000)), "EX", this.maxTokenTtlSeconds);
+    await this.announce({ userId });
+  }
+
+  /** Publishes a revocation once it is stored, for the connections that are already open. */
+  private async announce(notice: RevocationNotice): Promise<void> {
+    await this.redis.publish(revocationChannel(this.prefix), JSON.stringify(notice));
   }
 
   /**
@@ -48,4 +65,61 @@ export class Revocations {
     const [jti, revokedBefore] = await this.redis.mget(this.jtiKey(principal.jti), this.userKey(principal.userId));
     return jti !== null || (revokedBefore != null && principal.iat <= Number(revokedBefore));
   }
+}
+
+/** What a {@link watchRevocations} listener is told. */
+export interface RevocationListener {
+  /** A token or a user was revoked: re-verify the connections it concerns. */
+  notice(notice: RevocationNotice): void;
+  /**
+   * The subscription was restored after the Redis connection dropped: notices published
+   * meanwhile were lost, so re-verify every connection.
+   */
+  gap(): void;
+}
+
+/**
+ * Listens to revocation notices on a Redis connection of its own (duplicated from `redis`: a
+ * subscribed connection can do nothing else). `ready` resolves once the first SUBSCRIBE is
+ * acknowledged; `close` ends the connection.
+ */
+export function watchRevocations(redis: Redis, prefix: string, listener: RevocationListener, logger?: Logger) {
+  const channel = revocationChannel(prefix);
+  // Subscribed again by hand on each connection, so that a gap is reported only once the
+  // subscription is live again: a notice can then no longer fall between the two.
+  const subscriber = redis.duplicate({ autoResubscribe: false });
+  let connections = 0;
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  subscriber.on("error", (err) => logger?.warn({ err }, "revocation notices: redis connection error"));
+  subscriber.on("ready", () => {
+    const first = connections++ === 0;
+    subscriber.subscribe(channel).then(
+      () => (first ? onReady() : listener.gap()),
+      (err: Error) => logger?.warn({ err }, "revocation notices: subscribing failed"),
+    );
+  });
+  subscriber.on("message", (from: string, message: string) => {
+    if (from !== channel) return;
+    const notice = parseNotice(message);
+    if (notice) listener.notice(notice);
+    else logger?.warn({ message: message.slice(0, 200) }, "revocation notices: malformed notice ignored");
+  });
+  return {
+    ready,
+    async close(): Promise<void> {
+      await subscriber.quit().catch(() => subscriber.disconnect());
+    },
+  };
+}
+
+function parseNotice(message: string): RevocationNotice | undefined {
+  try {
+    const value = JSON.parse(message) as Record<string, unknown>;
+    if (typeof value?.jti === "string") return { jti: value.jti };
+    if (typeof value?.userId === "string") return { userId: value.userId };
+  } catch {
+    // Not JSON: ignored below.
+  }
+  return undefined;
 }

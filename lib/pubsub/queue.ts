@@ -9,6 +9,11 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
 
   constructor(private readonly end: () => void = () => undefined) {}
 
+  /** Whether `close` (or `return`) was called. */
+  get closed(): boolean {
+    return this.done;
+  }
+
   /** Hands a value to the consumer, or buffers it. Ignored once closed. */
   push(value: T): void {
     if (this.done) return;

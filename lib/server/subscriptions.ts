@@ -1,64 +1,60 @@
-import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { GraphQLSchema } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import { CloseCode, tokenFromConnectionParams } from "../auth/connectionParams.js";
-import type { Principal } from "../auth/tokens.js";
+import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../auth/verifier.js";
 import type { Logger } from "../logger.js";
 import type { RequestContext } from "./requestContext.js";
+import { readSubscriptionLimits, type SubscriptionLimits } from "./subscriptionLimits.js";
+import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "./wsOperations.js";
+import { serveGraphqlWs, type GraphqlWsOptions } from "./wsServer.js";
+import { readWebSocketSettings, type WebSocketSettings } from "./wsSettings.js";
 
 export interface SubscriptionServerOptions<TContext> {
   httpServer: Server;
   schema: GraphQLSchema;
   verifier: TokenVerifier;
+  /** The service's Redis connection and key prefix, where revocations are announced. */
+  revocations: GraphqlWsOptions["revocations"];
   logger: Logger;
+  metrics: Registry;
+  /** Production mode: "did you mean" suggestions are removed from validation errors. */
+  production: boolean;
   /** Adds the subgraph's own members to the base context, as for HTTP requests. */
   context: (base: RequestContext) => TContext;
+  /** Default: from `WS_*` and `SUBSCRIPTION_AUTH_RECHECK_MS` (`readWebSocketSettings`). */
+  settings?: WebSocketSettings;
+  /** Default: from `MAX_*` (`readSubscriptionLimits`). */
+  limits?: SubscriptionLimits;
 }
 
-type Connection = {
-  principal?: Principal;
-  token?: string;
-  requestId?: string;
-};
-
 /**
- * graphql-ws on the subgraph's own `/graphql` (same port as HTTP). The connection must carry
- * a valid token in `connectionParams` (see `tokenFromConnectionParams`); it is verified as HTTP
- * tokens are, and the authorization directives apply to `subscribe` as to `resolve`.
+ * graphql-ws on the subgraph's own `/graphql` (same port as HTTP), for the gateway's upstream
+ * subscriptions and any client that connects directly: authenticated and bounded as the
+ * gateway's (`serveGraphqlWs`), subscriptions only, within the operation limits; the
+ * authorization directives apply to `subscribe` as to `resolve`.
  */
-export function serveSubscriptions<TContext>({ httpServer, schema, verifier, logger, context }: SubscriptionServerOptions<TContext>) {
-  const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
-  const server = useServer<Record<string, unknown>, Connection>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        const token = tokenFromConnectionParams(ctx.connectionParams);
-        if (!token) return ctx.extra.socket.close(CloseCode.Unauthorized, "Unauthorized: no token in connectionParams"), false;
-        try {
-          ctx.extra.principal = await verifier.verify(token);
-        } catch (err) {
-          return ctx.extra.socket.close(CloseCode.Unauthorized, `Unauthorized: ${(err as Error).message}`), false;
-        }
-        ctx.extra.token = token;
-        const requestId = ctx.extra.request.headers["x-request-id"];
-        ctx.extra.requestId = typeof requestId === "string" ? requestId : randomUUID();
-        return true;
-      },
-      context: (ctx) => {
-        const { principal, token, requestId = randomUUID() } = ctx.extra;
-        return context({ requestId, auth: principal ?? null, authorization: `Bearer ${token}`, logger: logger.child({ requestId }) }) as never;
-      },
+export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<TContext>) {
+  const { schema, logger, production, context } = options;
+  const limits = options.limits ?? readSubscriptionLimits();
+  return serveGraphqlWs({
+    ...options,
+    settings: options.settings ?? readWebSocketSettings(),
+    onSubscribe(payload, { principal, token, requestId, logger: requestLogger }) {
+      const document = parseOperation(payload.query, limits.parseOptions);
+      if (Array.isArray(document)) return document;
+      const invalid = validateOperation(schema, document, limits.validationRules, production);
+      if (invalid.length > 0) return invalid;
+      const operation = subscriptionOperation(document, payload.operationName);
+      if (Array.isArray(operation)) return operation;
+      const wrongVariables = coerceVariables(schema, operation, payload.variables);
+      if (wrongVariables) return wrongVariables;
+      return {
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: context({ requestId, auth: principal, authorization: `Bearer ${token}`, logger: requestLogger }),
+      };
     },
-    wss,
-  );
-  return {
-    /** Closes every connection, then the WebSocket server. */
-    async close() {
-      await server.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
+  });
 }

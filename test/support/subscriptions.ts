@@ -14,6 +14,8 @@ export interface TestSubscription<TData = Record<string, any>> {
   ended: Promise<{ completed: true } | { error: unknown }>;
   /** How the socket closed, once it did. */
   closed: Promise<{ code: number; reason: string }>;
+  /** Resolves once the server acknowledged the connection (`connection_ack`): its token was accepted. */
+  connected: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,13 +31,18 @@ export function subscribe<TData = Record<string, any>>(
 ): TestSubscription<TData> {
   let onClosed!: (event: { code: number; reason: string }) => void;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve));
+  let onConnected!: () => void;
+  const connected = new Promise<void>((resolve) => (onConnected = resolve));
   const client: Client = createClient({
     url: `${baseUrl.replace(/^http/, "ws")}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams,
     retryAttempts: 0,
     lazy: true,
-    on: { closed: (event) => onClosed({ code: (event as CloseEvent).code, reason: String((event as CloseEvent).reason) }) },
+    on: {
+      connected: () => onConnected(),
+      closed: (event) => onClosed({ code: (event as CloseEvent).code, reason: String((event as CloseEvent).reason) }),
+    },
   });
   const results = new Collector<TestSubscription<TData>["results"][number]>("subscription results");
   const receivedAt: number[] = [];
@@ -57,6 +64,7 @@ export function subscribe<TData = Record<string, any>>(
     receivedAt,
     ended,
     closed,
+    connected,
     waitFor: (count, timeoutMs) => results.waitFor(count, timeoutMs),
     close: () => client.dispose() as Promise<void>,
   };

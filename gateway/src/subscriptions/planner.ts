@@ -1,7 +1,7 @@
 import { buildOperationContext } from "@apollo/gateway";
 import { operationFromDocument, Supergraph, type Schema } from "@apollo/federation-internals";
 import { QueryPlanner, type FetchNode, type PlanNode } from "@apollo/query-planner";
-import { getOperationAST, GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import type { DocumentNode, GraphQLSchema } from "graphql";
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -41,23 +41,10 @@ export class SubscriptionPlanner {
   }
 
   /**
-   * Validates a subscription document against the API schema (with `extraRules`, the gateway's
-   * operation limits) and plans it. Returns the
-   * validation errors instead when there are any (a query or mutation is refused too: those
-   * go over HTTP).
+   * Plans a subscription document already checked against {@link schema}
+   * (`validateOperation`, `subscriptionOperation` from `lib/server/wsOperations.ts`).
    */
-  plan(
-    document: DocumentNode,
-    operationName: string | undefined,
-    extraRules: readonly ValidationRule[] = [],
-  ): SubscriptionPlan | readonly GraphQLError[] {
-    const errors = validate(this.schema, document, [...specifiedRules, ...extraRules]);
-    if (errors.length > 0) return errors;
-    const operation = getOperationAST(document, operationName);
-    if (!operation) return [new GraphQLError(operationName ? `Unknown operation ${operationName}` : "Name the operation to run")];
-    if (operation.operation !== "subscription") {
-      return [new GraphQLError(`Only subscriptions run over WebSocket; send the ${operation.operation} over HTTP POST /graphql`)];
-    }
+  plan(document: DocumentNode, operationName: string | undefined): SubscriptionPlan {
     const plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
     if (plan.node?.kind !== "Subscription") throw new Error(`expected a subscription plan, got ${plan.node?.kind}`);
     return {

@@ -1,39 +1,39 @@
 import type { Server } from "node:http";
 import type { ServiceMap } from "@apollo/gateway";
-import {
-  getVariableValues,
-  GraphQLError,
-  parse,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ParseOptions,
-  type ValidationRule,
-} from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import type { TokenVerifier } from "../../../lib/auth/verifier.js";
-import { readInt, type Env } from "../../../lib/config.js";
+import type { ExecutionArgs, ParseOptions, ValidationRule } from "graphql";
+import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
+import type { TokenVerifier } from "../../../lib/auth/verifier.js";
+import type { Env } from "../../../lib/config.js";
+import { apiError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
+import type { WsConnection } from "../../../lib/server/wsAuth.js";
+import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "../../../lib/server/wsOperations.js";
+import { serveGraphqlWs } from "../../../lib/server/wsServer.js";
+import { readWebSocketSettings, type WebSocketSettings } from "../../../lib/server/wsSettings.js";
 import { subgraphUrl } from "../config.js";
 import { ForwardingDataSource } from "../dataSource.js";
-import { connectionAuth, type ConnectionState } from "./connectionAuth.js";
+import { formatGatewayError } from "../errors.js";
 import { eventEnricher } from "./enrich.js";
+import { upstreamMetrics } from "./metrics.js";
 import { SubscriptionPlanner, type SubscriptionPlan } from "./planner.js";
-import { subscriptionMetrics } from "./metrics.js";
 import { SharedSubscriptions } from "./shared.js";
 import { openUpstream } from "./upstream.js";
 
 export interface GatewaySubscriptionsOptions {
   httpServer: Server;
   verifier: TokenVerifier;
+  /** The gateway's Redis connection: revocations are announced on it. */
+  redis: Redis;
+  /** `REDIS_PREFIX` of the deployment. */
+  redisPrefix: string;
   logger: Logger;
   /** Where `graphql_subscriptions_active` and the other subscription metrics go. */
   metrics: Registry;
-  /** Where subgraph URLs are read, as for queries. */
+  /** Where subgraph URLs and the WebSocket settings are read, as for queries. */
   env?: Env;
-  /** How often an open connection's token is checked for revocation, in ms. Default 30000 (`SUBSCRIPTION_AUTH_RECHECK_MS`). */
-  recheckMs?: number;
+  /** Default: from `env` (`WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`; see `readWebSocketSettings`). */
+  settings?: WebSocketSettings;
   /** The operation limits of HTTP requests, applied to subscriptions alike. */
   limits?: {
     validationRules: readonly ValidationRule[];
@@ -58,7 +58,7 @@ interface Planned {
   plan: SubscriptionPlan;
   query: string;
   variables: Record<string, unknown>;
-  connection: Required<Pick<ConnectionState, "principal" | "token" | "requestId">>;
+  connection: WsConnection;
 }
 
 /**
@@ -66,10 +66,11 @@ interface Planned {
  * planned against the supergraph; its root field is subscribed on the subgraph that owns it,
  * and every event is completed through the supergraph (`eventEnricher`). Nothing here knows
  * any subgraph's types: a `Subscription` field of any subgraph is served the same way.
+ * Authentication, revocation, frame and subscription limits and error masking are the ones
+ * every service's graphql-ws server has (`serveGraphqlWs` in `lib/server/wsServer.ts`).
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions) {
-  const { httpServer, verifier, logger, env = process.env } = options;
-  const recheckMs = options.recheckMs ?? readInt(env, "SUBSCRIPTION_AUTH_RECHECK_MS", 30_000, 100, 3_600_000);
+  const { httpServer, verifier, logger, env = process.env, limits } = options;
   const graphOf = (supergraphSdl: string, version: number): Graph => {
     const planner = new SubscriptionPlanner(supergraphSdl);
     const urls = new Map(planner.subgraphs().map(({ name, url }) => [name, subgraphUrl(name, url, env)]));
@@ -81,65 +82,66 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
   let sdl: string | undefined;
   let graph: Graph | undefined;
   const shared = new SharedSubscriptions(logger);
-  const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
-  const metrics = subscriptionMetrics(options.metrics, shared, () => wss.clients.size);
-  const auth = connectionAuth(verifier, logger, recheckMs, metrics.refused);
+  upstreamMetrics(options.metrics, shared);
 
-  const server = useServer<Record<string, unknown>, ConnectionState>(
-    {
-      onConnect: auth.onConnect,
-      onClose: auth.onClose,
-      onOperation: () => metrics.started(),
-      onComplete: () => metrics.ended(),
-      onSubscribe: (ctx, _id, payload) => {
-        // A new subscription is planned on the current supergraph; open ones keep theirs.
-        const current = graph;
-        if (!current) return [new GraphQLError("The gateway is still starting", { extensions: { code: "SERVICE_UNAVAILABLE" } })];
-        const { planner } = current;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, options.limits?.parseOptions);
-        } catch (err) {
-          return [err as GraphQLError];
-        }
-        let plan: ReturnType<SubscriptionPlanner["plan"]>;
-        try {
-          plan = planner.plan(document, payload.operationName ?? undefined, options.limits?.validationRules);
-        } catch (err) {
-          logger.error({ err }, "planning a subscription failed");
-          return [new GraphQLError("The subscription could not be planned", { extensions: { code: "INTERNAL_SERVER_ERROR" } })];
-        }
-        if (!("primary" in plan)) return options.limits?.hideSuggestions ? plan.map(withoutSuggestion) : plan;
-        const planned = plan;
-        const variables = payload.variables ?? {};
-        const coerced = getVariableValues(planner.schema, planned.operationContext.operation.variableDefinitions ?? [], variables);
-        if (coerced.errors) return coerced.errors;
-        const { principal, token, requestId } = ctx.extra;
-        const contextValue: Planned = { graph: current, plan: planned, query: payload.query, variables, connection: { principal: principal!, token: token!, requestId: requestId! } };
-        return { schema: planner.schema, document, operationName: payload.operationName, variableValues: variables, contextValue } satisfies ExecutionArgs;
-      },
-      subscribe: (args) => {
-        const { graph: { version, planner, urls, services }, plan, query, variables, connection } = args.contextValue as Planned;
-        const authorization = `Bearer ${connection.token}`;
-        const context = { requestId: connection.requestId, auth: connection.principal, authorization, logger: logger.child({ requestId: connection.requestId }) };
-        const enrich = eventEnricher(planner, services, plan, variables);
-        const key = JSON.stringify([version, connection.principal.jti, query, args.operationName ?? null, variables]);
-        return shared.join(key, {
-          open: () =>
-            openUpstream({
-              url: urls.get(plan.primary.serviceName)!,
-              query: plan.primary.operation,
-              operationName: plan.primary.operationName,
-              variables: Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]])),
-              authorization,
-              requestId: connection.requestId,
-            }),
-          enrich: (event) => enrich(event, context),
-        });
-      },
+  const ws = serveGraphqlWs({
+    httpServer,
+    settings: options.settings ?? readWebSocketSettings(env),
+    verifier,
+    revocations: { redis: options.redis, prefix: options.redisPrefix },
+    logger,
+    metrics: options.metrics,
+    // Keeps the name of the subgraph an error came from, as over HTTP.
+    formatError: formatGatewayError,
+    onSubscribe: (payload, connection) => {
+      // A new subscription is planned on the current supergraph; open ones keep theirs.
+      const current = graph;
+      if (!current) return [apiError("SERVICE_UNAVAILABLE", "The gateway is still starting")];
+      const { planner } = current;
+      const document = parseOperation(payload.query, limits?.parseOptions);
+      if (Array.isArray(document)) return document;
+      const invalid = validateOperation(planner.schema, document, limits?.validationRules, limits?.hideSuggestions);
+      if (invalid.length > 0) return invalid;
+      const operation = subscriptionOperation(document, payload.operationName);
+      if (Array.isArray(operation)) return operation;
+      const variables = payload.variables ?? {};
+      const wrongVariables = coerceVariables(planner.schema, operation, variables);
+      if (wrongVariables) return wrongVariables;
+      let plan: SubscriptionPlan;
+      try {
+        plan = planner.plan(document, payload.operationName ?? undefined);
+      } catch (err) {
+        connection.logger.error({ err }, "planning a subscription failed");
+        return [apiError("INTERNAL_SERVER_ERROR", "The subscription could not be planned")];
+      }
+      const contextValue: Planned = { graph: current, plan, query: payload.query, variables, connection };
+      return { schema: planner.schema, document, operationName: payload.operationName, variableValues: variables, contextValue } satisfies ExecutionArgs;
     },
-    wss,
-  );
+    subscribe: (args) => {
+      const { graph: { version, planner, urls, services }, plan, query, variables, connection } = args.contextValue as Planned;
+      const { principal, token, requestId, logger: requestLogger } = connection;
+      const authorization = `Bearer ${token}`;
+      const context = { requestId, auth: principal, authorization, logger: requestLogger };
+      const enrich = eventEnricher(planner, services, plan, variables);
+      const key = JSON.stringify([version, principal.jti, query, args.operationName ?? null, variables]);
+      return shared.join(key, {
+        serviceName: plan.primary.serviceName,
+        open: () =>
+          openUpstream({
+            url: urls.get(plan.primary.serviceName)!,
+            query: plan.primary.operation,
+            operationName: plan.primary.operationName,
+            variables: Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]])),
+            authorization,
+            requestId,
+          }),
+        enrich: (event) => enrich(event, context),
+        // The subgraph learnt of a revocation or an expiry: the gateway's connections of that
+        // token are verified now, so that they close with 4401 rather than get an error.
+        unauthorized: () => ws.auth.recheck({ jti: principal.jti }),
+      });
+    },
+  });
 
   return {
     shared,
@@ -159,13 +161,6 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
       }
     },
     /** Closes every client connection (their upstreams with them), then the WebSocket server. */
-    async close() {
-      await server.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
+    close: () => ws.close(),
   };
 }
-
-/** graphql-js's "Did you mean …?" would reveal the schema where introspection is off. */
-const withoutSuggestion = (error: GraphQLError) =>
-  new GraphQLError(error.message.replace(/ Did you mean .+\?$/, ""), { nodes: error.nodes, extensions: error.extensions });

@@ -1,5 +1,6 @@
 import type { ExecutionResult } from "graphql";
-import { GraphQLError } from "graphql";
+import { CloseCode } from "graphql-ws";
+import { apiError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 import { PushQueue } from "../../../lib/pubsub/queue.js";
 import { upstreamErrors, type UpstreamEvent } from "./enrich.js";
@@ -11,8 +12,16 @@ interface Group {
 
 /** What a group needs to start: the upstream subscription and the per-event enrichment. */
 export interface GroupSource {
+  /** The subgraph the upstream subscription goes to, named in the error when it ends it. */
+  serviceName: string;
   open(): AsyncIterableIterator<UpstreamEvent>;
   enrich(event: UpstreamEvent): Promise<ExecutionResult>;
+  /**
+   * The subgraph refused the group's token (4401: expired or revoked). Resolves once the
+   * gateway's own connections of that token were verified again (and closed if it is no longer
+   * valid), before the subscribers still there get the error.
+   */
+  unauthorized(): Promise<void>;
 }
 
 /**
@@ -58,21 +67,31 @@ export class SharedSubscriptions {
       for await (const event of group.upstream) {
         const result = await source.enrich(event).catch((err: Error) => {
           this.logger.error({ err }, "resolving a subscription event failed");
-          return { errors: [new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } })] };
+          return { errors: [apiError("INTERNAL_SERVER_ERROR", "Internal server error")] };
         });
         for (const subscriber of group.subscribers) subscriber.push(result);
       }
     } catch (err) {
-      // graphql-ws rejects with the subgraph's errors (an array) or a close event.
-      const errors = Array.isArray(err) ? upstreamErrors(err) : [upstreamLost(err)];
+      const errors = await this.ended(err, source);
       for (const subscriber of group.subscribers) subscriber.push({ errors });
     }
     if (this.groups.get(key) === group) this.groups.delete(key);
     for (const subscriber of [...group.subscribers]) subscriber.close();
   }
-}
 
-function upstreamLost(err: unknown): GraphQLError {
-  const reason = (err as { reason?: string; message?: string })?.reason || (err as Error)?.message || "connection closed";
-  return new GraphQLError(`The subgraph ended the subscription: ${reason}`, { extensions: { code: "SUBGRAPH_UNAVAILABLE" } });
+  /**
+   * Why the upstream ended, for the subscribers. graphql-ws rejects with the subgraph's errors
+   * (an array, already masked by the subgraph), a close event, or a connection error, whose
+   * text (addresses, ports) stays in the log.
+   */
+  private async ended(err: unknown, source: GroupSource) {
+    if (Array.isArray(err)) return upstreamErrors(err);
+    const { code, reason } = (err ?? {}) as { code?: unknown; reason?: unknown };
+    if (code === CloseCode.Unauthorized) {
+      await source.unauthorized().catch((cause: Error) => this.logger.error({ err: cause }, "verifying a refused token again failed"));
+      return [apiError("UNAUTHENTICATED", typeof reason === "string" && reason !== "" ? reason : "Unauthorized")];
+    }
+    this.logger.warn({ err, serviceName: source.serviceName, code, reason }, "upstream subscription ended by the subgraph");
+    return [apiError("SERVICE_UNAVAILABLE", `The ${source.serviceName} subgraph ended the subscription`, { serviceName: source.serviceName })];
+  }
 }

@@ -26,7 +26,10 @@ export function createProductionSubscriptions(runtime: Runtime, consumer: Subscr
         httpServer: server.httpServer,
         schema: server.schema,
         verifier,
+        revocations: { redis: runtime.redis, prefix: config.redisPrefix },
         logger,
+        metrics: runtime.metrics,
+        production: config.production,
         // A getter: a subscription context lives as long as the subscription, and cached
         // loaders would serve every event the batch as it was at the first one.
         context: (base) => ({
