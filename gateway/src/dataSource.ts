@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayContext } from "./context.js";
-import { SubgraphUnavailableError } from "./subgraphClient.js";
+import { recordRefusal } from "./refusals.js";
+import { SubgraphRefusal, SubgraphUnavailableError } from "./subgraphClient.js";
 
 /**
  * Calls one subgraph, forwarding the caller's `Authorization` header (subgraphs verify the
@@ -17,14 +18,20 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
   }
 
   /**
-   * A subgraph that cannot be reached (down, timed out, circuit open) answers like a subgraph
-   * with an error: the gateway then returns the other subgraphs' data, and this error with the
-   * subgraph's name in `extensions.serviceName`, instead of failing the whole operation.
+   * A subgraph that refused the call on purpose (busy, rate limited) answers with its own
+   * errors. A subgraph that cannot be reached (down, timed out, circuit open) answers like a
+   * subgraph with an error: the gateway then returns the other subgraphs' data, and this error
+   * with the subgraph's name in `extensions.serviceName`, instead of failing the whole operation.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>["process"]> {
     try {
       return await super.process(options);
     } catch (err) {
+      if (err instanceof SubgraphRefusal) {
+        // The subgraph's own answer, passed on as it is; its status and `Retry-After` too (refusals.ts).
+        recordRefusal(options.context as GatewayContext, err);
+        return { data: err.body.data ?? undefined, errors: err.body.errors } as never;
+      }
       if (!(err instanceof SubgraphUnavailableError)) throw err;
       (options.context as Partial<GatewayContext>).logger?.warn({ err, subgraph: err.subgraph }, "subgraph unavailable");
       // For an entity fetch, the path of the first entity: the gateway maps it onto the

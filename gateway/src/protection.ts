@@ -13,6 +13,7 @@ import { ForwardingDataSource } from "./dataSource.js";
 import { formatGatewayError } from "./errors.js";
 import { operationLimits, readOperationLimits } from "./limits.js";
 import { createRateLimiting, readRateLimits } from "./rateLimit.js";
+import { refusalStatusPlugin } from "./refusals.js";
 import { requestScope, scopedVerifier } from "./requestScope.js";
 import { createSubgraphFetcher, readSubgraphCallSettings } from "./subgraphClient.js";
 
@@ -69,7 +70,7 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
 
   return {
     apolloOptions,
-    plugins: [...guards.plugins, rateLimiting.loginPlugin, operationMetricsPlugin(metrics)],
+    plugins: [...guards.plugins, rateLimiting.loginPlugin, refusalStatusPlugin, operationMetricsPlugin(metrics)],
     bodyLimit: limits.bodyBytes,
     /** Express's `trust proxy`, from `TRUST_PROXY`: which `X-Forwarded-For` hops give the client IP. */
     trustProxy: readTrustProxy(env),

@@ -1,6 +1,20 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import express from "express";
+import { parse } from "graphql";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql, type GraphQLResult } from "../support/graphql.js";
+import { TokenVerifier } from "../../lib/auth/verifier.js";
+import { apiError } from "../../lib/errors.js";
+import { createLogger } from "../../lib/logger.js";
+import { listen } from "../../lib/server/http.js";
+import { createGatewayServer } from "../../gateway/src/server.js";
+import { graphql, readCounter, type GraphQLResult } from "../support/graphql.js";
 import { startInProcessStack, type InProcessStack } from "../support/inProcessStack.js";
 
 /**
@@ -95,5 +109,169 @@ describe("fragments do not hide root fields", () => {
     const result = await callFrom(clientAddress(), `{ ...F ... on Query { b: __typename } } fragment F on Query { a: __typename }`);
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ a: "Query", b: "Query" });
+  });
+});
+
+/**
+ * Another gateway on the stack's subgraphs and Redis (a key prefix of its own: fresh rate-limit
+ * counters, circuits and persisted queries), with more variables in `env`.
+ */
+async function startGateway(env: Record<string, string> = {}) {
+  const runtime = stack.gateway.runtime;
+  const gatewayEnv = { ...process.env, ...stack.env, REDIS_PREFIX: `${stack.env.REDIS_PREFIX}${randomBytes(3).toString("hex")}:`, ...env };
+  const logger = createLogger("gateway", "silent");
+  const server = createGatewayServer({
+    verifier: TokenVerifier.fromJwks(runtime.config, runtime.revocations),
+    logger,
+    metrics: new Registry(),
+    redis: runtime.redis,
+    redisPrefix: gatewayEnv.REDIS_PREFIX,
+    production: false,
+    env: gatewayEnv,
+  });
+  await server.start();
+  const url = await listen(server.httpServer, 0, "127.0.0.1", logger);
+  return { url, stop: () => server.stop() };
+}
+
+type AuthStandInMode = "busy" | "throttled" | "crashing" | "answering";
+
+/**
+ * Stands in for the auth subgraph: its real SDL, served by Apollo Server, whose `login` and
+ * `verifyToken` either refuse as auth does when its password-hash queue is full (503 with
+ * `Retry-After`), refuse as a rate limit does (429), fail as a broken service does (500 with
+ * no GraphQL body), or answer. Counts the calls it receives.
+ */
+async function startAuthStandIn(initial: AuthStandInMode) {
+  let mode = initial;
+  let calls = 0;
+  const refuse = () => {
+    if (mode === "busy") {
+      throw apiError("SERVICE_UNAVAILABLE", "Sign-in is busy; retry in 7 s", { retryAfter: 7, http: { status: 503, headers: new HeaderMap([["retry-after", "7"]]) } });
+    }
+    if (mode === "throttled") {
+      throw apiError("TOO_MANY_REQUESTS", "Too many sign-ins; retry in 9 s", { retryAfter: 9, http: { status: 429, headers: new HeaderMap([["retry-after", "9"]]) } });
+    }
+  };
+  const typeDefs = parse(readFileSync(new URL("../../subgraphs/auth/schema.graphql", import.meta.url), "utf8"));
+  const resolvers = {
+    Query: {
+      verifyToken: () => (refuse(), { valid: false, reason: "stand-in", roles: [], scopes: [] }),
+    },
+    Mutation: {
+      login: () => (refuse(), { accessToken: "stand-in-token", tokenType: "Bearer", expiresIn: 900, refreshToken: "stand-in-refresh", userId: "stand-in-user" }),
+    },
+  };
+  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  await apollo.start();
+  const app = express();
+  app.use("/graphql", (_req, res, next) => {
+    calls += 1;
+    if (mode === "crashing") res.status(500).type("text/plain").send("upstream exploded");
+    else next();
+  });
+  app.use("/graphql", express.json(), expressMiddleware(apollo));
+  const httpServer = createServer(app);
+  const url = await listen(httpServer, 0, "127.0.0.1", createLogger("auth", "silent"));
+  return {
+    url,
+    calls: () => calls,
+    set: (next: AuthStandInMode) => void (mode = next),
+    async stop() {
+      await apollo.stop();
+      httpServer.closeAllConnections();
+      await new Promise((resolve) => httpServer.close(resolve));
+    },
+  };
+}
+
+describe("a subgraph's deliberate refusal is an answer, not a failure", () => {
+  const LOGIN = /* GraphQL */ `mutation { login(email: "someone@example.com", password: "secret") { accessToken } }`;
+  /** Few failures open the circuit, and logins are not limited per IP here. */
+  const GATEWAY_ENV = { SUBGRAPH_BREAKER_FAILURES: "3", RATE_LIMIT_LOGIN: "1000" };
+
+  it("a flood of logins refused as busy does not open the auth circuit for everyone", async () => {
+    const auth = await startAuthStandIn("busy");
+    const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
+    try {
+      for (let i = 0; i < 10; i++) {
+        const result = await graphql(gateway.url, LOGIN);
+        expect(result.status).toBe(503);
+        expect(result.headers.get("retry-after")).toBe("7");
+        expect(result.errors).toEqual([
+          { message: "Sign-in is busy; retry in 7 s", path: ["login"], extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: 7, serviceName: "auth" } },
+        ]);
+        expect(result.data).toBeNull();
+      }
+      // Each refusal reached auth once (never retried), and auth is still called once it has room.
+      expect(auth.calls()).toBe(10);
+      auth.set("answering");
+      const after = await graphql(gateway.url, LOGIN);
+      expect(after.errors).toBeUndefined();
+      expect(after.data).toEqual({ login: { accessToken: "stand-in-token" } });
+      expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(0);
+    } finally {
+      await gateway.stop();
+      await auth.stop();
+    }
+  });
+
+  it("a refused query is not retried, and a rate limit's 429 reaches the client as 429", async () => {
+    const auth = await startAuthStandIn("throttled");
+    const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
+    try {
+      const result = await graphql(gateway.url, `{ verifyToken(token: "x") { valid } }`);
+      expect(result.status).toBe(429);
+      expect(result.headers.get("retry-after")).toBe("9");
+      expect(result.errors).toEqual([
+        { message: "Too many sign-ins; retry in 9 s", path: ["verifyToken"], extensions: { code: "TOO_MANY_REQUESTS", retryAfter: 9, serviceName: "auth" } },
+      ]);
+      expect(auth.calls()).toBe(1);
+    } finally {
+      await gateway.stop();
+      await auth.stop();
+    }
+  });
+
+  it("the legacy login gets the refusal as 503 with Retry-After in the REST error body", async () => {
+    const auth = await startAuthStandIn("busy");
+    const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const response = await fetch(`${gateway.url}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: "someone@example.com", password: "secret" }),
+        });
+        expect(response.status).toBe(503);
+        expect(response.headers.get("retry-after")).toBe("7");
+        expect(await response.json()).toEqual({
+          error: { code: "SERVICE_UNAVAILABLE", message: "Sign-in is busy; retry in 7 s", details: { retryAfter: 7 } },
+          request_id: expect.any(String),
+        });
+      }
+      expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(0);
+    } finally {
+      await gateway.stop();
+      await auth.stop();
+    }
+  });
+
+  it("a subgraph that really fails still opens its circuit", async () => {
+    const auth = await startAuthStandIn("crashing");
+    const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const result = await graphql(gateway.url, LOGIN);
+        expect(result.errors).toEqual([{ message: 'Subgraph "auth" is unavailable (http 5xx)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } }]);
+      }
+      const open = await graphql(gateway.url, LOGIN);
+      expect(open.errors).toEqual([{ message: 'Subgraph "auth" is unavailable (circuit open)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } }]);
+      expect(auth.calls()).toBe(3);
+      expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(1);
+    } finally {
+      await gateway.stop();
+      await auth.stop();
+    }
   });
 });
