@@ -4,7 +4,6 @@ import { Counter, type Registry } from "prom-client";
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
 import { read, type Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
-import { RedisKeyValueCache } from "../../lib/server/apqCache.js";
 import { operationMetricsPlugin, registered } from "../../lib/server/operationMetrics.js";
 import { httpCheck, Readiness, redisCheck, type ReadinessCheck } from "../../lib/server/readiness.js";
 import { subgraphUrl } from "./config.js";
@@ -12,6 +11,7 @@ import type { GatewayContext } from "./context.js";
 import { ForwardingDataSource } from "./dataSource.js";
 import { formatGatewayError } from "./errors.js";
 import { operationLimits, readOperationLimits } from "./limits.js";
+import { persistedQueries, readPersistedQueryMaxBytes } from "./persistedQueries.js";
 import { createRateLimiting, readRateLimits } from "./rateLimit.js";
 import { refusalStatusPlugin } from "./refusals.js";
 import { requestScope, scopedVerifier } from "./requestScope.js";
@@ -39,6 +39,7 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
   const rejections = registered(metrics, "rate_limit_rejections_total", () =>
     new Counter({ name: "rate_limit_rejections_total", help: "Requests refused with 429, by limiter", labelNames: ["limiter"], registers: [metrics] }),
   ) as Counter<"limiter">;
+  const apq = persistedQueries(redis, redisPrefix, readPersistedQueryMaxBytes(env));
   const rateLimiting = createRateLimiting({ redis, prefix: redisPrefix, limits: readRateLimits(env), verifier, logger, rejections });
 
   const subgraphHealth = new Map<string, ReadinessCheck>();
@@ -56,7 +57,7 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
     subgraphs: () => Promise.all([...subgraphHealth].map(([name, check]) => check().catch((err: Error) => Promise.reject(new Error(`${name}: ${err.message}`))))),
   });
 
-  /** Apollo Server settings: limits, no batching, CSRF prevention, APQ in Redis, masked errors with codes. */
+  /** Apollo Server settings: limits, no batching, CSRF prevention, APQ in Redis (bounded), masked errors with codes. */
   const apolloOptions = {
     validationRules: guards.validationRules,
     parseOptions: guards.parseOptions,
@@ -64,13 +65,13 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
     csrfPrevention: true,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    persistedQueries: { cache: new RedisKeyValueCache(redis, `${redisPrefix}apq:`), ttl: 86_400 },
+    persistedQueries: apq.options,
     formatError: formatGatewayError(logger),
   } satisfies Partial<ApolloServerOptions<GatewayContext>>;
 
   return {
     apolloOptions,
-    plugins: [...guards.plugins, rateLimiting.loginPlugin, refusalStatusPlugin, operationMetricsPlugin(metrics)],
+    plugins: [...guards.plugins, rateLimiting.loginPlugin, apq.registrationPlugin, refusalStatusPlugin, operationMetricsPlugin(metrics)],
     bodyLimit: limits.bodyBytes,
     /** Express's `trust proxy`, from `TRUST_PROXY`: which `X-Forwarded-For` hops give the client IP. */
     trustProxy: readTrustProxy(env),

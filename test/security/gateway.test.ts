@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
@@ -112,6 +113,19 @@ describe("fragments do not hide root fields", () => {
   });
 });
 
+/** Polls `check` until it stops throwing, at most `deadlineMs`. */
+async function eventually<T>(check: () => Promise<T>, deadlineMs = 10_000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 /**
  * Another gateway on the stack's subgraphs and Redis (a key prefix of its own: fresh rate-limit
  * counters, circuits and persisted queries), with more variables in `env`.
@@ -131,7 +145,7 @@ async function startGateway(env: Record<string, string> = {}) {
   });
   await server.start();
   const url = await listen(server.httpServer, 0, "127.0.0.1", logger);
-  return { url, stop: () => server.stop() };
+  return { url, redisPrefix: gatewayEnv.REDIS_PREFIX, stop: () => server.stop() };
 }
 
 type AuthStandInMode = "busy" | "throttled" | "crashing" | "answering";
@@ -272,6 +286,96 @@ describe("a subgraph's deliberate refusal is an answer, not a failure", () => {
     } finally {
       await gateway.stop();
       await auth.stop();
+    }
+  });
+});
+
+describe("persisted queries cannot fill Redis", () => {
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+  const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
+
+  /** POSTs a GraphQL request body as it is (with APQ extensions) to `gateway`. */
+  async function post(gateway: string, body: Record<string, unknown>, token?: string): Promise<GraphQLResult> {
+    const response = await fetch(`${gateway}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
+  }
+
+  /**
+   * The persisted queries a gateway stored in Redis, with their time to live. Read on the
+   * gateway's own connection: a store Apollo started before answering is ahead of this read.
+   */
+  async function stored(redisPrefix: string) {
+    const redis = stack.gateway.runtime.redis;
+    const keys = await redis.keys(`${redisPrefix}apq:*`);
+    return Promise.all(keys.map(async (key) => ({ key, ttl: await redis.ttl(key), bytes: (await redis.strlen(key)) as number })));
+  }
+
+  const NOT_FOUND = { message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } };
+
+  it("an anonymous caller's query with a 900 KB comment runs but is not stored", async () => {
+    const gateway = await startGateway();
+    try {
+      const query = `{ __typename } # ${"x".repeat(900_000)}`;
+      const registered = await post(gateway.url, { query, extensions: persisted(sha256(query)) });
+      expect(registered.status).toBe(200);
+      expect(registered.data).toEqual({ __typename: "Query" });
+      expect(await stored(gateway.redisPrefix)).toEqual([]);
+      expect((await post(gateway.url, { extensions: persisted(sha256(query)) })).errors).toEqual([NOT_FOUND]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it("an anonymous caller cannot register even a small query", async () => {
+    const gateway = await startGateway();
+    try {
+      const query = `{ anonymous: __typename }`;
+      expect((await post(gateway.url, { query, extensions: persisted(sha256(query)) })).data).toEqual({ anonymous: "Query" });
+      expect(await stored(gateway.redisPrefix)).toEqual([]);
+      expect((await post(gateway.url, { extensions: persisted(sha256(query)) })).errors).toEqual([NOT_FOUND]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it("a signed-in caller's query over APQ_MAX_QUERY_BYTES runs but is not stored", async () => {
+    const gateway = await startGateway({ APQ_MAX_QUERY_BYTES: "1024" });
+    try {
+      const token = stack.tokenFor({ id: randomUUID(), email: "apq@example.com", roles: ["VIEWER"] });
+      const query = `{ __typename } # ${"x".repeat(1_100)}`;
+      const registered = await post(gateway.url, { query, extensions: persisted(sha256(query)) }, token);
+      expect(registered.data).toEqual({ __typename: "Query" });
+      expect(await stored(gateway.redisPrefix)).toEqual([]);
+      expect((await post(gateway.url, { extensions: persisted(sha256(query)) }, token)).errors).toEqual([NOT_FOUND]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it("a signed-in caller registers a query for a day, which anyone may then run by its hash", async () => {
+    const gateway = await startGateway();
+    try {
+      const token = stack.tokenFor({ id: randomUUID(), email: "apq@example.com", roles: ["VIEWER"] });
+      const query = `{ registered: __typename }`;
+      expect((await post(gateway.url, { query, extensions: persisted(sha256(query)) }, token)).data).toEqual({ registered: "Query" });
+      // Apollo stores the query after answering: wait for it to appear.
+      const [entry] = await eventually(async () => {
+        const entries = await stored(gateway.redisPrefix);
+        expect(entries).toHaveLength(1);
+        return entries;
+      });
+      expect(entry!.bytes).toBe(Buffer.byteLength(query));
+      expect(entry!.ttl).toBeGreaterThan(0);
+      expect(entry!.ttl).toBeLessThanOrEqual(86_400);
+      const byHash = await post(gateway.url, { extensions: persisted(sha256(query)) });
+      expect(byHash.errors).toBeUndefined();
+      expect(byHash.data).toEqual({ registered: "Query" });
+    } finally {
+      await gateway.stop();
     }
   });
 });
