@@ -1,13 +1,21 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context.js";
 import { recordRefusal } from "./refusals.js";
-import { SubgraphRefusal, SubgraphUnavailableError } from "./subgraphClient.js";
+import { SubgraphRefusal, SubgraphUnavailableError, subgraphErrorBody } from "./subgraphClient.js";
 
 /**
  * Calls one subgraph, forwarding the caller's `Authorization` header (subgraphs verify the
  * token again) and the request id (so one id follows the call through every log).
  */
 export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** The subgraph's name, for errors (set from the constructor's `config`, as every option is). */
+  declare readonly subgraph?: string;
+
+  constructor(config?: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { subgraph?: string }) {
+    super(config);
+  }
+
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const { request, context } = options;
     const headers = request.http?.headers;
@@ -15,6 +23,20 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     const { requestId, authorization } = context as GatewayContext;
     headers.set("x-request-id", requestId);
     if (authorization) headers.set("authorization", authorization);
+  }
+
+  /**
+   * A 4xx whose body is a GraphQL response (the subgraph refused a value the gateway cannot
+   * check, such as a malformed `DateTime`; or a token revoked since the gateway checked it) is
+   * the subgraph's answer, passed on with its status; anything else is an error without a code
+   * (masked), as Apollo makes it.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]): Promise<GraphQLError> {
+    if (response.status >= 400 && response.status < 500) {
+      const body = subgraphErrorBody(await this.parseBody(response).catch(() => undefined));
+      if (body) return new SubgraphRefusal(this.subgraph ?? this.url ?? "subgraph", response.status, undefined, body);
+    }
+    return super.errorFromResponse(response);
   }
 
   /**

@@ -6,6 +6,7 @@ import { read, type Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { operationMetricsPlugin, registered } from "../../lib/server/operationMetrics.js";
 import { httpCheck, Readiness, redisCheck, type ReadinessCheck } from "../../lib/server/readiness.js";
+import { runnableOperationPlugin } from "./clientErrors.js";
 import { subgraphUrl } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { ForwardingDataSource } from "./dataSource.js";
@@ -50,7 +51,7 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
     const key = `${name} ${target}`;
     if (!fetchers.has(key)) fetchers.set(key, createSubgraphFetcher(name, readSubgraphCallSettings(name, env), metrics, logger));
     subgraphHealth.set(name, httpCheck(new URL("/health", target).toString()));
-    return new ForwardingDataSource({ url: target, fetcher: fetchers.get(key)!.fetcher });
+    return new ForwardingDataSource({ url: target, fetcher: fetchers.get(key)!.fetcher, subgraph: name });
   };
   const readiness = new Readiness({
     redis: redisCheck(redis),
@@ -71,7 +72,7 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
 
   return {
     apolloOptions,
-    plugins: [...guards.plugins, rateLimiting.loginPlugin, apq.registrationPlugin, refusalStatusPlugin, operationMetricsPlugin(metrics)],
+    plugins: [...guards.plugins, runnableOperationPlugin, rateLimiting.loginPlugin, apq.registrationPlugin, refusalStatusPlugin, operationMetricsPlugin(metrics)],
     bodyLimit: limits.bodyBytes,
     /** Express's `trust proxy`, from `TRUST_PROXY`: which `X-Forwarded-For` hops give the client IP. */
     trustProxy: readTrustProxy(env),

@@ -5,19 +5,20 @@ import type { SubgraphRefusal } from "./subgraphClient.js";
 /** The refusals subgraphs answered a request with (by its context), for its HTTP answer. */
 const refusals = new WeakMap<object, { status: number; retryAfter: number | undefined }>();
 
-/** Notes that a subgraph refused part of this request; the most telling status and longest wait win. */
+/** Notes that a subgraph refused part of this request; the highest status and longest wait win. */
 export function recordRefusal(context: GatewayContext, refusal: SubgraphRefusal): void {
   const previous = refusals.get(context);
-  const status = previous?.status === 503 ? 503 : refusal.status;
+  const status = Math.max(previous?.status ?? 0, refusal.status);
   const waits = [previous?.retryAfter, refusal.retryAfter].filter((s): s is number => s !== undefined);
   refusals.set(context, { status, retryAfter: waits.length > 0 ? Math.max(...waits) : undefined });
 }
 
 /**
- * A subgraph's deliberate refusal (503 or 429 with `Retry-After`, such as auth's "Sign-in is
- * busy") reaches the client as the same status and `Retry-After`, so that it backs off instead
- * of retrying at once. Only when the refusal left no data to show: a query that still has
- * other subgraphs' data answers 200 with the error beside it, as for a subgraph that is down.
+ * A subgraph's refusal reaches the client with the same status: a deliberate one (503 or 429,
+ * such as auth's "Sign-in is busy") with its `Retry-After`, so that the client backs off
+ * instead of retrying at once; a 4xx (a value only the subgraph could check) as the client's
+ * mistake. Only when the refusal left no data to show: a query that still has other
+ * subgraphs' data answers 200 with the error beside it, as for a subgraph that is down.
  */
 export const refusalStatusPlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {

@@ -8,6 +8,7 @@ import {
   retry,
   CircuitState,
 } from "cockatiel";
+import { GraphQLError } from "graphql";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { Agent, fetch, Response } from "undici";
 import { readInt, type Env } from "../../lib/config.js";
@@ -58,25 +59,40 @@ const REFUSAL_CODES = new Set(["SERVICE_UNAVAILABLE", "TOO_MANY_REQUESTS"]);
 /** Largest refusal body read; anything larger is not one of ours. */
 const MAX_REFUSAL_BYTES = 65_536;
 
+/** A subgraph's GraphQL response with errors, as it came in an HTTP error answer. */
+export interface SubgraphErrorBody {
+  data?: Record<string, unknown> | null;
+  errors: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/** `body` if it is a GraphQL response with at least one well-formed error. */
+export function subgraphErrorBody(body: unknown): SubgraphErrorBody | undefined {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors.every((e) => typeof e?.message === "string") ? (body as SubgraphErrorBody) : undefined;
+}
+
 /**
- * A subgraph refused the call on purpose (HTTP 503 or 429, with a GraphQL response whose every
- * error is `SERVICE_UNAVAILABLE` or `TOO_MANY_REQUESTS`, such as auth's "Sign-in is busy"): an
- * answer to pass on to the client, with its status and `Retry-After`, not a failure. It is not
+ * A subgraph answered with an HTTP error status and a GraphQL response: its errors are its
+ * answer, to pass on to the client with that status (and `Retry-After`), not a failure. A
+ * deliberate refusal (503 or 429 whose every error is `SERVICE_UNAVAILABLE` or
+ * `TOO_MANY_REQUESTS`, such as auth's "Sign-in is busy") is thrown by the fetcher: it is not
  * retried and does not count against the circuit (cockatiel lets errors its policies do not
- * handle through untouched; in the half-open state it proves the subgraph is up).
+ * handle through untouched; in the half-open state it proves the subgraph is up). A 4xx (a
+ * client's mistake the subgraph caught, such as a malformed `DateTime`) comes from the data source.
  */
-export class SubgraphRefusal extends Error {
+export class SubgraphRefusal extends GraphQLError {
   override name = "SubgraphRefusal";
   constructor(
     readonly subgraph: string,
-    /** 503 or 429. */
+    /** The subgraph's HTTP status. */
     readonly status: number,
     /** Seconds, from the `Retry-After` header or the first error's `extensions.retryAfter`. */
     readonly retryAfter: number | undefined,
     /** The subgraph's GraphQL response. */
-    readonly body: { data?: Record<string, unknown> | null; errors: Array<{ message: string; extensions?: Record<string, unknown> }> },
+    readonly body: SubgraphErrorBody,
   ) {
-    super(`subgraph ${subgraph} refused the call with HTTP ${status}`);
+    super(`subgraph ${subgraph} answered HTTP ${status} with GraphQL errors`);
   }
 }
 
@@ -92,21 +108,20 @@ async function readRefusal(subgraph: string, response: FetchResponse): Promise<{
   if (!/^application\/(graphql-response\+)?json/.test(type) || length > MAX_REFUSAL_BYTES) return { response };
   const text = await response.text();
   const unchanged = { response: new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers }) };
-  let body: { data?: unknown; errors?: unknown };
+  let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     return unchanged;
   }
-  const errors = body?.errors;
-  if (!Array.isArray(errors) || errors.length === 0) return unchanged;
-  if (!errors.every((e) => typeof e?.message === "string" && REFUSAL_CODES.has(e?.extensions?.code))) return unchanged;
+  const graphql = subgraphErrorBody(body);
+  if (!graphql || !graphql.errors.every((e) => REFUSAL_CODES.has(e.extensions?.code as string))) return unchanged;
   const fromHeader = Number(response.headers.get("retry-after"));
-  const fromBody = Number(errors[0].extensions.retryAfter);
+  const fromBody = Number(graphql.errors[0]!.extensions?.retryAfter);
   const usable = (seconds: number) => Number.isFinite(seconds) && seconds > 0;
   const seconds = usable(fromHeader) ? fromHeader : usable(fromBody) ? fromBody : undefined;
   const retryAfter = seconds === undefined ? undefined : Math.ceil(seconds);
-  return { refusal: new SubgraphRefusal(subgraph, response.status, retryAfter, body as SubgraphRefusal["body"]), response };
+  return { refusal: new SubgraphRefusal(subgraph, response.status, retryAfter, graphql), response };
 }
 
 /** The request body is a query (retrying it is harmless), not a mutation. */

@@ -379,3 +379,124 @@ describe("persisted queries cannot fill Redis", () => {
     }
   });
 });
+
+describe("client mistakes are 4xx with a code, never 500", () => {
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+  /** Sends `body` as it is to the stack's gateway; CSRF prevention wants a JSON content type or a preflight header. */
+  async function send(body: string, headers: Record<string, string> = { "content-type": "application/json" }, path = "/graphql"): Promise<{ status: number; headers: Headers; body: any }> {
+    const response = await fetch(`${stack.gateway.url}${path}`, { method: "POST", headers: { ...clientAddress(), ...headers }, body });
+    return { status: response.status, headers: response.headers, body: await response.json() };
+  }
+
+  async function get(params: Record<string, string>): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${stack.gateway.url}/graphql?${new URLSearchParams(params)}`, { headers: { ...clientAddress(), "apollo-require-preflight": "1" } });
+    return { status: response.status, body: await response.json() };
+  }
+
+  const error = (message: string, code: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code }, ...extra }] });
+
+  it("two operations in one document without operationName are a 400 OPERATION_RESOLUTION_FAILURE", async () => {
+    const result = await send(JSON.stringify({ query: "query A { a: __typename } query B { b: __typename }" }));
+    expect(result).toMatchObject({ status: 400, body: error("Must provide operation name if query contains multiple operations.", "OPERATION_RESOLUTION_FAILURE") });
+  });
+
+  it("an operationName the document does not hold is a 400 OPERATION_RESOLUTION_FAILURE", async () => {
+    const unknown = await send(JSON.stringify({ query: "query A { __typename }", operationName: "Missing" }));
+    expect(unknown).toMatchObject({ status: 400, body: error('Unknown operation named "Missing".', "OPERATION_RESOLUTION_FAILURE") });
+    const fragment = await get({ query: "query A { ...F } fragment F on Query { __typename }", operationName: "F" });
+    expect(fragment).toEqual({ status: 400, body: error('Unknown operation named "F".', "OPERATION_RESOLUTION_FAILURE") });
+  });
+
+  it("an APQ hash that does not match its query is a 400 PERSISTED_QUERY_HASH_MISMATCH, by POST or GET", async () => {
+    const extensions = { persistedQuery: { version: 1, sha256Hash: sha256("{ something { else } }") } };
+    const posted = await send(JSON.stringify({ query: "{ __typename }", extensions }));
+    expect(posted).toMatchObject({ status: 400, body: error("The query does not match persistedQuery.sha256Hash.", "PERSISTED_QUERY_HASH_MISMATCH") });
+    const fetched = await get({ query: "{ __typename }", extensions: JSON.stringify(extensions) });
+    expect(fetched).toEqual({ status: 400, body: error("The query does not match persistedQuery.sha256Hash.", "PERSISTED_QUERY_HASH_MISMATCH") });
+  });
+
+  it("a subscription sent over HTTP is a 400 BAD_REQUEST pointing at WebSocket", async () => {
+    const token = stack.tokenFor({ id: randomUUID(), email: "viewer@example.com", roles: ["VIEWER"] });
+    const result = await send(JSON.stringify({ query: "subscription { batchCreated { id } }" }), { "content-type": "application/json", authorization: `Bearer ${token}` });
+    expect(result).toMatchObject({ status: 400, body: error("Subscriptions are served over WebSocket (graphql-ws) on /graphql, not over HTTP.", "BAD_REQUEST") });
+  });
+
+  it("a malformed DateTime, which only the subgraph can check, is its 400 with its code, not an internal error", async () => {
+    const token = stack.tokenFor({ id: randomUUID(), email: "viewer@example.com", roles: ["VIEWER"] });
+    const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+    const literal = await send(JSON.stringify({ query: `{ productionMetrics(from: "yesterday", to: "2026-01-01T00:00:00Z") { __typename } }` }), headers);
+    expect(literal.status).toBe(400);
+    expect(literal.body).toEqual({
+      data: null,
+      errors: [{ message: expect.stringContaining('"yesterday"'), extensions: { code: "GRAPHQL_VALIDATION_FAILED", serviceName: "production" } }],
+    });
+    const variables = { from: "yesterday", to: "2026-01-01T00:00:00Z" };
+    const query = "query($from: DateTime!, $to: DateTime!) { productionMetrics(from: $from, to: $to) { __typename } }";
+    const variable = await send(JSON.stringify({ query, variables }), headers);
+    expect(variable.status).toBe(400);
+    expect(variable.body).toEqual({
+      data: null,
+      errors: [{ message: expect.stringContaining('"yesterday"'), extensions: { code: "BAD_USER_INPUT", serviceName: "production" } }],
+    });
+  });
+
+  it.each([
+    ["an unsupported persisted query version", { version: 2, sha256Hash: sha256("{ __typename }") }, "Unsupported persisted query version; only version 1 is supported."],
+    ["a persistedQuery that is not an object", "yes", "Unsupported persisted query version; only version 1 is supported."],
+    ["a sha256Hash that is not a SHA-256", { version: 1, sha256Hash: "x".repeat(10_000) }, "persistedQuery.sha256Hash must be 64 hexadecimal characters."],
+    ["a sha256Hash that is not a string", { version: 1, sha256Hash: 42 }, "persistedQuery.sha256Hash must be 64 hexadecimal characters."],
+  ])("%s is a 400 BAD_REQUEST", async (_name, persistedQuery, message) => {
+    const result = await send(JSON.stringify({ extensions: { persistedQuery } }));
+    expect(result).toMatchObject({ status: 400, body: error(message, "BAD_REQUEST") });
+  });
+
+  it.each([
+    ["a charset body-parser cannot read", 415, '{"query":"{ __typename }"}', { "content-type": "application/json; charset=latin1" }, 'unsupported charset "LATIN1"'],
+    ["a content encoding it does not know", 415, '{"query":"{ __typename }"}', { "content-type": "application/json", "content-encoding": "zstd-ish" }, 'unsupported content encoding "zstd-ish"'],
+    ["a gzip body that is not gzip", 400, "not gzip at all", { "content-type": "application/json", "content-encoding": "gzip" }, "incorrect header check"],
+  ])("a body in %s is a %i BAD_REQUEST", async (_name, status, body, headers, message) => {
+    const result = await send(body, headers);
+    expect(result).toMatchObject({ status, body: error(message, "BAD_REQUEST") });
+  });
+
+  it.each([
+    ["a charset body-parser cannot read", { "content-type": "application/json; charset=latin1" }, '{"email":"a@example.com"}', 'unsupported charset "LATIN1"'],
+    ["a gzip body that is not gzip", { "content-type": "application/json", "content-encoding": "gzip" }, "not gzip at all", "incorrect header check"],
+  ])("the legacy login answers a body in %s with 400 BAD_REQUEST", async (_name, headers, body, message) => {
+    const result = await send(body, headers, "/api/auth/login");
+    expect(result).toMatchObject({ status: 400, body: { error: { code: "BAD_REQUEST", message }, request_id: expect.any(String) } });
+  });
+
+  it.each([
+    ["malformed JSON", "{", 400, "BAD_REQUEST"],
+    ["a JSON body that is not an object", '"{ __typename }"', 400, "BAD_REQUEST"],
+    ["a JSON array (a batch)", '[{"query":"{ __typename }"}]', 400, "BAD_REQUEST"],
+    ["an empty object", "{}", 400, "BAD_REQUEST"],
+    ["a query that is not a string", '{"query":5}', 400, "BAD_REQUEST"],
+    ["extensions that are not an object", '{"query":"{ __typename }","extensions":"{}"}', 400, "BAD_REQUEST"],
+    ["variables that are not an object", '{"query":"{ __typename }","variables":[1]}', 400, "BAD_REQUEST"],
+    ["an operationName that is not a string", '{"query":"{ __typename }","operationName":5}', 400, "BAD_REQUEST"],
+    ["a syntax error", '{"query":"{"}', 400, "GRAPHQL_PARSE_FAILED"],
+    ["a field the schema lacks", '{"query":"{ nothing }"}', 400, "GRAPHQL_VALIDATION_FAILED"],
+    ["a variable of the wrong type", '{"query":"query($id: ID!) { batch(id: $id) { id } }","variables":{"id":{"a":1}}}', 400, "BAD_USER_INPUT"],
+    ["a required variable missing", '{"query":"query($id: ID!) { batch(id: $id) { id } }"}', 400, "BAD_USER_INPUT"],
+    ["variables over the body limit", JSON.stringify({ query: "{ __typename }", variables: { a: "x".repeat(1_100_000) } }), 413, "PAYLOAD_TOO_LARGE"],
+  ])("a POST with %s is a 4xx with a code", async (_name, body, status, code) => {
+    const result = await send(body);
+    expect(result.status).toBe(status);
+    expect(result.body.errors).toEqual([expect.objectContaining({ message: expect.any(String), extensions: { code } })]);
+  });
+
+  it.each([
+    ["no query", {}, 400, "BAD_REQUEST"],
+    ["variables that are not JSON", { query: "{ __typename }", variables: "{" }, 400, "BAD_REQUEST"],
+    ["extensions that are not an object", { query: "{ __typename }", extensions: '"x"' }, 400, "BAD_REQUEST"],
+    ["extensions that are not JSON", { query: "{ __typename }", extensions: "{" }, 400, "BAD_REQUEST"],
+    ["a mutation", { query: "mutation { logout }" }, 405, "BAD_REQUEST"],
+  ])("a GET with %s is a 4xx with a code", async (_name, params, status, code) => {
+    const result = await get(params as Record<string, string>);
+    expect(result.status).toBe(status);
+    expect(result.body.errors).toEqual([expect.objectContaining({ message: expect.any(String), extensions: { code } })]);
+  });
+});
