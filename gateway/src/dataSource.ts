@@ -51,7 +51,7 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     } catch (err) {
       if (err instanceof SubgraphRefusal) {
         // The subgraph's own answer, passed on as it is; its status and `Retry-After` too (refusals.ts).
-        recordRefusal(options.context as GatewayContext, err);
+        recordRefusal(options.context as GatewayContext | undefined, err);
         return { data: err.body.data ?? undefined, errors: err.body.errors } as never;
       }
       if (!(err instanceof SubgraphUnavailableError)) throw err;

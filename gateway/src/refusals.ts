@@ -6,7 +6,9 @@ import type { SubgraphRefusal } from "./subgraphClient.js";
 const refusals = new WeakMap<object, { status: number; retryAfter: number | undefined }>();
 
 /** Notes that a subgraph refused part of this request; the highest status and longest wait win. */
-export function recordRefusal(context: GatewayContext, refusal: SubgraphRefusal): void {
+export function recordRefusal(context: GatewayContext | undefined, refusal: SubgraphRefusal): void {
+  // Calls made outside an HTTP request (subscription events) have no response to shape.
+  if (typeof context !== "object" || context === null) return;
   const previous = refusals.get(context);
   const status = Math.max(previous?.status ?? 0, refusal.status);
   const waits = [previous?.retryAfter, refusal.retryAfter].filter((s): s is number => s !== undefined);
