@@ -7,7 +7,9 @@ import { createGatewayServer } from "./server.js";
 try {
   const runtime = await createBaseRuntime("gateway");
   const { config, logger, metrics, redis, revocations } = runtime;
-  const verifier = TokenVerifier.fromJwks(config, revocations);
+  const verifier = TokenVerifier.fromJwks(config, revocations, {
+    onError: (err) => logger.warn({ err }, "JWKS fetch failed, keeping the signing keys already known"),
+  });
   const server = createGatewayServer({ verifier, logger, metrics, redis, redisPrefix: config.redisPrefix, production: config.production });
   await server.start();
   await listen(server.httpServer, config.port, config.host, logger);

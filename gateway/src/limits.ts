@@ -1,7 +1,8 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind, type ValidationContext, type ValidationRule } from "graphql";
+import { GraphQLError, type ValidationContext, type ValidationRule } from "graphql";
 import { readInt, type Env } from "../../lib/config.js";
+import { countRootFields } from "./rootFields.js";
 
 /**
  * Operation limits, checked by the gateway before any query plan is built. Defaults are
@@ -14,7 +15,7 @@ export interface OperationLimits {
   depth: number;
   /** `MAX_ALIASES`, default 15 (Armor's). */
   aliases: number;
-  /** `MAX_ROOT_FIELDS`, default 10: top-level fields of one operation. */
+  /** `MAX_ROOT_FIELDS`, default 10: top-level fields of one operation, those inside fragments included. */
   rootFields: number;
   /** `MAX_DIRECTIVES`, default 50 (Armor's). */
   directives: number;
@@ -55,12 +56,15 @@ const reportAs = (code: LimitCode) => ({
   onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ""), { extensions: { code } }))],
 });
 
-/** Refuses operations with more than `max` top-level fields (Armor has no such rule). */
+/**
+ * Refuses operations with more than `max` top-level fields (Armor has no such rule), counted
+ * with fragments resolved: `{ ... on Query { a b c } }` has three.
+ */
 const maxRootFieldsRule =
   (max: number): ValidationRule =>
   (context) => ({
     OperationDefinition(operation) {
-      const count = operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).length;
+      const count = countRootFields(context.getDocument(), operation);
       if (count > max) {
         context.reportError(new GraphQLError(`Root field limit of ${max} exceeded, found ${count}.`, { extensions: { code: "MAX_ROOT_FIELDS_LIMIT" } }));
       }

@@ -4,15 +4,17 @@ import { Counter, type Registry } from "prom-client";
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
 import { read, type Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
-import { RedisKeyValueCache } from "../../lib/server/apqCache.js";
 import { operationMetricsPlugin, registered } from "../../lib/server/operationMetrics.js";
 import { httpCheck, Readiness, redisCheck, type ReadinessCheck } from "../../lib/server/readiness.js";
+import { runnableOperationPlugin } from "./clientErrors.js";
 import { subgraphUrl } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { ForwardingDataSource } from "./dataSource.js";
 import { formatGatewayError } from "./errors.js";
 import { operationLimits, readOperationLimits } from "./limits.js";
+import { persistedQueries, readPersistedQueryMaxBytes } from "./persistedQueries.js";
 import { createRateLimiting, readRateLimits } from "./rateLimit.js";
+import { refusalStatusPlugin } from "./refusals.js";
 import { requestScope, scopedVerifier } from "./requestScope.js";
 import { createSubgraphFetcher, readSubgraphCallSettings } from "./subgraphClient.js";
 
@@ -38,6 +40,7 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
   const rejections = registered(metrics, "rate_limit_rejections_total", () =>
     new Counter({ name: "rate_limit_rejections_total", help: "Requests refused with 429, by limiter", labelNames: ["limiter"], registers: [metrics] }),
   ) as Counter<"limiter">;
+  const apq = persistedQueries(redis, redisPrefix, readPersistedQueryMaxBytes(env));
   const rateLimiting = createRateLimiting({ redis, prefix: redisPrefix, limits: readRateLimits(env), verifier, logger, rejections });
 
   const subgraphHealth = new Map<string, ReadinessCheck>();
@@ -48,14 +51,14 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
     const key = `${name} ${target}`;
     if (!fetchers.has(key)) fetchers.set(key, createSubgraphFetcher(name, readSubgraphCallSettings(name, env), metrics, logger));
     subgraphHealth.set(name, httpCheck(new URL("/health", target).toString()));
-    return new ForwardingDataSource({ url: target, fetcher: fetchers.get(key)!.fetcher });
+    return new ForwardingDataSource({ url: target, fetcher: fetchers.get(key)!.fetcher, subgraph: name });
   };
   const readiness = new Readiness({
     redis: redisCheck(redis),
     subgraphs: () => Promise.all([...subgraphHealth].map(([name, check]) => check().catch((err: Error) => Promise.reject(new Error(`${name}: ${err.message}`))))),
   });
 
-  /** Apollo Server settings: limits, no batching, CSRF prevention, APQ in Redis, masked errors with codes. */
+  /** Apollo Server settings: limits, no batching, CSRF prevention, APQ in Redis (bounded), masked errors with codes. */
   const apolloOptions = {
     validationRules: guards.validationRules,
     parseOptions: guards.parseOptions,
@@ -63,13 +66,13 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
     csrfPrevention: true,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    persistedQueries: { cache: new RedisKeyValueCache(redis, `${redisPrefix}apq:`), ttl: 86_400 },
+    persistedQueries: apq.options,
     formatError: formatGatewayError(logger),
   } satisfies Partial<ApolloServerOptions<GatewayContext>>;
 
   return {
     apolloOptions,
-    plugins: [...guards.plugins, rateLimiting.loginPlugin, operationMetricsPlugin(metrics)],
+    plugins: [...guards.plugins, runnableOperationPlugin, rateLimiting.loginPlugin, apq.registrationPlugin, refusalStatusPlugin, operationMetricsPlugin(metrics)],
     bodyLimit: limits.bodyBytes,
     /** Express's `trust proxy`, from `TRUST_PROXY`: which `X-Forwarded-For` hops give the client IP. */
     trustProxy: readTrustProxy(env),

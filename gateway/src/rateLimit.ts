@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
 import type { RequestHandler } from "express";
-import { GraphQLError, Kind } from "graphql";
+import { GraphQLError } from "graphql";
 import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
@@ -11,6 +11,7 @@ import { readInt, type Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { RestError } from "../../lib/rest/errors.js";
 import { requestScope } from "./requestScope.js";
+import { countRootFields } from "./rootFields.js";
 
 /** Requests allowed per window; counted in Redis, so every gateway instance shares them. */
 export interface RateLimits {
@@ -37,8 +38,9 @@ type Limiter = "user" | "anonymous" | "login";
 
 /**
  * Rate limiting of `/graphql` and `/api/*`: a middleware counts every request (per user, or
- * per IP when anonymous), and an Apollo plugin counts `login` mutations again on a stricter
- * limit (in the plugin, so a persisted query sent by hash alone is counted too). A refused
+ * per IP when anonymous), and an Apollo plugin counts `login` fields again on a stricter
+ * limit, each one, fragments resolved (in the plugin, so a persisted query sent by hash alone
+ * is counted too). A refused
  * call is HTTP 429 with `Retry-After` and `RateLimit-*` headers and `TOO_MANY_REQUESTS`.
  * When Redis fails, each instance falls back to counting in memory rather than refusing all.
  */
@@ -62,15 +64,16 @@ export function createRateLimiting(options: {
   const limiters = { user: limiter("user", limits.user), anonymous: limiter("anonymous", limits.anonymous), login: limiter("login", limits.login) };
   const points = { user: limits.user, anonymous: limits.anonymous, login: limits.login };
 
-  /** Consumes one point; the headers to send, and whether the call is refused. */
+  /** Consumes `cost` points (one by default); the headers to send, and whether the call is refused. */
   async function consume(
     name: Limiter,
     key: string,
+    cost = 1,
   ): Promise<{ headers: Array<[string, string]>; refused: boolean; retryAfter: number }> {
     let state: RateLimiterRes;
     let refused = false;
     try {
-      state = await limiters[name].consume(key);
+      state = await limiters[name].consume(key, cost);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) {
         logger.warn({ err, limiter: name }, "rate limiting unavailable, call let through");
@@ -115,13 +118,14 @@ export function createRateLimiting(options: {
   const loginPlugin: ApolloServerPlugin = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, response }) {
+        async didResolveOperation({ document, operation, response }) {
           const ip = requestScope.getStore()?.ip;
-          const isLogin =
-            operation?.operation === "mutation" &&
-            operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === "login");
-          if (!ip || !isLogin) return;
-          const { headers, refused, retryAfter } = await consume("login", ip);
+          if (!ip || operation?.operation !== "mutation") return;
+          // Every login field counts, aliased or inside fragments: one operation with two is two attempts.
+          const logins = countRootFields(document, operation, (field) => field.name.value === "login");
+          if (logins === 0) return;
+          // Beyond the whole allowance the answer is the same; the cap keeps the count a small integer.
+          const { headers, refused, retryAfter } = await consume("login", ip, Math.min(logins, limits.login + 1));
           if (refused) {
             throw new GraphQLError(tooMany, {
               extensions: { code: "TOO_MANY_REQUESTS", retryAfter, http: { status: 429, headers: new HeaderMap(headers) } },

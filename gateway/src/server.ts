@@ -14,6 +14,7 @@ import { drainPlugin } from "../../lib/server/drain.js";
 import { jsonErrorHandler, operationalRoutes } from "../../lib/server/http.js";
 import { requestLogPlugin } from "../../lib/server/requestLog.js";
 import { readRequestContext } from "../../lib/server/requestContext.js";
+import { checkPersistedQuery, readJsonBody } from "./clientErrors.js";
 import { supergraphPath } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { createProtection } from "./protection.js";
@@ -97,8 +98,9 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   app.use(gatewayRest({ apollo, contextFor }, logger));
   app.use(
     "/graphql",
-    express.json({ limit: protection.bodyLimit }),
+    readJsonBody(protection.bodyLimit),
     protection.rateLimit,
+    checkPersistedQuery,
     (req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()),
   );
   app.use(jsonErrorHandler(logger));

@@ -8,8 +8,9 @@ import {
   retry,
   CircuitState,
 } from "cockatiel";
+import { GraphQLError } from "graphql";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { Agent, fetch } from "undici";
+import { Agent, fetch, Response } from "undici";
 import { readInt, type Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { LATENCY_BUCKETS, registered } from "../../lib/server/operationMetrics.js";
@@ -52,6 +53,77 @@ export function isConnectionError(err: unknown): boolean {
 /** Thrown by a subgraph that answered with a 5xx status: counts against its circuit. */
 class SubgraphHttpError extends Error {}
 
+/** Codes of a subgraph's deliberate refusal: it is up, and says when to come back. */
+const REFUSAL_CODES = new Set(["SERVICE_UNAVAILABLE", "TOO_MANY_REQUESTS"]);
+
+/** Largest refusal body read; anything larger is not one of ours. */
+const MAX_REFUSAL_BYTES = 65_536;
+
+/** A subgraph's GraphQL response with errors, as it came in an HTTP error answer. */
+export interface SubgraphErrorBody {
+  data?: Record<string, unknown> | null;
+  errors: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/** `body` if it is a GraphQL response with at least one well-formed error. */
+export function subgraphErrorBody(body: unknown): SubgraphErrorBody | undefined {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors.every((e) => typeof e?.message === "string") ? (body as SubgraphErrorBody) : undefined;
+}
+
+/**
+ * A subgraph answered with an HTTP error status and a GraphQL response: its errors are its
+ * answer, to pass on to the client with that status (and `Retry-After`), not a failure. A
+ * deliberate refusal (503 or 429 whose every error is `SERVICE_UNAVAILABLE` or
+ * `TOO_MANY_REQUESTS`, such as auth's "Sign-in is busy") is thrown by the fetcher: it is not
+ * retried and does not count against the circuit (cockatiel lets errors its policies do not
+ * handle through untouched; in the half-open state it proves the subgraph is up). A 4xx (a
+ * client's mistake the subgraph caught, such as a malformed `DateTime`) comes from the data source.
+ */
+export class SubgraphRefusal extends GraphQLError {
+  override name = "SubgraphRefusal";
+  constructor(
+    readonly subgraph: string,
+    /** The subgraph's HTTP status. */
+    readonly status: number,
+    /** Seconds, from the `Retry-After` header or the first error's `extensions.retryAfter`. */
+    readonly retryAfter: number | undefined,
+    /** The subgraph's GraphQL response. */
+    readonly body: SubgraphErrorBody,
+  ) {
+    super(`subgraph ${subgraph} answered HTTP ${status} with GraphQL errors`);
+  }
+}
+
+type FetchResponse = Awaited<ReturnType<typeof fetch>>;
+
+/**
+ * Reads a 503 or 429 response: the refusal it carries, if it is one. Otherwise the response
+ * as it came (its body unread, or read and put back).
+ */
+async function readRefusal(subgraph: string, response: FetchResponse): Promise<{ refusal?: SubgraphRefusal; response: FetchResponse }> {
+  const type = response.headers.get("content-type") ?? "";
+  const length = Number(response.headers.get("content-length") ?? 0);
+  if (!/^application\/(graphql-response\+)?json/.test(type) || length > MAX_REFUSAL_BYTES) return { response };
+  const text = await response.text();
+  const unchanged = { response: new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers }) };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return unchanged;
+  }
+  const graphql = subgraphErrorBody(body);
+  if (!graphql || !graphql.errors.every((e) => REFUSAL_CODES.has(e.extensions?.code as string))) return unchanged;
+  const fromHeader = Number(response.headers.get("retry-after"));
+  const fromBody = Number(graphql.errors[0]!.extensions?.retryAfter);
+  const usable = (seconds: number) => Number.isFinite(seconds) && seconds > 0;
+  const seconds = usable(fromHeader) ? fromHeader : usable(fromBody) ? fromBody : undefined;
+  const retryAfter = seconds === undefined ? undefined : Math.ceil(seconds);
+  return { refusal: new SubgraphRefusal(subgraph, response.status, retryAfter, graphql), response };
+}
+
 /** The request body is a query (retrying it is harmless), not a mutation. */
 const isQuery = (body: unknown) => typeof body === "string" && /^\{\s*"query"\s*:\s*"\s*(query\b|\{)/.test(body);
 
@@ -59,7 +131,8 @@ const isQuery = (body: unknown) => typeof body === "string" && /^\{\s*"query"\s*
  * A `fetch` for one subgraph's `RemoteGraphQLDataSource`: keep-alive connections pooled by an
  * undici `Agent`, a timeout per call, retries with exponential backoff for queries whose
  * connection failed, and a circuit breaker (cockatiel) that, after consecutive failures,
- * fails calls at once until a trial call succeeds. Latency and errors go to `/metrics`.
+ * fails calls at once until a trial call succeeds. A deliberate refusal is thrown as a
+ * {@link SubgraphRefusal}, outside both. Latency and errors go to `/metrics`.
  */
 export function createSubgraphFetcher(name: string, settings: SubgraphCallSettings, registry: Registry, logger: Logger) {
   const agent = new Agent({ connections: settings.connections, keepAliveTimeout: 30_000, connectTimeout: Math.min(settings.timeoutMs, 3_000) });
@@ -68,7 +141,7 @@ export function createSubgraphFetcher(name: string, settings: SubgraphCallSettin
     maxAttempts: settings.retries,
     backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }),
   });
-  const breaker = circuitBreaker(handleWhen((err) => !(err instanceof BrokenCircuitError)), {
+  const breaker = circuitBreaker(handleWhen((err) => !(err instanceof BrokenCircuitError) && !(err instanceof SubgraphRefusal)), {
     halfOpenAfter: settings.breakerResetMs,
     breaker: new ConsecutiveBreaker(settings.breakerFailures),
   });
@@ -83,6 +156,13 @@ export function createSubgraphFetcher(name: string, settings: SubgraphCallSettin
     const signal = AbortSignal.timeout(settings.timeoutMs);
     const attempt = async () => {
       const response = await fetch(url, { ...(init as object), dispatcher: agent, signal } as never);
+      if (response.status === 503 || response.status === 429) {
+        const read = await readRefusal(name, response);
+        if (read.refusal) throw read.refusal;
+        if (response.status === 429) return read.response;
+        await read.response.body?.cancel();
+        throw new SubgraphHttpError(`subgraph ${name} answered HTTP 503`);
+      }
       if (response.status >= 500) {
         await response.body?.cancel();
         throw new SubgraphHttpError(`subgraph ${name} answered HTTP ${response.status}`);
@@ -94,6 +174,10 @@ export function createSubgraphFetcher(name: string, settings: SubgraphCallSettin
       stop({ outcome: "ok" });
       return response as never;
     } catch (err) {
+      if (err instanceof SubgraphRefusal) {
+        stop({ outcome: "refused" });
+        throw err;
+      }
       const reason = failureReason(err);
       stop({ outcome: reason });
       m.errors.inc({ subgraph: name, reason });

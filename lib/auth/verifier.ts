@@ -1,18 +1,15 @@
-import jwksRsa from "jwks-rsa";
+import { JwksKeys, type JwksKeysOptions } from "./jwksKeys.js";
 import type { Revocations } from "./revocation.js";
 import { InvalidTokenError, verifyAccessToken, type KeyLookup, type Principal, type TokenAudience } from "./tokens.js";
 
-/** Public keys fetched from the auth subgraph's JWKS, cached, refetched for an unknown `kid`. */
-export function jwksKeyLookup(jwksUri: string): KeyLookup {
-  const client = jwksRsa({
-    jwksUri,
-    cache: true,
-    cacheMaxAge: 10 * 60_000,
-    rateLimit: true,
-    jwksRequestsPerMinute: 30,
-    timeout: 5_000,
-  });
-  return async (kid) => (await client.getSigningKey(kid)).getPublicKey();
+/**
+ * Public keys from the auth subgraph's JWKS (see {@link JwksKeys}): every key of the last good
+ * fetch kept, refreshed in the background when stale, an unknown `kid` refetched at most once
+ * per cooldown.
+ */
+export function jwksKeyLookup(jwksUri: string, options: JwksKeysOptions = {}): KeyLookup {
+  const keys = new JwksKeys(jwksUri, options);
+  return (kid) => keys.get(kid);
 }
 
 /** Verifies bearer tokens completely: signature, claims, then revocation. */
@@ -25,11 +22,12 @@ export class TokenVerifier {
 
   /**
    * The verifier of every service but auth: keys from the auth subgraph's JWKS
-   * (`<authUrl>/.well-known/jwks.json`), revocations from Redis.
+   * (`<authUrl>/.well-known/jwks.json`), revocations from Redis. `keys` tunes how the JWKS is
+   * cached (defaults in {@link JwksKeysOptions}).
    */
-  static fromJwks(config: TokenAudience & { authUrl: string }, revocations: Revocations): TokenVerifier {
+  static fromJwks(config: TokenAudience & { authUrl: string }, revocations: Revocations, keys: JwksKeysOptions = {}): TokenVerifier {
     const audience = { issuer: config.issuer, audience: config.audience };
-    return new TokenVerifier(jwksKeyLookup(`${config.authUrl}/.well-known/jwks.json`), audience, revocations);
+    return new TokenVerifier(jwksKeyLookup(`${config.authUrl}/.well-known/jwks.json`, keys), audience, revocations);
   }
 
   /** The principal of a valid token; throws {@link InvalidTokenError} with the reason otherwise. */

@@ -41,9 +41,13 @@ const jsonBody: RequestHandler[] = [
 /** Any failure as a {@link RestError}; bugs are logged in full and masked. */
 function toRestError(err: unknown, logger: Logger, id: string): RestError {
   if (err instanceof RestError) return err;
-  const failure = err as { type?: string; message?: string; name?: string; extensions?: { code?: unknown } };
+  const failure = err as { type?: string; status?: number; expose?: boolean; message?: string; name?: string; extensions?: { code?: unknown } };
   if (failure?.type === "entity.parse.failed") return new RestError("BAD_REQUEST", `Malformed JSON body: ${failure.message}`);
   if (failure?.type === "entity.too.large") return new RestError("PAYLOAD_TOO_LARGE", "Body larger than 1 MB");
+  // Any other body the parser could not read (unknown charset or encoding, corrupt gzip) is the client's.
+  if (typeof failure?.status === "number" && failure.status >= 400 && failure.status < 500 && failure.expose) {
+    return new RestError("BAD_REQUEST", failure.message ?? "Unreadable request body");
+  }
   // The context factory refuses an invalid token with a GraphQLError, as `/graphql` does.
   if (failure?.name === "GraphQLError" && typeof failure.extensions?.code === "string") {
     return restErrorFromGraphQL([{ message: failure.message ?? "", extensions: failure.extensions }]);
