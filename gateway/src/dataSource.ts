@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayContext } from "./context.js";
+import { requestScope } from "./requestScope.js";
 import { SubgraphUnavailableError } from "./subgraphClient.js";
 
 /**
@@ -14,6 +15,9 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     const { requestId, authorization } = context as GatewayContext;
     headers.set("x-request-id", requestId);
     if (authorization) headers.set("authorization", authorization);
+    // The client's address (as `TRUST_PROXY` lets the gateway see it), for the subgraphs' per-IP limits.
+    const client = requestScope.getStore()?.ip;
+    if (client) headers.set("x-forwarded-for", client);
   }
 
   /**

@@ -11,10 +11,12 @@ import type { TokenVerifier } from "../auth/verifier.js";
 import { maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { drainPlugin } from "./drain.js";
-import { BODY_LIMIT, jsonErrorHandler, operationalRoutes } from "./http.js";
+import { jsonErrorHandler, operationalRoutes } from "./http.js";
 import { operationMetricsPlugin } from "./operationMetrics.js";
+import type { SubgraphPerimeter } from "./perimeter.js";
 import { requestLogPlugin } from "./requestLog.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
+import { subgraphRateLimiting } from "./subgraphRateLimit.js";
 
 export type { RequestContext };
 
@@ -30,6 +32,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   context: (base: RequestContext) => TContext | Promise<TContext>;
   /** Routes of this subgraph besides `/graphql` (JWKS, REST), mounted first. */
   routes?: express.Router;
+  /** What guards the port (rate limits, trusted proxies, body limit): `runtime.perimeter`. */
+  perimeter: SubgraphPerimeter;
   /** Production mode: no landing page, no introspection. Default `NODE_ENV === "production"`. */
   production?: boolean;
 }
@@ -51,12 +55,17 @@ export interface SubgraphServer {
 /**
  * An Apollo subgraph on Express 5: `/graphql` with the federation schema, authorization
  * directives enforced, the caller verified from the bearer token (an invalid token is a 401,
- * never an anonymous call), internal errors masked, plus `/health` and `/metrics`.
+ * never an anonymous call), internal errors masked, plus `/health` and `/metrics`. Its port is
+ * guarded as the gateway's is: rate limits per user or client IP, and a body limit.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
 ): SubgraphServer {
-  const { name, verifier, logger, production = process.env.NODE_ENV === "production" } = options;
+  const { name, logger, perimeter, production = process.env.NODE_ENV === "production" } = options;
+  const { settings } = perimeter;
+  const rateLimiting = subgraphRateLimiting({ service: name, perimeter, verifier: options.verifier, logger, metrics: options.metrics });
+  // The context reuses the token verification the rate limiter did for the same request.
+  const verifier = rateLimiting.verifier;
   const app = express();
   const httpServer = createServer(app);
   const schema = enforceAuthorization(
@@ -83,11 +92,15 @@ export function createSubgraphServer<TContext extends RequestContext>(
   const contextFor = async (headers: IncomingHttpHeaders) => options.context(await readRequestContext(headers, verifier, logger));
 
   app.disable("x-powered-by");
+  app.set("trust proxy", settings.trustProxy);
   app.use(operationalRoutes(name, options.metrics));
+  app.use("/api", rateLimiting.middleware);
   if (options.routes) app.use(options.routes);
   let handler: express.RequestHandler | undefined;
   const graphql = express.Router();
-  graphql.use(express.json({ limit: BODY_LIMIT }));
+  // Counted before the body is read: a refused flood costs no parsing.
+  graphql.use(rateLimiting.middleware);
+  graphql.use(express.json({ limit: settings.bodyBytes }));
   graphql.use((req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()));
   app.use("/graphql", graphql);
   app.use(jsonErrorHandler(logger));

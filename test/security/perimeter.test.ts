@@ -1,0 +1,131 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../lib/auth/scopes.js";
+import { graphql } from "../support/graphql.js";
+import { startInProcessStack, type InProcessService, type InProcessStack } from "../support/inProcessStack.js";
+import { rest, restError } from "../support/rest.js";
+
+/**
+ * The perimeter of every service: what a caller who reaches a port (the gateway's, or a
+ * subgraph's directly) can do before any resolver runs. Each test replays one attack of the
+ * security report.
+ */
+
+const LIMIT = 5;
+const TOO_MANY = { message: "Too many requests, retry later", extensions: { code: "TOO_MANY_REQUESTS", retryAfter: expect.any(Number) } };
+/** A client address of its own for each caller (TEST-NET-2), so per-IP counters never meet. */
+const uniqueIp = () => `198.51.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+
+const subgraphs = (stack: InProcessStack): InProcessService[] => [stack.auth, stack.user, stack.production];
+const services = (stack: InProcessStack): InProcessService[] => [stack.gateway, ...subgraphs(stack)];
+
+/** A token for a new user that exists only in the token (per-user counters start at zero). */
+const tokenForNew = (stack: InProcessStack, roles: Role[] = ["VIEWER"]) =>
+  stack.tokenFor({ id: randomUUID(), email: `perimeter-${randomUUID()}@example.com`, roles });
+
+const call = (url: string, query: string, options: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> } = {}) =>
+  graphql(url, query, options.variables ?? {}, options.token, options.headers ?? {});
+
+/** Statuses of `count` calls sent at once. */
+const statuses = async (calls: Array<Promise<{ status: number }>>) => (await Promise.all(calls)).map((r) => r.status);
+
+// The development stack: low subgraph limits, generous gateway limits (the subgraphs' are under test).
+let dev: InProcessStack;
+// A stack whose subgraphs trust no proxy on loopback, with a small body limit and a metrics token.
+let guarded: InProcessStack;
+// A production stack without METRICS_TOKEN.
+let prod: InProcessStack;
+const METRICS_TOKEN = `metrics-${randomBytes(16).toString("hex")}`;
+
+describe("every service's port", () => {
+  beforeAll(async () => {
+    const gatewayLimits = { RATE_LIMIT_ANONYMOUS: "100000", RATE_LIMIT_USER: "100000", RATE_LIMIT_LOGIN: "100000" };
+    [dev, guarded, prod] = await Promise.all([
+      startInProcessStack({
+        events: false,
+        env: { ...gatewayLimits, LOG_LEVEL: "debug", TRUST_PROXY: "loopback", SUBGRAPH_RATE_LIMIT_ANONYMOUS: String(LIMIT), SUBGRAPH_RATE_LIMIT_USER: String(LIMIT) },
+      }),
+      startInProcessStack({
+        events: false,
+        env: { ...gatewayLimits, TRUST_PROXY: "192.0.2.1", SUBGRAPH_RATE_LIMIT_ANONYMOUS: String(LIMIT), MAX_BODY_BYTES: "4096", METRICS_TOKEN },
+      }),
+      startInProcessStack({ events: false, env: { ...gatewayLimits, NODE_ENV: "production" } }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([dev?.stop(), guarded?.stop(), prod?.stop()]);
+  });
+
+  describe("rate limits on the subgraph ports", () => {
+    it("a flood of bad logins straight at the auth port is cut off at the per-IP limit with the gateway's 429 answer", async () => {
+      const account = await dev.createUser();
+      const ip = uniqueIp();
+      const login = () =>
+        call(dev.auth.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, {
+          variables: { e: account.email, p: "wrong-password" },
+          headers: { "x-forwarded-for": ip },
+        });
+      const results = await Promise.all(Array.from({ length: LIMIT + 3 }, login));
+      expect(results.filter((r) => r.status === 429)).toHaveLength(3);
+      const refused = results.find((r) => r.status === 429)!;
+      expect(refused.errors).toEqual([TOO_MANY]);
+      expect(refused.data).toBeUndefined();
+      expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(refused.headers.get("ratelimit-limit")).toBe(String(LIMIT));
+      expect(refused.headers.get("ratelimit-remaining")).toBe("0");
+    });
+
+    it("legacy REST logins straight at the auth port are limited too, answered with the REST error body", async () => {
+      const account = await dev.createUser();
+      const ip = uniqueIp();
+      const login = () => rest(dev.auth.url, "POST", "/api/auth/login", { json: { email: account.email, password: "wrong-password" }, headers: { "x-forwarded-for": ip } });
+      for (let i = 0; i < LIMIT; i++) expect((await login()).status).not.toBe(429);
+      const refused = await login();
+      expect(refused.status).toBe(429);
+      expect(refused.body).toEqual(restError("TOO_MANY_REQUESTS", "Too many requests, retry later", { retryAfter: expect.any(Number) }));
+      expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    });
+
+    it("a signed-in caller flooding a subgraph port is limited per user, wherever it calls from, and other users are not", async () => {
+      const token = tokenForNew(dev);
+      const me = (t: string) => call(dev.user.url, `{ me { id } }`, { token: t, headers: { "x-forwarded-for": uniqueIp() } });
+      expect(await statuses(Array.from({ length: LIMIT }, () => me(token)))).toEqual(Array(LIMIT).fill(200));
+      const refused = await me(token);
+      expect(refused).toMatchObject({ status: 429, errors: [TOO_MANY] });
+      expect((await me(tokenForNew(dev))).status).toBe(200);
+    });
+
+    it("the gateway forwards the client's address, so a client spending its quota through the gateway does not spend another's", async () => {
+      const [a, b] = [uniqueIp(), uniqueIp()];
+      const verify = `{ verifyToken(token: "not-a-token") { valid } }`;
+      for (let i = 0; i < LIMIT; i++) {
+        const viaGateway = await call(dev.gateway.url, verify, { headers: { "x-forwarded-for": a } });
+        expect(viaGateway).toMatchObject({ status: 200, data: { verifyToken: { valid: false } } });
+      }
+      // The auth subgraph counted those calls under A's address, not under the gateway's.
+      expect(await call(dev.auth.url, verify, { headers: { "x-forwarded-for": a } })).toMatchObject({ status: 429, errors: [TOO_MANY] });
+      expect(await call(dev.auth.url, verify, { headers: { "x-forwarded-for": b } })).toMatchObject({ status: 200 });
+      expect(await call(dev.gateway.url, verify, { headers: { "x-forwarded-for": b } })).toMatchObject({ status: 200, data: { verifyToken: { valid: false } } });
+    });
+
+    it("X-Forwarded-For from an address outside TRUST_PROXY cannot pick a fresh per-IP counter for each call", async () => {
+      const results = await statuses(
+        Array.from({ length: LIMIT + 1 }, () => call(guarded.auth.url, `{ __typename }`, { headers: { "x-forwarded-for": uniqueIp() } })),
+      );
+      expect(results).toContain(429);
+    });
+
+    it("a body over MAX_BODY_BYTES is refused by a subgraph as by the gateway", async () => {
+      const padding = "x".repeat(5000);
+      for (const service of services(guarded)) {
+        const result = await call(service.url, `{ __typename }`, { variables: { padding }, token: tokenForNew(guarded) });
+        expect({ service: service.name, status: result.status, errors: result.errors }).toEqual({
+          service: service.name,
+          status: 413,
+          errors: [{ message: "request entity too large", extensions: { code: "PAYLOAD_TOO_LARGE" } }],
+        });
+      }
+    });
+  });
+});
