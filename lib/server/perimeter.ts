@@ -32,6 +32,8 @@ export interface SubgraphPerimeterSettings {
    * caller outside these addresses cannot choose its address for the rate limiter.
    */
   trustProxy: TrustProxy;
+  /** `MAX_REPRESENTATIONS`, default 1000: entities one request may ask `_entities` for. */
+  maxRepresentations: number;
   /** `MAX_BODY_BYTES`, default 1 MiB, as on the gateway. */
   bodyBytes: number;
 }
@@ -52,6 +54,7 @@ export function readSubgraphPerimeter(env: Env = process.env): SubgraphPerimeter
       anonymous: readInt(env, "SUBGRAPH_RATE_LIMIT_ANONYMOUS", 240, 1, 1_000_000),
     },
     trustProxy: readTrustProxy(env, "loopback"),
+    maxRepresentations: readInt(env, "MAX_REPRESENTATIONS", 1_000, 1, 100_000),
     bodyBytes: readBodyLimit(env),
   };
 }

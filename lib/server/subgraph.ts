@@ -11,6 +11,7 @@ import type { TokenVerifier } from "../auth/verifier.js";
 import { maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { drainPlugin } from "./drain.js";
+import { federationGuardPlugin } from "./federationGuard.js";
 import { jsonErrorHandler, operationalRoutes } from "./http.js";
 import { operationMetricsPlugin } from "./operationMetrics.js";
 import type { SubgraphPerimeter } from "./perimeter.js";
@@ -32,7 +33,7 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   context: (base: RequestContext) => TContext | Promise<TContext>;
   /** Routes of this subgraph besides `/graphql` (JWKS, REST), mounted first. */
   routes?: express.Router;
-  /** What guards the port (rate limits, trusted proxies, body limit): `runtime.perimeter`. */
+  /** What guards the port (rate limits, trusted proxies, body and `_entities` bounds): `runtime.perimeter`. */
   perimeter: SubgraphPerimeter;
   /** Production mode: no landing page, no introspection. Default `NODE_ENV === "production"`. */
   production?: boolean;
@@ -56,7 +57,8 @@ export interface SubgraphServer {
  * An Apollo subgraph on Express 5: `/graphql` with the federation schema, authorization
  * directives enforced, the caller verified from the bearer token (an invalid token is a 401,
  * never an anonymous call), internal errors masked, plus `/health` and `/metrics`. Its port is
- * guarded as the gateway's is: rate limits per user or client IP, and a body limit.
+ * guarded as the gateway's is: rate limits per user or client IP, a body limit, and
+ * `_service`/`_entities` for signed-in callers only and in bounded numbers.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
@@ -83,6 +85,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
       drainPlugin(httpServer, logger),
       operationMetricsPlugin(options.metrics),
       requestLogPlugin(),
+      federationGuardPlugin(settings.maxRepresentations),
       ApolloServerPluginInlineTraceDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],

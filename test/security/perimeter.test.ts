@@ -13,6 +13,11 @@ import { rest, restError } from "../support/rest.js";
 
 const LIMIT = 5;
 const TOO_MANY = { message: "Too many requests, retry later", extensions: { code: "TOO_MANY_REQUESTS", retryAfter: expect.any(Number) } };
+const ENTITIES_ANONYMOUS = {
+  message: "Authentication required: _entities and _service answer only calls with a valid bearer token",
+  extensions: { code: "UNAUTHENTICATED" },
+};
+
 /** A client address of its own for each caller (TEST-NET-2), so per-IP counters never meet. */
 const uniqueIp = () => `198.51.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
@@ -116,6 +121,26 @@ describe("every service's port", () => {
       expect(results).toContain(429);
     });
 
+    it("_entities with 13,000 representations is refused before anything is resolved", async () => {
+      const token = tokenForNew(dev);
+      const representations = (n: number) => Array.from({ length: n }, () => ({ __typename: "Batch", id: randomUUID() }));
+      const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Batch { id } } }`;
+      const huge = await call(dev.production.url, entities, { variables: { r: representations(13_000) }, token });
+      expect(huge).toMatchObject({ status: 400 });
+      expect(huge.errors).toEqual([{ message: "At most 1000 representations per request, got 13000", extensions: { code: "BAD_USER_INPUT" } }]);
+      expect(huge.data).toBeUndefined();
+
+      // Split over aliases and fragments, they are counted together.
+      const split = `query($a: [_Any!]!, $b: [_Any!]!) { ...A b: _entities(representations: $b) { __typename } }
+        fragment A on Query { ... on Query { a: _entities(representations: $a) { __typename } } }`;
+      const aliased = await call(dev.production.url, split, { variables: { a: representations(600), b: representations(600) }, token: tokenForNew(dev) });
+      expect(aliased.errors).toEqual([{ message: "At most 1000 representations per request, got 1200", extensions: { code: "BAD_USER_INPUT" } }]);
+
+      const atLimit = await call(dev.production.url, entities, { variables: { r: representations(1000) }, token: tokenForNew(dev) });
+      expect(atLimit.errors).toBeUndefined();
+      expect(atLimit.data?._entities).toHaveLength(1000);
+    });
+
     it("a body over MAX_BODY_BYTES is refused by a subgraph as by the gateway", async () => {
       const padding = "x".repeat(5000);
       for (const service of services(guarded)) {
@@ -126,6 +151,54 @@ describe("every service's port", () => {
           errors: [{ message: "request entity too large", extensions: { code: "PAYLOAD_TOO_LARGE" } }],
         });
       }
+    });
+  });
+
+  describe("federation fields on the subgraph ports", () => {
+    it("anonymous `_service { sdl }` straight at a subgraph port is refused with 401", async () => {
+      for (const service of subgraphs(dev)) {
+        const direct = await call(service.url, `{ _service { sdl } }`, { headers: { "x-forwarded-for": uniqueIp() } });
+        expect({ service: service.name, status: direct.status, errors: direct.errors, data: direct.data }).toEqual({
+          service: service.name,
+          status: 401,
+          errors: [ENTITIES_ANONYMOUS],
+          data: undefined,
+        });
+        // Hidden in a fragment, it is refused all the same.
+        const fragment = await call(service.url, `{ ...F } fragment F on Query { ... on Query { s: _service { sdl } } }`, { headers: { "x-forwarded-for": uniqueIp() } });
+        expect(fragment).toMatchObject({ status: 401, errors: [ENTITIES_ANONYMOUS] });
+      }
+    });
+
+    it("anonymous `_entities` can no longer tell which batch ids exist", async () => {
+      const producer = await dev.createUser({ roles: ["PRODUCTION"] });
+      const created = await dev.call(
+        `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`,
+        { input: { batchNumber: `PER-${randomBytes(5).toString("hex")}`, productCode: "P-1", productName: "Probe", plannedQuantity: 10, unit: "kg" } },
+        dev.tokenFor(producer),
+      );
+      expect(created.errors).toBeUndefined();
+      const probe = await call(dev.production.url, `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, {
+        variables: { r: [{ __typename: "Batch", id: created.data!.createBatch.id }, { __typename: "Batch", id: randomUUID() }] },
+        headers: { "x-forwarded-for": uniqueIp() },
+      });
+      expect({ status: probe.status, errors: probe.errors, data: probe.data }).toEqual({ status: 401, errors: [ENTITIES_ANONYMOUS], data: undefined });
+    });
+
+    it("with the caller's token, `_service` answers and the gateway's entity fetches keep working", async () => {
+      const sdl = await call(dev.production.url, `{ _service { sdl } }`, { token: tokenForNew(dev) });
+      expect(sdl.status).toBe(200);
+      expect(sdl.data?._service.sdl).toContain("type Batch");
+
+      const producer = await dev.createUser({ roles: ["PRODUCTION"], name: "Perimeter Producer" });
+      const token = dev.tokenFor(producer);
+      const created = await dev.call(
+        `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id createdBy { name } } }`,
+        { input: { batchNumber: `PER-${randomBytes(5).toString("hex")}`, productCode: "P-1", productName: "Entity", plannedQuantity: 10, unit: "kg" } },
+        token,
+      );
+      expect(created.errors).toBeUndefined();
+      expect(created.data?.createBatch.createdBy).toEqual({ name: "Perimeter Producer" });
     });
   });
 });
