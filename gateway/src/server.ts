@@ -12,6 +12,7 @@ import type { Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { drainPlugin } from "../../lib/server/drain.js";
 import { jsonErrorHandler, operationalRoutes } from "../../lib/server/http.js";
+import { readMetricsToken } from "../../lib/server/metricsRoute.js";
 import { requestLogPlugin } from "../../lib/server/requestLog.js";
 import { readRequestContext } from "../../lib/server/requestContext.js";
 import { supergraphPath } from "./config.js";
@@ -52,6 +53,9 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   const app = express();
   const httpServer = createServer(app);
   const protection = createProtection({ ...options, env });
+  // The gateway's port is public: in production its metrics are served only behind a token.
+  const metricsToken = readMetricsToken(env);
+  const serveMetrics = !production || metricsToken !== undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: watchedSupergraph(supergraphPath(env), logger),
     buildService: protection.buildService,
@@ -89,7 +93,7 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   let handler: express.RequestHandler | undefined;
   app.disable("x-powered-by");
   app.set("trust proxy", protection.trustProxy);
-  app.use(operationalRoutes("gateway", metrics));
+  app.use(operationalRoutes("gateway", metrics, { metricsToken, serveMetrics }));
   app.get("/ready", protection.readiness.handler("gateway"));
   app.use("/api", protection.rateLimit);
   app.use(gatewayRest({ apollo, contextFor }, logger));
@@ -105,6 +109,7 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
     app,
     httpServer,
     async start() {
+      if (!serveMetrics) logger.warn("/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>");
       await apollo.start();
       handler = expressMiddleware(apollo, {
         context: ({ req }) => contextFor(req.headers),

@@ -2,6 +2,7 @@ import express from "express";
 import type { Redis } from "ioredis";
 import { ConfigError, read, readInt, type Env } from "../config.js";
 import { readBodyLimit } from "./http.js";
+import { readMetricsToken } from "./metricsRoute.js";
 
 /** Express's `trust proxy` setting: hops, or addresses and ranges. */
 export type TrustProxy = number | string;
@@ -36,6 +37,8 @@ export interface SubgraphPerimeterSettings {
   maxRepresentations: number;
   /** `MAX_BODY_BYTES`, default 1 MiB, as on the gateway. */
   bodyBytes: number;
+  /** `METRICS_TOKEN`, default unset (`/metrics` open). */
+  metricsToken: string | undefined;
 }
 
 /** The settings, and the Redis connection the rate-limit counters live in. */
@@ -56,6 +59,7 @@ export function readSubgraphPerimeter(env: Env = process.env): SubgraphPerimeter
     trustProxy: readTrustProxy(env, "loopback"),
     maxRepresentations: readInt(env, "MAX_REPRESENTATIONS", 1_000, 1, 100_000),
     bodyBytes: readBodyLimit(env),
+    metricsToken: readMetricsToken(env),
   };
 }
 

@@ -22,7 +22,7 @@ export interface BaseRuntime {
 /** A subgraph's runtime: the base plus its database client and what guards its port. */
 export interface Runtime extends BaseRuntime {
   prisma: PrismaClient;
-  /** Rate limits, trusted proxies, body and `_entities` bounds: for `createSubgraphServer`. */
+  /** Rate limits, trusted proxies, body and `_entities` bounds, metrics token: for `createSubgraphServer`. */
   perimeter: SubgraphPerimeter;
 }
 

@@ -33,7 +33,7 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   context: (base: RequestContext) => TContext | Promise<TContext>;
   /** Routes of this subgraph besides `/graphql` (JWKS, REST), mounted first. */
   routes?: express.Router;
-  /** What guards the port (rate limits, trusted proxies, body and `_entities` bounds): `runtime.perimeter`. */
+  /** What guards the port (rate limits, trusted proxies, bounds, metrics token): `runtime.perimeter`. */
   perimeter: SubgraphPerimeter;
   /** Production mode: no landing page, no introspection. Default `NODE_ENV === "production"`. */
   production?: boolean;
@@ -57,8 +57,9 @@ export interface SubgraphServer {
  * An Apollo subgraph on Express 5: `/graphql` with the federation schema, authorization
  * directives enforced, the caller verified from the bearer token (an invalid token is a 401,
  * never an anonymous call), internal errors masked, plus `/health` and `/metrics`. Its port is
- * guarded as the gateway's is: rate limits per user or client IP, a body limit, and
- * `_service`/`_entities` for signed-in callers only and in bounded numbers.
+ * guarded as the gateway's is: rate limits per user or client IP, a body limit,
+ * `_service`/`_entities` for signed-in callers only and in bounded numbers, `/metrics` behind
+ * `METRICS_TOKEN`.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
@@ -96,7 +97,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
 
   app.disable("x-powered-by");
   app.set("trust proxy", settings.trustProxy);
-  app.use(operationalRoutes(name, options.metrics));
+  app.use(operationalRoutes(name, options.metrics, { metricsToken: settings.metricsToken }));
   app.use("/api", rateLimiting.middleware);
   if (options.routes) app.use(options.routes);
   let handler: express.RequestHandler | undefined;

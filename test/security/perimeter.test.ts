@@ -201,4 +201,33 @@ describe("every service's port", () => {
       expect(created.data?.createBatch.createdBy).toEqual({ name: "Perimeter Producer" });
     });
   });
+
+  describe("/metrics", () => {
+    it("with METRICS_TOKEN set, /metrics on every service answers only the scraper's bearer token", async () => {
+      for (const service of services(guarded)) {
+        const unauthorized = { errors: [{ message: "Scraping /metrics needs Authorization: Bearer <METRICS_TOKEN>", extensions: { code: "UNAUTHENTICATED" } }] };
+        for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: METRICS_TOKEN }] as Array<Record<string, string>>) {
+          const response = await fetch(`${service.url}/metrics`, { headers });
+          expect({ service: service.name, status: response.status, body: await response.json() }).toEqual({ service: service.name, status: 401, body: unauthorized });
+          expect(response.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
+        }
+        const scraped = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+        expect(scraped.status).toBe(200);
+        expect(await scraped.text()).toContain("process_cpu_user_seconds_total");
+      }
+    });
+
+    it("in production without METRICS_TOKEN the gateway does not serve /metrics on its public port, and says how to enable it", async () => {
+      const response = await fetch(`${prod.gateway.url}/metrics`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain("process_cpu_user_seconds_total");
+      expect(prod.gateway.logs).toContainEqual(
+        expect.objectContaining({ level: 40, msg: "/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>" }),
+      );
+    });
+
+    it("in development without METRICS_TOKEN /metrics stays open for a local Prometheus", async () => {
+      for (const service of services(dev)) expect((await fetch(`${service.url}/metrics`)).status).toBe(200);
+    });
+  });
 });
