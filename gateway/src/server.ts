@@ -11,10 +11,11 @@ import type { TokenVerifier } from "../../lib/auth/verifier.js";
 import type { Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { drainPlugin } from "../../lib/server/drain.js";
-import { jsonErrorHandler, operationalRoutes } from "../../lib/server/http.js";
+import { jsonErrorHandler, notFound, operationalRoutes } from "../../lib/server/http.js";
 import { readMetricsToken } from "../../lib/server/metricsRoute.js";
 import { requestLogPlugin } from "../../lib/server/requestLog.js";
 import { readRequestContext } from "../../lib/server/requestContext.js";
+import { securityHeaders } from "../../lib/server/securityHeaders.js";
 import { supergraphPath } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { createProtection } from "./protection.js";
@@ -93,6 +94,7 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   let handler: express.RequestHandler | undefined;
   app.disable("x-powered-by");
   app.set("trust proxy", protection.trustProxy);
+  app.use(securityHeaders({ production }));
   app.use(operationalRoutes("gateway", metrics, { metricsToken, serveMetrics }));
   app.get("/ready", protection.readiness.handler("gateway"));
   app.use("/api", protection.rateLimit);
@@ -103,6 +105,7 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
     protection.rateLimit,
     (req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()),
   );
+  app.use(notFound());
   app.use(jsonErrorHandler(logger));
 
   return {

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type ErrorRequestHandler } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import type { Registry } from "prom-client";
 import { readInt, type Env } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -35,6 +35,18 @@ export function operationalRoutes(service: string, registry: Registry, options: 
   });
   if (serveMetrics) router.get("/metrics", metricsRoute(registry, metricsToken));
   return router;
+}
+
+/**
+ * The answer to any path no route took, in the GraphQL error shape instead of Express's HTML
+ * page: `{"errors":[{"message":"No route GET /x","extensions":{"code":"NOT_FOUND"}}]}`. Mount
+ * it after every route (`/api/*` has the REST router's own 404).
+ */
+export function notFound(): RequestHandler {
+  return (req, res) => {
+    const path = req.originalUrl.split("?")[0];
+    res.status(404).json({ errors: [{ message: `No route ${req.method} ${path}`, extensions: { code: "NOT_FOUND" } }] });
+  };
 }
 
 /**

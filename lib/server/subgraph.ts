@@ -12,11 +12,12 @@ import { maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { drainPlugin } from "./drain.js";
 import { federationGuardPlugin } from "./federationGuard.js";
-import { jsonErrorHandler, operationalRoutes } from "./http.js";
+import { jsonErrorHandler, notFound, operationalRoutes } from "./http.js";
 import { operationMetricsPlugin } from "./operationMetrics.js";
 import type { SubgraphPerimeter } from "./perimeter.js";
 import { requestLogPlugin } from "./requestLog.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
+import { securityHeaders } from "./securityHeaders.js";
 import { subgraphRateLimiting } from "./subgraphRateLimit.js";
 
 export type { RequestContext };
@@ -57,9 +58,9 @@ export interface SubgraphServer {
  * An Apollo subgraph on Express 5: `/graphql` with the federation schema, authorization
  * directives enforced, the caller verified from the bearer token (an invalid token is a 401,
  * never an anonymous call), internal errors masked, plus `/health` and `/metrics`. Its port is
- * guarded as the gateway's is: rate limits per user or client IP, a body limit,
- * `_service`/`_entities` for signed-in callers only and in bounded numbers, `/metrics` behind
- * `METRICS_TOKEN`.
+ * guarded as the gateway's is: security headers, rate limits per user or client IP, a body
+ * limit, `_service`/`_entities` for signed-in callers only and in bounded numbers, `/metrics`
+ * behind `METRICS_TOKEN`, JSON 404s.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
@@ -97,6 +98,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
 
   app.disable("x-powered-by");
   app.set("trust proxy", settings.trustProxy);
+  app.use(securityHeaders({ production }));
   app.use(operationalRoutes(name, options.metrics, { metricsToken: settings.metricsToken }));
   app.use("/api", rateLimiting.middleware);
   if (options.routes) app.use(options.routes);
@@ -107,7 +109,6 @@ export function createSubgraphServer<TContext extends RequestContext>(
   graphql.use(express.json({ limit: settings.bodyBytes }));
   graphql.use((req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()));
   app.use("/graphql", graphql);
-  app.use(jsonErrorHandler(logger));
 
   return {
     app,
@@ -118,6 +119,9 @@ export function createSubgraphServer<TContext extends RequestContext>(
     async start() {
       await apollo.start();
       handler = expressMiddleware(apollo, { context: ({ req }) => contextFor(req.headers) });
+      // Last, after every route, including those added once the server was built (`/ready`).
+      app.use(notFound());
+      app.use(jsonErrorHandler(logger));
     },
     stop: () => apollo.stop(),
   };

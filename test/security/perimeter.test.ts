@@ -219,8 +219,10 @@ describe("every service's port", () => {
 
     it("in production without METRICS_TOKEN the gateway does not serve /metrics on its public port, and says how to enable it", async () => {
       const response = await fetch(`${prod.gateway.url}/metrics`);
-      expect(response.status).toBe(404);
-      expect(await response.text()).not.toContain("process_cpu_user_seconds_total");
+      expect({ status: response.status, body: await response.json() }).toEqual({
+        status: 404,
+        body: { errors: [{ message: "No route GET /metrics", extensions: { code: "NOT_FOUND" } }] },
+      });
       expect(prod.gateway.logs).toContainEqual(
         expect.objectContaining({ level: 40, msg: "/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>" }),
       );
@@ -230,4 +232,82 @@ describe("every service's port", () => {
       for (const service of services(dev)) expect((await fetch(`${service.url}/metrics`)).status).toBe(200);
     });
   });
+
+  describe("security headers and unknown paths", () => {
+    const expectSecurityHeaders = (service: string, path: string, headers: Headers) =>
+      expect({ service, path, nosniff: headers.get("x-content-type-options"), referrer: headers.get("referrer-policy"), frame: headers.get("x-frame-options"), csp: !!headers.get("content-security-policy") }).toEqual({
+        service,
+        path,
+        nosniff: "nosniff",
+        referrer: "no-referrer",
+        frame: "DENY",
+        csp: true,
+      });
+
+    it("every response of every service carries nosniff, no-referrer, DENY and a CSP", async () => {
+      for (const stack of [dev, prod]) {
+        for (const service of services(stack)) {
+          for (const path of ["/health", "/no-such-path", "/api/no-such-endpoint"]) {
+            expectSecurityHeaders(service.name, path, (await fetch(`${service.url}${path}`)).headers);
+          }
+          expectSecurityHeaders(service.name, "/graphql", (await call(service.url, `{ __typename }`, { token: tokenForNew(stack) })).headers);
+          const malformed = await fetch(`${service.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+          expectSecurityHeaders(service.name, "/graphql (malformed)", malformed.headers);
+        }
+      }
+    });
+
+    it("Apollo Sandbox still loads in development: every script, style and frame of its page is allowed", async () => {
+      const page = await fetch(`${dev.gateway.url}/graphql`, { headers: { accept: "text/html" } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const csp = directives(page.headers.get("content-security-policy")!);
+      const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => new URL(m[1]!).origin);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const origin of scripts) expect(csp["script-src"]).toContain(origin);
+      expect(csp["script-src"]).toContain("'unsafe-inline'");
+      expect(csp["style-src"]).toEqual(expect.arrayContaining(["'unsafe-inline'", "https://fonts.googleapis.com"]));
+      expect(csp["frame-src"]).toContain("https://sandbox.embed.apollographql.com");
+      expect(csp["frame-ancestors"]).toEqual(["'none'"]);
+    });
+
+    it("outside development the CSP lets nothing load and nobody frame a response", async () => {
+      for (const service of services(prod)) {
+        const csp = (await fetch(`${service.url}/health`)).headers.get("content-security-policy");
+        expect({ service: service.name, csp }).toEqual({ service: service.name, csp: "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'" });
+      }
+    });
+
+    it("an unknown path gets a JSON 404 on every service instead of Express's HTML page", async () => {
+      for (const service of services(dev)) {
+        for (const [method, path, message] of [
+          ["GET", "/x", "No route GET /x"],
+          ["POST", "/no/such/thing?with=query", "No route POST /no/such/thing"],
+          ["DELETE", "/health", "No route DELETE /health"],
+        ] as const) {
+          const response = await fetch(`${service.url}${path}`, { method });
+          expect({ service: service.name, path, status: response.status, type: response.headers.get("content-type"), body: await response.json() }).toEqual({
+            service: service.name,
+            path,
+            status: 404,
+            type: "application/json; charset=utf-8",
+            body: { errors: [{ message, extensions: { code: "NOT_FOUND" } }] },
+          });
+        }
+        const api = await rest(service.url, "GET", "/api/no-such-endpoint");
+        expect({ service: service.name, status: api.status, body: api.body }).toEqual({
+          service: service.name,
+          status: 404,
+          body: restError("NOT_FOUND", "No endpoint GET /api/no-such-endpoint"),
+        });
+      }
+    });
+  });
 });
+
+/** `content-security-policy` as a map of directive to sources. */
+function directives(csp: string): Record<string, string[]> {
+  return Object.fromEntries(
+    csp.split(";").map((d) => d.trim().split(/\s+/)).filter((parts) => parts[0]).map(([name, ...sources]) => [name!, sources]),
+  );
+}
