@@ -13,6 +13,7 @@ import type { Logger } from "../../lib/logger.js";
 import { drainPlugin } from "../../lib/server/drain.js";
 import { jsonErrorHandler, notFound, operationalRoutes } from "../../lib/server/http.js";
 import { readMetricsToken } from "../../lib/server/metricsRoute.js";
+import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "../../lib/server/requestId.js";
 import { requestLogPlugin } from "../../lib/server/requestLog.js";
 import { readRequestContext } from "../../lib/server/requestContext.js";
 import { securityHeaders } from "../../lib/server/securityHeaders.js";
@@ -53,6 +54,7 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   const { verifier, logger, metrics, production, env = process.env } = options;
   const app = express();
   const httpServer = createServer(app);
+  boundRequestIdsOnUpgrade(httpServer);
   const protection = createProtection({ ...options, env });
   // The gateway's port is public: in production its metrics are served only behind a token.
   const metricsToken = readMetricsToken(env);
@@ -94,6 +96,7 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   let handler: express.RequestHandler | undefined;
   app.disable("x-powered-by");
   app.set("trust proxy", protection.trustProxy);
+  app.use(requestIdMiddleware());
   app.use(securityHeaders({ production }));
   app.use(operationalRoutes("gateway", metrics, { metricsToken, serveMetrics }));
   app.get("/ready", protection.readiness.handler("gateway"));

@@ -15,6 +15,7 @@ import { federationGuardPlugin } from "./federationGuard.js";
 import { jsonErrorHandler, notFound, operationalRoutes } from "./http.js";
 import { operationMetricsPlugin } from "./operationMetrics.js";
 import type { SubgraphPerimeter } from "./perimeter.js";
+import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "./requestId.js";
 import { requestLogPlugin } from "./requestLog.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
 import { securityHeaders } from "./securityHeaders.js";
@@ -58,9 +59,9 @@ export interface SubgraphServer {
  * An Apollo subgraph on Express 5: `/graphql` with the federation schema, authorization
  * directives enforced, the caller verified from the bearer token (an invalid token is a 401,
  * never an anonymous call), internal errors masked, plus `/health` and `/metrics`. Its port is
- * guarded as the gateway's is: security headers, rate limits per user or client IP, a body
- * limit, `_service`/`_entities` for signed-in callers only and in bounded numbers, `/metrics`
- * behind `METRICS_TOKEN`, JSON 404s.
+ * guarded as the gateway's is: a bounded request id, security headers, rate limits per user or
+ * client IP, a body limit, `_service`/`_entities` for signed-in callers only and in bounded
+ * numbers, `/metrics` behind `METRICS_TOKEN`, JSON 404s.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
@@ -72,6 +73,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
   const verifier = rateLimiting.verifier;
   const app = express();
   const httpServer = createServer(app);
+  boundRequestIdsOnUpgrade(httpServer);
   const schema = enforceAuthorization(
     buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as never }),
   );
@@ -98,6 +100,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
 
   app.disable("x-powered-by");
   app.set("trust proxy", settings.trustProxy);
+  app.use(requestIdMiddleware());
   app.use(securityHeaders({ production }));
   app.use(operationalRoutes(name, options.metrics, { metricsToken: settings.metricsToken }));
   app.use("/api", rateLimiting.middleware);

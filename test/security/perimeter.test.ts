@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { once } from "node:events";
+import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import type { Role } from "../../lib/auth/scopes.js";
 import { graphql } from "../support/graphql.js";
 import { startInProcessStack, type InProcessService, type InProcessStack } from "../support/inProcessStack.js";
@@ -12,6 +15,7 @@ import { rest, restError } from "../support/rest.js";
  */
 
 const LIMIT = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TOO_MANY = { message: "Too many requests, retry later", extensions: { code: "TOO_MANY_REQUESTS", retryAfter: expect.any(Number) } };
 const ENTITIES_ANONYMOUS = {
   message: "Authentication required: _entities and _service answer only calls with a valid bearer token",
@@ -301,6 +305,57 @@ describe("every service's port", () => {
           body: restError("NOT_FOUND", "No endpoint GET /api/no-such-endpoint"),
         });
       }
+    });
+  });
+
+  describe("x-request-id", () => {
+    const idsLogged = (stack: InProcessStack) => services(stack).flatMap((s) => s.logs.map((l) => l.requestId).filter((id): id is string => typeof id === "string"));
+
+    it("an 8 KB x-request-id is replaced by a new id, which the answer, the subgraphs' logs and the event's correlationId carry", async () => {
+      const producer = await dev.createUser({ roles: ["PRODUCTION"] });
+      const huge = "r".repeat(8192);
+      const created = await call(dev.gateway.url, `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`, {
+        variables: { input: { batchNumber: `RID-${randomBytes(5).toString("hex")}`, productCode: "P-1", productName: "Request id", plannedQuantity: 10, unit: "kg" } },
+        token: dev.tokenFor(producer),
+        headers: { "x-request-id": huge },
+      });
+      expect(created.errors).toBeUndefined();
+      const id = created.headers.get("x-request-id");
+      expect(id).toMatch(UUID);
+      const event = await dev.production.runtime.prisma.outboxEvent.findFirstOrThrow({ where: { batchId: created.data!.createBatch.id } });
+      expect((event.envelope as { correlationId: string }).correlationId).toBe(id);
+      await expect.poll(() => dev.production.logs.filter((l) => l.requestId === id).length).toBeGreaterThan(0);
+      expect(idsLogged(dev).filter((logged) => logged.length > 128)).toEqual([]);
+    });
+
+    it("a request id with characters outside [A-Za-z0-9._:-] is replaced, on GraphQL and REST, at the gateway and the subgraphs", async () => {
+      for (const bad of ["id with spaces", "<script>alert(1)</script>", "semi;colon", "x".repeat(129)]) {
+        for (const service of services(dev)) {
+          const answer = await call(service.url, `{ __typename }`, { headers: { "x-request-id": bad } });
+          expect(answer.headers.get("x-request-id")).toMatch(UUID);
+          const legacy = await rest(service.url, "GET", "/api/no-such-endpoint", { headers: { "x-request-id": bad } });
+          expect(legacy.body.request_id).toMatch(UUID);
+          expect(legacy.headers.get("x-request-id")).toBe(legacy.body.request_id);
+        }
+      }
+    });
+
+    it("an 8 KB x-request-id on a WebSocket upgrade is replaced before the graphql-ws server reads it", async () => {
+      const seen = new Promise<unknown>((resolve) => dev.gateway.server.httpServer.once("upgrade", (req: IncomingMessage) => resolve(req.headers["x-request-id"])));
+      const socket = new WebSocket(`${dev.gateway.url.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws", { headers: { "x-request-id": "w".repeat(8192) } });
+      const opened = once(socket, "open");
+      expect(await seen).toMatch(UUID);
+      await opened;
+      socket.close();
+    });
+
+    it("a well-formed request id is kept from the client through the gateway to the subgraph", async () => {
+      const id = `trace-${randomBytes(4).toString("hex")}:a.b_c-${"9".repeat(100)}`;
+      expect(id.length).toBeLessThanOrEqual(128);
+      const token = tokenForNew(dev);
+      const answer = await call(dev.gateway.url, `{ me { id } }`, { token, headers: { "x-request-id": id } });
+      expect(answer.headers.get("x-request-id")).toBe(id);
+      await expect.poll(() => dev.user.logs.filter((l) => l.requestId === id && l.msg === "graphql operation").length).toBe(1);
     });
   });
 });
