@@ -1,8 +1,12 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { parse as parseYaml } from "yaml";
 import type { Role } from "../../lib/auth/scopes.js";
 import { graphql } from "../support/graphql.js";
 import { startInProcessStack, type InProcessService, type InProcessStack } from "../support/inProcessStack.js";
@@ -14,6 +18,7 @@ import { rest, restError } from "../support/rest.js";
  * security report.
  */
 
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const LIMIT = 5;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TOO_MANY = { message: "Too many requests, retry later", extensions: { code: "TOO_MANY_REQUESTS", retryAfter: expect.any(Number) } };
@@ -359,6 +364,69 @@ describe("every service's port", () => {
     });
   });
 });
+
+describe("docker-compose.yml", () => {
+  type Service = { ports?: string[]; environment?: Record<string, string>; command?: string[] | string; healthcheck?: { test: string[] } };
+  const compose = parseYaml(readFileSync(`${ROOT}/docker-compose.yml`, "utf8"), { merge: true }) as { services: Record<string, Service> };
+  const env = (name: string) => compose.services[name]!.environment ?? {};
+
+  it("publishes only the gateway, on a host address that defaults to 127.0.0.1", () => {
+    const published = Object.entries(compose.services).filter(([, service]) => service.ports?.length).map(([name]) => name);
+    expect(published).toEqual(["gateway"]);
+    expect(compose.services.gateway!.ports).toEqual(["${GATEWAY_PUBLISH_ADDRESS:-127.0.0.1}:${GATEWAY_PUBLISH_PORT:-8000}:8000"]);
+  });
+
+  it("gives Redis a password and RabbitMQ its own user, and builds every service's URLs from them", () => {
+    expect(String(compose.services.redis!.command)).toContain('--requirepass "$$REDIS_PASSWORD"');
+    expect(env("redis").REDIS_PASSWORD).toBe("${REDIS_PASSWORD:-local-only-redis-password}");
+    expect(env("rabbitmq")).toMatchObject({ RABBITMQ_DEFAULT_USER: expect.stringContaining("${RABBITMQ_USER"), RABBITMQ_DEFAULT_PASS: expect.stringContaining("${RABBITMQ_PASSWORD") });
+    for (const name of ["prepare", "auth", "user", "production", "gateway"]) {
+      const { REDIS_URL, AMQP_URL, DATABASE_URL } = env(name);
+      expect({ name, REDIS_URL, AMQP_URL, DATABASE_URL }).toEqual({
+        name,
+        REDIS_URL: "redis://:${REDIS_PASSWORD:-local-only-redis-password}@redis:6379",
+        AMQP_URL: "amqp://${RABBITMQ_USER:-batch}:${RABBITMQ_PASSWORD:-local-only-rabbitmq-password}@rabbitmq:5672",
+        DATABASE_URL: "postgresql://${POSTGRES_USER:-postgres}:${POSTGRES_PASSWORD:-postgres}@postgres:5432/batch_supergraph",
+      });
+    }
+    for (const name of Object.keys(compose.services)) expect(JSON.stringify(compose.services[name])).not.toContain("guest");
+  });
+
+  it("lets the subgraphs trust X-Forwarded-For from the stack's own network only, never the gateway", () => {
+    for (const name of ["auth", "user", "production"]) expect(env(name).TRUST_PROXY).toBe("${BACKEND_SUBNET:-172.16.87.0/24}");
+    expect(env("gateway").TRUST_PROXY).toBe("${GATEWAY_TRUST_PROXY:-}");
+  });
+
+  it.runIf(composeBinary())("is a file docker-compose accepts, with the variables it is given", () => {
+    const [command, ...args] = composeBinary()!;
+    const config = (env: Record<string, string> = {}) =>
+      execFileSync(command!, [...args, "-f", "docker-compose.yml", "config"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+    // Docker-compose interpolates every variable and checks the whole file against its schema.
+    const resolved = config({ GATEWAY_PUBLISH_ADDRESS: "0.0.0.0", REDIS_PASSWORD: "changed-redis-password" });
+    expect(resolved).toContain("0.0.0.0:8000:8000");
+    expect(resolved).toContain("redis://:changed-redis-password@redis:6379");
+  });
+
+  it("keeps a health check on every long-running service", () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (name !== "prepare") expect({ name, health: !!service.healthcheck?.test }).toEqual({ name, health: true });
+    }
+    expect(compose.services.redis!.healthcheck!.test.join(" ")).toContain("REDISCLI_AUTH");
+  });
+});
+
+/** `docker-compose` or `docker compose`, whichever this machine has (Docker need not run). */
+function composeBinary(): string[] | undefined {
+  for (const candidate of [["docker-compose"], ["docker", "compose"]]) {
+    try {
+      execFileSync(candidate[0]!, [...candidate.slice(1), "version"], { stdio: "ignore" });
+      return candidate;
+    } catch {
+      // not installed: try the next one
+    }
+  }
+  return undefined;
+}
 
 /** `content-security-policy` as a map of directive to sources. */
 function directives(csp: string): Record<string, string[]> {
