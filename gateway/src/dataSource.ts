@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@
 import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context.js";
 import { recordRefusal } from "./refusals.js";
+import { requestScope } from "./requestScope.js";
 import { SubgraphRefusal, SubgraphUnavailableError, subgraphErrorBody } from "./subgraphClient.js";
 
 /**
@@ -23,6 +24,9 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     const { requestId, authorization } = context as GatewayContext;
     headers.set("x-request-id", requestId);
     if (authorization) headers.set("authorization", authorization);
+    // The client's address (as `TRUST_PROXY` lets the gateway see it), for the subgraphs' per-IP limits.
+    const client = requestScope.getStore()?.ip;
+    if (client) headers.set("x-forwarded-for", client);
   }
 
   /**

@@ -11,9 +11,12 @@ import type { TokenVerifier } from "../../lib/auth/verifier.js";
 import type { Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { drainPlugin } from "../../lib/server/drain.js";
-import { jsonErrorHandler, operationalRoutes } from "../../lib/server/http.js";
+import { jsonErrorHandler, notFound, operationalRoutes } from "../../lib/server/http.js";
+import { readMetricsToken } from "../../lib/server/metricsRoute.js";
+import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "../../lib/server/requestId.js";
 import { requestLogPlugin } from "../../lib/server/requestLog.js";
 import { readRequestContext } from "../../lib/server/requestContext.js";
+import { securityHeaders } from "../../lib/server/securityHeaders.js";
 import { checkPersistedQuery, readJsonBody } from "./clientErrors.js";
 import { supergraphPath } from "./config.js";
 import type { GatewayContext } from "./context.js";
@@ -52,7 +55,11 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   const { verifier, logger, metrics, production, env = process.env } = options;
   const app = express();
   const httpServer = createServer(app);
+  boundRequestIdsOnUpgrade(httpServer);
   const protection = createProtection({ ...options, env });
+  // The gateway's port is public: in production its metrics are served only behind a token.
+  const metricsToken = readMetricsToken(env);
+  const serveMetrics = !production || metricsToken !== undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: watchedSupergraph(supergraphPath(env), logger),
     buildService: protection.buildService,
@@ -92,7 +99,9 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
   let handler: express.RequestHandler | undefined;
   app.disable("x-powered-by");
   app.set("trust proxy", protection.trustProxy);
-  app.use(operationalRoutes("gateway", metrics));
+  app.use(requestIdMiddleware());
+  app.use(securityHeaders({ production }));
+  app.use(operationalRoutes("gateway", metrics, { metricsToken, serveMetrics }));
   app.get("/ready", protection.readiness.handler("gateway"));
   app.use("/api", protection.rateLimit);
   app.use(gatewayRest({ apollo, contextFor }, logger));
@@ -103,12 +112,14 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
     checkPersistedQuery,
     (req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()),
   );
+  app.use(notFound());
   app.use(jsonErrorHandler(logger));
 
   return {
     app,
     httpServer,
     async start() {
+      if (!serveMetrics) logger.warn("/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>");
       await apollo.start();
       handler = expressMiddleware(apollo, {
         context: ({ req }) => contextFor(req.headers),

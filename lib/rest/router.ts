@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "../logger.js";
 import { BODY_LIMIT } from "../server/http.js";
+import { REQUEST_ID_HEADER, requestIdFrom } from "../server/requestId.js";
 import { internalError, RestError, restErrorFromGraphQL } from "./errors.js";
 import type { Executor } from "./executor.js";
 import { OPENAPI_PATH, openApiDocument, type OpenApiInfo } from "./openapi.js";
@@ -17,10 +17,9 @@ export interface RestRouterOptions {
 
 /** The request id `/graphql` would use, fixed once so that the context and the error body agree. */
 function requestId(req: Request, res: Response): string {
-  const given = req.headers["x-request-id"];
-  const id = (Array.isArray(given) ? given[0] : given) || randomUUID();
-  req.headers["x-request-id"] = id;
-  res.set("x-request-id", id);
+  const id = requestIdFrom(req.headers);
+  req.headers[REQUEST_ID_HEADER] = id;
+  res.set(REQUEST_ID_HEADER, id);
   return id;
 }
 

@@ -1,26 +1,52 @@
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type ErrorRequestHandler } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import type { Registry } from "prom-client";
+import { readInt, type Env } from "../config.js";
 import type { Logger } from "../logger.js";
+import { metricsRoute } from "./metricsRoute.js";
 
 /** Largest request body accepted, in bytes-ish units understood by body-parser. */
 export const BODY_LIMIT = "1mb";
 
 /**
+ * `MAX_BODY_BYTES`, default 1 MiB: the largest GraphQL request body, the same on the gateway
+ * and on every subgraph; larger is 413 `PAYLOAD_TOO_LARGE`.
+ */
+export const readBodyLimit = (env: Env = process.env): number => readInt(env, "MAX_BODY_BYTES", 1_048_576, 1_024, 104_857_600);
+
+export interface OperationalRouteOptions {
+  /** `METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. Default: open. */
+  metricsToken?: string;
+  /** Whether `/metrics` is served at all (then it is a 404 like any unknown path). Default `true`. */
+  serveMetrics?: boolean;
+}
+
+/**
  * Routes every service has: `GET /health` (the process is alive) and `GET /metrics`
  * (Prometheus text format).
  */
-export function operationalRoutes(service: string, registry: Registry): express.Router {
+export function operationalRoutes(service: string, registry: Registry, options: OperationalRouteOptions = {}): express.Router {
+  const { metricsToken, serveMetrics = true } = options;
   const router = express.Router();
   router.get("/health", (_req, res) => {
     res.json({ status: "ok", service });
   });
-  router.get("/metrics", async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  if (serveMetrics) router.get("/metrics", metricsRoute(registry, metricsToken));
   return router;
+}
+
+/**
+ * The answer to any path no route took, in the GraphQL error shape instead of Express's HTML
+ * page: `{"errors":[{"message":"No route GET /x","extensions":{"code":"NOT_FOUND"}}]}`. Mount
+ * it after every route (`/api/*` has the REST router's own 404).
+ */
+export function notFound(): RequestHandler {
+  return (req, res) => {
+    const path = req.originalUrl.split("?")[0];
+    res.status(404).json({ errors: [{ message: `No route ${req.method} ${path}`, extensions: { code: "NOT_FOUND" } }] });
+  };
 }
 
 /**

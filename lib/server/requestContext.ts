@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { InvalidTokenError, type Principal } from "../auth/tokens.js";
 import type { TokenVerifier } from "../auth/verifier.js";
 import { httpError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { requestIdFrom } from "./requestId.js";
 
 /** What every request context starts from, in the gateway and in each subgraph. */
 export interface RequestContext {
@@ -31,7 +31,7 @@ export async function readRequestContext(
   verifier: TokenVerifier,
   logger: Logger,
 ): Promise<RequestContext> {
-  const requestId = header(headers, "x-request-id") || randomUUID();
+  const requestId = requestIdFrom(headers);
   const authorization = header(headers, "authorization");
   const requestLogger = logger.child({ requestId });
   try {

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from "../logger.js";
 import { createMetricsRegistry, dbQueryCounter } from "../metrics.js";
 import { checkBackingServices } from "../preflight.js";
 import { createPrismaClient, type PrismaClient } from "../prisma.js";
+import { readSubgraphPerimeter, type SubgraphPerimeter } from "./perimeter.js";
 
 /** The long-lived parts every service process has, shared by every request. */
 export interface BaseRuntime {
@@ -18,9 +19,11 @@ export interface BaseRuntime {
   close(): Promise<void>;
 }
 
-/** A subgraph's runtime: the base plus its database client. */
+/** A subgraph's runtime: the base plus its database client and what guards its port. */
 export interface Runtime extends BaseRuntime {
   prisma: PrismaClient;
+  /** Rate limits, trusted proxies, body and `_entities` bounds, metrics token: for `createSubgraphServer`. */
+  perimeter: SubgraphPerimeter;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function createBaseRuntime(name: ServiceName, env = process.env): P
 /** A subgraph's runtime: also checks PostgreSQL and opens Prisma, its SQL statements counted. */
 export async function createRuntime(name: ServiceName, env = process.env): Promise<Runtime> {
   const readConfig = readServiceConfig(name, env);
+  const perimeter = readSubgraphPerimeter(env);
   await checkBackingServices({ databaseUrl: readConfig.databaseUrl });
   const base = await createBaseRuntime(name, env);
   const queries = dbQueryCounter(base.metrics);
@@ -55,6 +59,7 @@ export async function createRuntime(name: ServiceName, env = process.env): Promi
   return {
     ...base,
     prisma,
+    perimeter: { settings: perimeter, redis: base.redis, redisPrefix: base.config.redisPrefix },
     async close() {
       await Promise.allSettled([prisma.$disconnect(), base.close()]);
     },

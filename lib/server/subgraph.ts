@@ -11,10 +11,15 @@ import type { TokenVerifier } from "../auth/verifier.js";
 import { maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { drainPlugin } from "./drain.js";
-import { BODY_LIMIT, jsonErrorHandler, operationalRoutes } from "./http.js";
+import { federationGuardPlugin } from "./federationGuard.js";
+import { jsonErrorHandler, notFound, operationalRoutes } from "./http.js";
 import { operationMetricsPlugin } from "./operationMetrics.js";
+import type { SubgraphPerimeter } from "./perimeter.js";
+import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "./requestId.js";
 import { requestLogPlugin } from "./requestLog.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
+import { securityHeaders } from "./securityHeaders.js";
+import { subgraphRateLimiting } from "./subgraphRateLimit.js";
 
 export type { RequestContext };
 
@@ -30,6 +35,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   context: (base: RequestContext) => TContext | Promise<TContext>;
   /** Routes of this subgraph besides `/graphql` (JWKS, REST), mounted first. */
   routes?: express.Router;
+  /** What guards the port (rate limits, trusted proxies, bounds, metrics token): `runtime.perimeter`. */
+  perimeter: SubgraphPerimeter;
   /** Production mode: no landing page, no introspection. Default `NODE_ENV === "production"`. */
   production?: boolean;
 }
@@ -51,14 +58,22 @@ export interface SubgraphServer {
 /**
  * An Apollo subgraph on Express 5: `/graphql` with the federation schema, authorization
  * directives enforced, the caller verified from the bearer token (an invalid token is a 401,
- * never an anonymous call), internal errors masked, plus `/health` and `/metrics`.
+ * never an anonymous call), internal errors masked, plus `/health` and `/metrics`. Its port is
+ * guarded as the gateway's is: a bounded request id, security headers, rate limits per user or
+ * client IP, a body limit, `_service`/`_entities` for signed-in callers only and in bounded
+ * numbers, `/metrics` behind `METRICS_TOKEN`, JSON 404s.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
 ): SubgraphServer {
-  const { name, verifier, logger, production = process.env.NODE_ENV === "production" } = options;
+  const { name, logger, perimeter, production = process.env.NODE_ENV === "production" } = options;
+  const { settings } = perimeter;
+  const rateLimiting = subgraphRateLimiting({ service: name, perimeter, verifier: options.verifier, logger, metrics: options.metrics });
+  // The context reuses the token verification the rate limiter did for the same request.
+  const verifier = rateLimiting.verifier;
   const app = express();
   const httpServer = createServer(app);
+  boundRequestIdsOnUpgrade(httpServer);
   const schema = enforceAuthorization(
     buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as never }),
   );
@@ -74,6 +89,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
       drainPlugin(httpServer, logger),
       operationMetricsPlugin(options.metrics),
       requestLogPlugin(),
+      federationGuardPlugin(settings.maxRepresentations),
       ApolloServerPluginInlineTraceDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
@@ -83,14 +99,19 @@ export function createSubgraphServer<TContext extends RequestContext>(
   const contextFor = async (headers: IncomingHttpHeaders) => options.context(await readRequestContext(headers, verifier, logger));
 
   app.disable("x-powered-by");
-  app.use(operationalRoutes(name, options.metrics));
+  app.set("trust proxy", settings.trustProxy);
+  app.use(requestIdMiddleware());
+  app.use(securityHeaders({ production }));
+  app.use(operationalRoutes(name, options.metrics, { metricsToken: settings.metricsToken }));
+  app.use("/api", rateLimiting.middleware);
   if (options.routes) app.use(options.routes);
   let handler: express.RequestHandler | undefined;
   const graphql = express.Router();
-  graphql.use(express.json({ limit: BODY_LIMIT }));
+  // Counted before the body is read: a refused flood costs no parsing.
+  graphql.use(rateLimiting.middleware);
+  graphql.use(express.json({ limit: settings.bodyBytes }));
   graphql.use((req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()));
   app.use("/graphql", graphql);
-  app.use(jsonErrorHandler(logger));
 
   return {
     app,
@@ -101,6 +122,9 @@ export function createSubgraphServer<TContext extends RequestContext>(
     async start() {
       await apollo.start();
       handler = expressMiddleware(apollo, { context: ({ req }) => contextFor(req.headers) });
+      // Last, after every route, including those added once the server was built (`/ready`).
+      app.use(notFound());
+      app.use(jsonErrorHandler(logger));
     },
     stop: () => apollo.stop(),
   };

@@ -51,6 +51,7 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
     verifier: services.verifier,
     logger,
     metrics,
+    perimeter: runtime.perimeter,
     routes: express.Router().use(jwksRoute(key), rest.router),
     production: config.production,
     context: (base) => ({ ...base, ...services }),

@@ -41,6 +41,7 @@ export function createProductionServer(runtime: Runtime, options: ProductionServ
     verifier,
     logger,
     metrics,
+    perimeter: runtime.perimeter,
     production: config.production,
     routes: rest.router,
     context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma), events: subscriptions.events }),

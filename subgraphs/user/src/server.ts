@@ -22,6 +22,7 @@ export function createUserServer(runtime: Runtime): SubgraphServer {
     verifier: TokenVerifier.fromJwks(config, revocations),
     logger,
     metrics,
+    perimeter: runtime.perimeter,
     production: config.production,
     routes: rest.router,
     context: (base) => ({
