@@ -23,7 +23,7 @@ export async function login(ctx: AuthContext, email: string, password: string): 
     throw invalidLogin();
   }
   await throttle.succeeded(email);
-  const payload = await issuer.payload(user, await sessions.start(user.id));
+  const payload = issuer.payload(user, await sessions.start(user.id), await issuer.stamp(user.id));
   logger.info({ userId: user.id }, "login succeeded");
   return payload;
 }

@@ -18,7 +18,7 @@ const TOKEN_RESPONSE = object({
 const VERIFY_RESPONSE = object(
   {
     valid: boolean("Whether the token is genuine, unexpired and not revoked."),
-    reason: string("Why the token is not valid; only when `valid` is false."),
+    reason: string("Why the token is not valid: `token expired`, `token revoked` or `invalid token`; only when `valid` is false."),
     user_id: nullable(string("The user the token speaks for; null when not valid.")),
     email: nullable(string("The user's email when the token was issued; null when not valid.")),
     roles: array(string("A role."), "The user's roles when the token was issued; empty when not valid."),

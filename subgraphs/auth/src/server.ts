@@ -33,13 +33,14 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
   const settings = readAuthSettings(env);
   const key = loadSigningKey({ ...settings, production: config.production });
   const audience = { issuer: config.issuer, audience: config.audience };
+  const rules = { ...audience, maxTtlSeconds: config.accessTokenTtlSeconds };
   const services: AuthServices = {
     users: new Users(prisma),
     credentials: new Credentials(prisma),
     sessions: new Sessions(prisma, revocations, settings.refreshTokenTtlSeconds),
     throttle: new LoginThrottle(redis, config.redisPrefix, settings.loginMaxFailures, settings.loginFailureWindowSeconds),
     issuer: new TokenIssuer(key, audience, config.accessTokenTtlSeconds, revocations),
-    verifier: new TokenVerifier(ownKeyLookup(key), audience, revocations),
+    verifier: new TokenVerifier(ownKeyLookup(key), rules, revocations),
     revocations,
   };
   logger.info({ kid: key.kid }, "signing key loaded");

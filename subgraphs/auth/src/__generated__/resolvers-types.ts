@@ -104,8 +104,8 @@ export type MutationSetPasswordArgs = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * Checks an access token: signature, issuer, audience, expiry and revocation. Never fails for a
-   * bad token: it answers `valid: false` with the reason.
+   * Checks an access token: signature, issuer, audience, expiry, issue time, lifetime and
+   * revocation. Never fails for a bad token: it answers `valid: false` with the reason.
    */
   verifyToken: TokenInfo;
 };
@@ -122,7 +122,10 @@ export type TokenInfo = {
   email?: Maybe<Scalars['String']['output']>;
   /** When the token expires (ISO 8601); null when not valid. */
   expiresAt?: Maybe<Scalars['String']['output']>;
-  /** Why the token is not valid, for example `token revoked` or `jwt expired`; null when valid. */
+  /**
+   * Why the token is not valid: `token expired` (refresh it), `token revoked` (sign in again) or
+   * `invalid token` (anything else; the precise reason is only logged). Null when valid.
+   */
   reason?: Maybe<Scalars['String']['output']>;
   /** The user's roles as they were when the token was issued; empty when not valid. */
   roles: Array<Scalars['String']['output']>;

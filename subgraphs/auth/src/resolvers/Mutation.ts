@@ -25,7 +25,7 @@ export const Mutation: MutationResolvers = {
       ctx.logger.info({ userId: rotated.userId }, "refresh refused: user inactive or gone");
       throw sessionEnded();
     }
-    return ctx.issuer.payload(user, rotated);
+    return ctx.issuer.payload(user, rotated, await ctx.issuer.stamp(user.id));
   },
 
   logout: async (_parent, { refreshToken }, ctx) => {
