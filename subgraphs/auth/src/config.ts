@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { read, readInt, type Env } from "../../../lib/config.js";
 
 /** Settings only the auth subgraph reads; the shared ones are in `ServiceConfig`. */
@@ -14,6 +15,10 @@ export interface AuthSettings {
   loginFailureWindowSeconds: number;
   /** `SESSION_PURGE_INTERVAL` in seconds: how often ended sessions are deleted, default 3600. */
   sessionPurgeIntervalSeconds: number;
+  /** `PASSWORD_HASH_CONCURRENCY`: password hashes computed at once, default the number of CPUs (at least 1). */
+  passwordHashConcurrency: number;
+  /** `PASSWORD_HASH_QUEUE`: password hashes waiting for a turn before sign-ins are refused as busy, default 16. */
+  passwordHashQueue: number;
 }
 
 const optional = (env: Env, name: string) => read(env, name, "") || undefined;
@@ -27,5 +32,7 @@ export function readAuthSettings(env: Env = process.env): AuthSettings {
     loginMaxFailures: readInt(env, "LOGIN_MAX_FAILURES", 5, 1, 1_000),
     loginFailureWindowSeconds: readInt(env, "LOGIN_FAILURE_WINDOW", 15 * 60, 1, 86_400),
     sessionPurgeIntervalSeconds: readInt(env, "SESSION_PURGE_INTERVAL", 3_600, 1, 7 * 86_400),
+    passwordHashConcurrency: readInt(env, "PASSWORD_HASH_CONCURRENCY", Math.max(1, availableParallelism()), 1, 256),
+    passwordHashQueue: readInt(env, "PASSWORD_HASH_QUEUE", 16, 0, 10_000),
   };
 }

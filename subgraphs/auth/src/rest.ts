@@ -43,7 +43,7 @@ export const authRoutes: RestRoute[] = [
     result: ({ login }) => ({ status: 200, body: toSnakeKeys(login) }),
     body: { required: true, schema: object({ email: string("The account's email."), password: string("The account's password.") }) },
     response: { status: 200, description: "Signed in.", schema: TOKEN_RESPONSE },
-    errors: [400, 401, 422, 429],
+    errors: [400, 401, 422, 429, 503],
     authenticated: false,
   },
   {

@@ -8,6 +8,7 @@ import type { Runtime } from "../../../lib/server/runtime.js";
 import { readAuthSettings } from "./config.js";
 import type { AuthContext, AuthServices } from "./context.js";
 import { Credentials } from "./credentials.js";
+import { HashQueue } from "./hashQueue.js";
 import { TokenIssuer } from "./issuer.js";
 import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
 import { resolvers } from "./resolvers/index.js";
@@ -34,9 +35,10 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
   const key = loadSigningKey({ ...settings, production: config.production });
   const audience = { issuer: config.issuer, audience: config.audience };
   const rules = { ...audience, maxTtlSeconds: config.accessTokenTtlSeconds };
+  const hashes = new HashQueue({ concurrency: settings.passwordHashConcurrency, maxWaiting: settings.passwordHashQueue, metrics });
   const services: AuthServices = {
     users: new Users(prisma),
-    credentials: new Credentials(prisma),
+    credentials: new Credentials(prisma, hashes),
     sessions: new Sessions(prisma, revocations, settings.refreshTokenTtlSeconds),
     throttle: new LoginThrottle(redis, config.redisPrefix, settings.loginMaxFailures, settings.loginFailureWindowSeconds),
     issuer: new TokenIssuer(key, audience, config.accessTokenTtlSeconds, revocations),
