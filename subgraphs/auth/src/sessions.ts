@@ -89,10 +89,14 @@ export class Sessions {
     return true;
   }
 
-  /** Ends every session of a user: refresh tokens in the database, access tokens in Redis. */
+  /**
+   * Ends every session of a user: access tokens in Redis, then refresh tokens in the database.
+   * In that order, a sign-in that starts its session meanwhile either sees the new revocation
+   * generation (and ends its session itself) or has its refresh token revoked here.
+   */
   async endAll(userId: string): Promise<void> {
-    await this.prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
     await this.revocations.revokeUser(userId);
+    await this.prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 
   /**

@@ -19,13 +19,16 @@ export const Mutation: MutationResolvers = {
       }
       throw sessionEnded();
     }
+    // Stamped before the account is read, as at login: a role change or deactivation committed
+    // after this read is followed by a revocation that refuses the token.
+    const stamp = await ctx.issuer.stamp(rotated.userId);
     const user = await ctx.users.byId(rotated.userId);
     if (!user?.active) {
       await ctx.sessions.endFamily(rotated.familyId);
       ctx.logger.info({ userId: rotated.userId }, "refresh refused: user inactive or gone");
       throw sessionEnded();
     }
-    return ctx.issuer.payload(user, rotated, await ctx.issuer.stamp(user.id));
+    return ctx.issuer.payload(user, rotated, stamp);
   },
 
   logout: async (_parent, { refreshToken }, ctx) => {

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../lib/auth/scopes.js";
+import { startInProcessStack, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
+import { INVALID_LOGIN, readMetric, sendLogin, unknownEmail } from "./signIn.js";
+
+/**
+ * Attacks on accounts (security report, item 1): a sign-in that overlaps an administrator's
+ * deactivation or role change must not come out with a token carrying the old rights.
+ */
+let stack: InProcessStack;
+beforeAll(async () => {
+  // One password hash at a time, so that a sign-in can be held in the hash queue, its account
+  // and revocation generation already read, while an administrator changes the account: the
+  // window the report found open for 0.65 s (one scrypt), made certain instead of likely.
+  stack = await startInProcessStack({ events: false, env: { PASSWORD_HASH_CONCURRENCY: "1" } });
+});
+afterAll(() => stack?.stop());
+
+const UPDATE_USER = /* GraphQL */ `mutation ($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { roles active } }`;
+const DELETE_USER = /* GraphQL */ `mutation ($id: ID!) { deleteUser(id: $id) { active } }`;
+const hashes = (state: "running" | "waiting") => readMetric(stack.auth.url, "password_hashes", { state });
+const everyService = () => [stack.gateway.url, stack.auth.url, stack.user.url, stack.production.url];
+/** An error of the auth subgraph's `login` as the gateway passes it on. */
+const fromAuth = ({ message, extensions }: { message: string; extensions: Record<string, unknown> }) => [
+  { message, path: ["login"], extensions: { ...extensions, serviceName: "auth" } },
+];
+
+/**
+ * Starts `victim`'s sign-in through the gateway while two full-price hashes (logins of unknown
+ * emails) are ahead of it in auth's queue, runs `change` once it waits there, and returns
+ * what the sign-in answered.
+ */
+async function signInDuring(victim: TestAccount, change: () => Promise<void>) {
+  const waitingBefore = await hashes("waiting");
+  const ahead = [0, 1].map(() => sendLogin(stack.auth.url, { email: unknownEmail(), password: "someone else's guess" }));
+  await expect.poll(() => hashes("waiting"), { timeout: 10_000, interval: 10 }).toBe(waitingBefore + 1);
+  const signIn = sendLogin(stack.gateway.url, { email: victim.email, password: victim.password });
+  await expect.poll(() => hashes("waiting"), { timeout: 10_000, interval: 10 }).toBe(waitingBefore + 2);
+  await change();
+  await Promise.all(ahead);
+  return signIn;
+}
+
+/** Whether the rights of a token returned by the raced sign-in are the account's new ones, everywhere. */
+async function expectNoOldRights(result: Awaited<ReturnType<typeof sendLogin>>, newRoles: Role[] | "inactive") {
+  const token = result.data?.login?.accessToken as string | undefined;
+  if (token === undefined) {
+    const changed = { message: "The account changed during sign-in; sign in again", extensions: { code: "UNAUTHENTICATED" } };
+    expect(result.errors).toEqual(fromAuth(newRoles === "inactive" ? INVALID_LOGIN : changed));
+    return;
+  }
+  for (const url of everyService()) {
+    const me = await stack.call(`{ __typename }`, {}, token, url);
+    if (me.status === 401) expect(me.errors).toEqual([{ message: "Invalid token: token revoked", extensions: { code: "UNAUTHENTICATED" } }]);
+    else expect(newRoles).toEqual((JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { roles: Role[] }).roles);
+  }
+}
+
+describe("a sign-in racing an administrator", () => {
+  it("a login that overlaps the user's deactivation comes out without a working token", async () => {
+    const admin = stack.tokenFor(await stack.createUser({ roles: ["ADMIN"] }));
+    const victim = await stack.createUser({ roles: ["PRODUCTION"] });
+    const result = await signInDuring(victim, async () => {
+      expect((await stack.call(DELETE_USER, { id: victim.id }, admin)).data).toEqual({ deleteUser: { active: false } });
+    });
+    await expectNoOldRights(result, "inactive");
+  });
+
+  it("a login that overlaps a role change comes out without a token carrying the old roles", async () => {
+    const admin = stack.tokenFor(await stack.createUser({ roles: ["ADMIN"] }));
+    const victim = await stack.createUser({ roles: ["PRODUCTION"] });
+    const result = await signInDuring(victim, async () => {
+      const changed = await stack.call(UPDATE_USER, { id: victim.id, input: { roles: ["VIEWER"] } }, admin);
+      expect(changed.data).toEqual({ updateUser: { roles: ["VIEWER"], active: true } });
+    });
+    await expectNoOldRights(result, ["VIEWER"]);
+    // Signing in again gives the new roles.
+    const again = await sendLogin(stack.gateway.url, victim);
+    const roles = JSON.parse(Buffer.from(String(again.data?.login.accessToken).split(".")[1]!, "base64url").toString()).roles;
+    expect(roles).toEqual(["VIEWER"]);
+  });
+
+  it("a login right after the user's password changed works, with the new password only", async () => {
+    const user = await stack.createUser();
+    const token = await stack.login(user);
+    const newPassword = "a brand new passphrase";
+    const changed = await stack.call(
+      `mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`,
+      { c: user.password, n: newPassword },
+      token,
+    );
+    expect(changed.data).toEqual({ changePassword: true });
+    expect((await sendLogin(stack.gateway.url, user)).errors).toEqual(fromAuth(INVALID_LOGIN));
+    const fresh = await stack.login({ email: user.email, password: newPassword });
+    expect((await stack.call(`{ me { id } }`, {}, fresh)).data).toEqual({ me: { id: user.id } });
+  });
+});
