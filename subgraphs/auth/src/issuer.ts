@@ -69,6 +69,7 @@ export class TokenIssuer {
       refreshToken: refresh.token,
       refreshExpiresIn: refresh.expiresIn,
       userId: user.id,
+      deviceToken: null,
     };
   }
 }

@@ -13,6 +13,9 @@ const TOKEN_RESPONSE = object({
   expires_in: integer("Seconds until the access token expires."),
   refresh_token: string("Single-use token for the GraphQL `refreshToken` mutation."),
   user_id: string("The signed-in user's id."),
+  device_token: string(
+    "Marks this device as one the user signed in from: send it as `device_token` next time, and a sign-in from it is accepted while the account is under failure delays.",
+  ),
 });
 
 const VERIFY_RESPONSE = object(
@@ -33,15 +36,27 @@ export const authRoutes: RestRoute[] = [
     method: "post",
     path: "/api/auth/login",
     summary: "Sign in with email and password",
+    description:
+      "After repeated failures each attempt must wait longer (429 with `Retry-After`), unless it comes with the `device_token` of an earlier sign-in on this device. 503 with `Retry-After` when sign-in is busy.",
     tag: "auth",
     operation: /* GraphQL */ `
-      mutation Login($email: String!, $password: String!) {
-        login(email: $email, password: $password) { accessToken tokenType expiresIn refreshToken userId }
+      mutation Login($email: String!, $password: String!, $deviceToken: String) {
+        login(email: $email, password: $password, deviceToken: $deviceToken) { accessToken tokenType expiresIn refreshToken userId deviceToken }
       }
     `,
-    variables: (req) => ({ email: body(req).email, password: body(req).password }),
+    variables: (req) => ({ email: body(req).email, password: body(req).password, deviceToken: body(req).device_token }),
     result: ({ login }) => ({ status: 200, body: toSnakeKeys(login) }),
-    body: { required: true, schema: object({ email: string("The account's email."), password: string("The account's password.") }) },
+    body: {
+      required: true,
+      schema: object(
+        {
+          email: string("The account's email."),
+          password: string("The account's password."),
+          device_token: string("The `device_token` of an earlier sign-in of this account on this device."),
+        },
+        ["device_token"],
+      ),
+    },
     response: { status: 200, description: "Signed in.", schema: TOKEN_RESPONSE },
     errors: [400, 401, 422, 429, 503],
     authenticated: false,

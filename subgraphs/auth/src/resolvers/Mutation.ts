@@ -8,7 +8,7 @@ import { assertUserId } from "../users.js";
 const sessionEnded = () => apiError("UNAUTHENTICATED", "Invalid or expired refresh token");
 
 export const Mutation: MutationResolvers = {
-  login: (_parent, { email, password }, ctx) => login(ctx, email, password),
+  login: (_parent, args, ctx) => login(ctx, args),
 
   refreshToken: async (_parent, { refreshToken }, ctx) => {
     const rotated = await ctx.sessions.rotate(refreshToken);
@@ -40,17 +40,18 @@ export const Mutation: MutationResolvers = {
   },
 
   // A wrong current password is BAD_USER_INPUT, not UNAUTHENTICATED: the caller's token is
-  // fine, and clients take UNAUTHENTICATED to mean "sign in again". Failures count towards the
-  // login lock, so a stolen access token cannot be used to guess the password.
+  // fine, and clients take UNAUTHENTICATED to mean "sign in again". Failures count against the
+  // account as failed logins do, so a stolen access token cannot be used to guess the password.
   changePassword: async (_parent, { currentPassword, newPassword }, ctx) => {
     const { userId, email } = caller(ctx);
     assertPasswordAllowed(newPassword, email);
-    await ctx.throttle.attempt(email, ctx.logger);
+    await ctx.throttle.attempt({ email }, ctx.logger);
     if (!(await ctx.credentials.check(currentPassword, await ctx.credentials.hashOf(userId)))) {
+      await ctx.throttle.failed({ email });
       ctx.logger.info({ userId }, "password change refused: wrong current password");
       throw apiError("BAD_USER_INPUT", "Current password is incorrect", { field: "currentPassword" });
     }
-    await ctx.throttle.succeeded(email);
+    await ctx.throttle.succeeded({ email });
     await ctx.credentials.set(userId, newPassword);
     await ctx.sessions.endAll(userId);
     ctx.logger.info({ userId }, "password changed, sessions ended");
