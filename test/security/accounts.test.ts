@@ -4,8 +4,9 @@ import { startInProcessStack, type InProcessStack, type TestAccount } from "../s
 import { INVALID_LOGIN, readMetric, sendLogin, unknownEmail } from "./signIn.js";
 
 /**
- * Attacks on accounts (security report, item 1): a sign-in that overlaps an administrator's
- * deactivation or role change must not come out with a token carrying the old rights.
+ * Attacks on accounts (security report, items 1 and 4): a sign-in that overlaps an
+ * administrator's deactivation or role change must not come out with a token carrying the old
+ * rights; passwords anyone would guess first are refused.
  */
 let stack: InProcessStack;
 beforeAll(async () => {
@@ -93,5 +94,49 @@ describe("a sign-in racing an administrator", () => {
     expect((await sendLogin(stack.gateway.url, user)).errors).toEqual(fromAuth(INVALID_LOGIN));
     const fresh = await stack.login({ email: user.email, password: newPassword });
     expect((await stack.call(`{ me { id } }`, {}, fresh)).data).toEqual({ me: { id: user.id } });
+  });
+});
+
+describe("weak passwords", () => {
+  const weak: Record<string, string> = {
+    passwordpassword: "Password must not be a short piece repeated",
+    [" ".repeat(12)]: "Password must not be only spaces",
+    ["\u0000".repeat(12)]: "Password must not contain control characters",
+    password1234: "Password is too common: it is on lists of leaked passwords",
+    "Qwerty123456!": "Password is too common: it is on lists of leaked passwords",
+  };
+  const refusal = (message: string, serviceName: string, path: string) => [
+    { message, path: [path], extensions: { code: "BAD_USER_INPUT", field: "password", serviceName } },
+  ];
+
+  it("an administrator cannot give a new or existing user a common, repeated, blank or control-character password", async () => {
+    const admin = stack.tokenFor(await stack.createUser({ roles: ["ADMIN"] }));
+    const existing = await stack.createUser();
+    for (const [password, message] of Object.entries(weak)) {
+      const email = unknownEmail();
+      const created = await stack.call(
+        `mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+        { input: { email, name: "Weak Password", password } },
+        admin,
+      );
+      expect({ password, errors: created.errors }).toEqual({ password, errors: refusal(message, "user", "createUser") });
+      expect(await stack.auth.runtime.prisma.user.findUnique({ where: { email } })).toBeNull();
+      const set = await stack.call(`mutation ($id: ID!, $p: String!) { setPassword(userId: $id, password: $p) }`, { id: existing.id, p: password }, admin);
+      expect({ password, errors: set.errors }).toEqual({ password, errors: refusal(message, "auth", "setPassword") });
+    }
+    expect(await stack.login(existing)).toEqual(expect.any(String));
+  });
+
+  it("a user cannot change their own password to a common, repeated, blank or control-character one", async () => {
+    const user = await stack.createUser();
+    const token = await stack.login(user);
+    for (const [password, message] of Object.entries(weak)) {
+      const changed = await stack.call(
+        `mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`,
+        { c: user.password, n: password },
+        token,
+      );
+      expect({ password, errors: changed.errors }).toEqual({ password, errors: refusal(message, "auth", "changePassword") });
+    }
   });
 });
