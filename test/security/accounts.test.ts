@@ -1,12 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../lib/auth/scopes.js";
+import { cloneTestDatabase } from "../support/database.js";
 import { startInProcessStack, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
 import { INVALID_LOGIN, readMetric, sendLogin, unknownEmail } from "./signIn.js";
 
 /**
- * Attacks on accounts (security report, items 1 and 4): a sign-in that overlaps an
+ * Attacks on accounts (security report, items 1, 4 and 7): a sign-in that overlaps an
  * administrator's deactivation or role change must not come out with a token carrying the old
- * rights; passwords anyone would guess first are refused.
+ * rights; passwords anyone would guess first are refused; nobody can leave the system without
+ * an active administrator.
  */
 let stack: InProcessStack;
 beforeAll(async () => {
@@ -138,5 +141,101 @@ describe("weak passwords", () => {
       );
       expect({ password, errors: changed.errors }).toEqual({ password, errors: refusal(message, "auth", "changePassword") });
     }
+  });
+});
+
+describe("the last active administrator", () => {
+  /** A stack on a database of its own, so that the test knows every administrator there is. */
+  async function withOwnDatabase(run: (own: InProcessStack) => Promise<void>) {
+    const database = await cloneTestDatabase();
+    const own = await startInProcessStack({ events: false, databaseUrl: database.url });
+    try {
+      await run(own);
+    } finally {
+      await own.stop();
+      await database.drop();
+    }
+  }
+  const conflict = [
+    {
+      message: "This would leave no active administrator; make another user ADMIN first",
+      path: [] as string[],
+      extensions: { code: "CONFLICT", serviceName: "user" },
+    },
+  ];
+  const refusedAt = (path: string) => [{ ...conflict[0]!, path: [path] }];
+  /**
+   * How the loser of a race between two administrators is refused: by the guard, or because the
+   * winner's change already signed the loser out (their token is refused on the way to auth).
+   */
+  const lostRace = (path: string) =>
+    expect.toBeOneOf([refusedAt(path), [{ message: "Invalid token: token revoked", path: [path], extensions: { code: "UNAUTHENTICATED", serviceName: "user" } }]]);
+  const activeAdmins = (own: InProcessStack) => own.user.runtime.prisma.user.count({ where: { active: true, roles: { has: "ADMIN" } } });
+
+  it("cannot remove their own ADMIN role, nor be deactivated or deleted by anyone", async () => {
+    await withOwnDatabase(async (own) => {
+      const last = await own.createUser({ roles: ["ADMIN"] });
+      const token = await own.login(last);
+      // A service-like caller with the scope but no account of its own: no other administrator exists.
+      const outsider = own.tokenFor({ id: randomUUID(), email: "outsider@example.com", roles: ["ADMIN"] });
+      const demote = await own.call(UPDATE_USER, { id: last.id, input: { roles: ["VIEWER"] } }, token);
+      expect(demote.errors).toEqual(refusedAt("updateUser"));
+      expect((await own.call(UPDATE_USER, { id: last.id, input: { active: false } }, outsider)).errors).toEqual(refusedAt("updateUser"));
+      expect((await own.call(DELETE_USER, { id: last.id }, outsider)).errors).toEqual(refusedAt("deleteUser"));
+      expect(await activeAdmins(own)).toBe(1);
+      // Refused before anything happened: the administrator is still signed in.
+      expect((await own.call(`{ me { roles active } }`, {}, token)).data).toEqual({ me: { roles: ["ADMIN"], active: true } });
+
+      // With a second administrator, either may go.
+      await own.createUser({ roles: ["ADMIN"] });
+      expect((await own.call(UPDATE_USER, { id: last.id, input: { roles: ["QA"] } }, token)).data).toEqual({ updateUser: { roles: ["QA"], active: true } });
+      expect(await activeAdmins(own)).toBe(1);
+    });
+  });
+
+  it("two administrators demoting each other at once: one succeeds, the other is refused", async () => {
+    await withOwnDatabase(async (own) => {
+      let survivor = await own.createUser({ roles: ["ADMIN"] });
+      for (let round = 0; round < 3; round++) {
+        const newcomer = await own.createUser({ roles: ["ADMIN"] });
+        const pair = [survivor, newcomer];
+        const tokens = await Promise.all(pair.map((admin) => own.login(admin)));
+        const results = await Promise.all(
+          pair.map((admin, i) => own.call(UPDATE_USER, { id: pair[1 - i]!.id, input: { roles: ["VIEWER"] } }, tokens[i])),
+        );
+        expect(results.map((r) => (r.errors ? "refused" : "demoted")).sort()).toEqual(["demoted", "refused"]);
+        expect(results.find((r) => r.errors)?.errors).toEqual(lostRace("updateUser"));
+        expect(await activeAdmins(own)).toBe(1);
+        survivor = pair[results.findIndex((r) => !r.errors)]!;
+      }
+    });
+  });
+
+  it("simultaneous changes taking away each of the last two administrators: the guard lets one through", async () => {
+    await withOwnDatabase(async (own) => {
+      // Callers whose own tokens no change revokes, so that both changes reach the guard.
+      const callers = [0, 1].map(() => own.tokenFor({ id: randomUUID(), email: "caller@example.com", roles: ["ADMIN"] }));
+      for (let round = 0; round < 5; round++) {
+        const admins = await own.user.runtime.prisma.user.findMany({ where: { active: true, roles: { has: "ADMIN" } } });
+        while (admins.length < 2) admins.push({ ...(await own.createUser({ roles: ["ADMIN"] })), active: true } as never);
+        const results = await Promise.all([
+          own.call(UPDATE_USER, { id: admins[0]!.id, input: { roles: ["QA"] } }, callers[0]),
+          own.call(DELETE_USER, { id: admins[1]!.id }, callers[1]),
+        ]);
+        expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([expect.toBeOneOf([refusedAt("updateUser"), refusedAt("deleteUser")])]);
+        expect(await activeAdmins(own)).toBe(1);
+      }
+    });
+  });
+
+  it("two administrators deactivating each other at once: one succeeds, the other is refused", async () => {
+    await withOwnDatabase(async (own) => {
+      const pair = [await own.createUser({ roles: ["ADMIN"] }), await own.createUser({ roles: ["ADMIN"] })];
+      const tokens = await Promise.all(pair.map((admin) => own.login(admin)));
+      const results = await Promise.all(pair.map((_admin, i) => own.call(DELETE_USER, { id: pair[1 - i]!.id }, tokens[i])));
+      expect(results.map((r) => (r.errors ? "refused" : "deleted")).sort()).toEqual(["deleted", "refused"]);
+      expect(results.find((r) => r.errors)?.errors).toEqual(lostRace("deleteUser"));
+      expect(await activeAdmins(own)).toBe(1);
+    });
   });
 });

@@ -4,7 +4,7 @@ import { orUnavailable } from "./authClient.js";
 import type { UserContext } from "./context.js";
 import type { UpdateUserInput } from "./__generated__/resolvers-types.js";
 import { checkUpdateInput } from "./userInput.js";
-import { requireUser, writeUser } from "./userStore.js";
+import { assertAdminRemains, requireUser, writeUser } from "./userStore.js";
 
 /** Whether two role lists grant the same roles, whatever their order. */
 const sameRoles = (a: readonly string[], b: readonly string[]) =>
@@ -39,11 +39,13 @@ async function signedOutAround<T>(ctx: UserContext, userId: string, consequence:
 /**
  * Changes some fields of a user. Tokens carry the roles, so a change of roles or a
  * deactivation also signs the user out everywhere, through auth, before and after the write.
+ * The last active administrator keeps the ADMIN role and stays active (CONFLICT).
  */
 export async function updateUser(ctx: UserContext, id: string, input: UpdateUserInput): Promise<User> {
   const fields = checkUpdateInput(input);
   const user = await requireUser(ctx, id);
   if (fields.active === false) refuseOwnAccount(ctx, user, "deactivate");
+  await assertAdminRemains(ctx, user, fields);
   const rolesChange = fields.roles !== undefined && !sameRoles(fields.roles, user.roles);
   const write = () => writeUser(ctx, user.id, fields);
   if (!rolesChange && !(fields.active === false && user.active)) return write();
@@ -54,11 +56,13 @@ export async function updateUser(ctx: UserContext, id: string, input: UpdateUser
 
 /**
  * Deletes a user the way an audit trail allows: the row stays, inactive, and the user is
- * signed out everywhere, before and after the write.
+ * signed out everywhere, before and after the write. The last active administrator cannot be
+ * deleted (CONFLICT).
  */
 export async function deleteUser(ctx: UserContext, id: string): Promise<User> {
   const user = await requireUser(ctx, id);
   refuseOwnAccount(ctx, user, "delete");
+  await assertAdminRemains(ctx, user, { active: false });
   const deleted = await signedOutAround(ctx, user.id, "the user was not deleted", () => writeUser(ctx, user.id, { active: false }));
   ctx.logger.info({ userId: user.id }, "deleteUser: user deactivated and signed out everywhere");
   return deleted;
