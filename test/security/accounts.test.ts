@@ -6,10 +6,11 @@ import { startInProcessStack, type InProcessStack, type TestAccount } from "../s
 import { INVALID_LOGIN, readMetric, sendLogin, unknownEmail } from "./signIn.js";
 
 /**
- * Attacks on accounts (security report, items 1, 4 and 7): a sign-in that overlaps an
+ * Attacks on accounts (security report, items 1, 4, 7 and 8): a sign-in that overlaps an
  * administrator's deactivation or role change must not come out with a token carrying the old
  * rights; passwords anyone would guess first are refused; nobody can leave the system without
- * an active administrator.
+ * an active administrator; user texts have limits, and bytes PostgreSQL refuses are the
+ * client's mistake, not a server error.
  */
 let stack: InProcessStack;
 beforeAll(async () => {
@@ -237,5 +238,50 @@ describe("the last active administrator", () => {
       expect(results.find((r) => r.errors)?.errors).toEqual(lostRace("deleteUser"));
       expect(await activeAdmins(own)).toBe(1);
     });
+  });
+});
+
+describe("user texts", () => {
+  const USERS = /* GraphQL */ `query ($search: String) { users(search: $search) { totalCount } }`;
+  const CREATE = /* GraphQL */ `mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }`;
+  const badInput = (path: string, field: string, message: string, extra: Record<string, unknown> = {}) => [
+    { message, path: [path], extensions: { code: "BAD_USER_INPUT", field, ...extra, serviceName: path === "login" ? "auth" : "user" } },
+  ];
+
+  it("a search with a NUL byte, an unpaired surrogate or 255 characters is BAD_USER_INPUT, not a server error", async () => {
+    const reader = stack.tokenFor(await stack.createUser({ roles: ["VIEWER"] }));
+    const cases: Array<[string, ReturnType<typeof badInput>]> = [
+      ["admin\u0000", badInput("users", "search", "search must not contain control characters")],
+      ["admin\ud800", badInput("users", "search", "search is not valid Unicode text")],
+      ["a".repeat(255), badInput("users", "search", "search must be at most 254 characters long", { maxLength: 254 })],
+    ];
+    for (const [search, errors] of cases) {
+      const result = await stack.call(USERS, { search }, reader);
+      expect({ search, errors: result.errors }).toEqual({ search, errors });
+    }
+    const whole = await stack.call(USERS, { search: `${"a".repeat(240)}@example.com` }, reader);
+    expect(whole.data).toEqual({ users: { totalCount: 0 } });
+  });
+
+  it("names, departments and emails have documented maximums and refuse control characters", async () => {
+    const admin = stack.tokenFor(await stack.createUser({ roles: ["ADMIN"] }));
+    const valid = { email: unknownEmail(), name: "Ada", password: "a long enough passphrase" };
+    const cases: Array<[Record<string, unknown>, ReturnType<typeof badInput>]> = [
+      [{ name: "n".repeat(101) }, badInput("createUser", "name", "name must be at most 100 characters long", { maxLength: 100 })],
+      [{ name: "Ada\u0000" }, badInput("createUser", "name", "name must not contain control characters")],
+      [{ department: "d".repeat(101) }, badInput("createUser", "department", "department must be at most 100 characters long", { maxLength: 100 })],
+      [{ department: "Quality\ud800" }, badInput("createUser", "department", "department is not valid Unicode text")],
+      [{ email: `${"e".repeat(243)}@example.com` }, badInput("createUser", "email", "email must be at most 254 characters long", { maxLength: 254 })],
+      [{ email: "ada\u0000@example.com" }, badInput("createUser", "email", "email must not contain control characters")],
+    ];
+    for (const [fields, errors] of cases) {
+      const result = await stack.call(CREATE, { input: { ...valid, ...fields } }, admin);
+      expect({ fields, errors: result.errors }).toEqual({ fields, errors });
+    }
+    const user = await stack.createUser();
+    const renamed = await stack.call(UPDATE_USER, { id: user.id, input: { name: "Ada\u0000" } }, admin);
+    expect(renamed.errors).toEqual(badInput("updateUser", "name", "name must not contain control characters"));
+    const login = await sendLogin(stack.gateway.url, { email: "ada\u0000@example.com", password: "whatever it is" });
+    expect(login.errors).toEqual(badInput("login", "email", "email must not contain control characters"));
   });
 });
