@@ -11,6 +11,10 @@ export const Mutation: MutationResolvers = {
   login: (_parent, args, ctx) => login(ctx, args),
 
   refreshToken: async (_parent, { refreshToken }, ctx) => {
+    // The user is only known from the token's row; reading it first costs one query more and
+    // lets the stamp come before the rotation (see `Sessions.endAll`).
+    const owner = await ctx.sessions.ownerOf(refreshToken);
+    const stamp = owner ? await ctx.issuer.stamp(owner) : undefined;
     const rotated = await ctx.sessions.rotate(refreshToken);
     if (rotated.refused) {
       if (rotated.refused === "reused" || rotated.refused === "revoked") {
@@ -19,13 +23,12 @@ export const Mutation: MutationResolvers = {
       }
       throw sessionEnded();
     }
-    // Stamped before the account is read, as at login: a role change or deactivation committed
-    // after this read is followed by a revocation that refuses the token.
-    const stamp = await ctx.issuer.stamp(rotated.userId);
+    // As at login: the account is read after the stamp, and a revocation that landed since
+    // ends the session instead of answering with a token that is already refused.
     const user = await ctx.users.byId(rotated.userId);
-    if (!user?.active) {
+    if (!user?.active || !stamp || stamp.userId !== user.id || !(await ctx.issuer.stillCurrent(stamp))) {
       await ctx.sessions.endFamily(rotated.familyId);
-      ctx.logger.info({ userId: rotated.userId }, "refresh refused: user inactive or gone");
+      ctx.logger.info({ userId: rotated.userId, active: user?.active ?? false }, "refresh refused: user inactive, gone or revoked meanwhile");
       throw sessionEnded();
     }
     return ctx.issuer.payload(user, rotated, stamp);
