@@ -26,7 +26,7 @@ export interface LoginInput {
  * inactive user get the same error after the same work (one scrypt), so neither the answer nor
  * its timing tells whether an account exists; failures count against the email whether or not
  * it is an account's. A valid device token of the account counts the attempt against that
- * device instead (see {@link LoginThrottle}); a delayed attempt is refused before any hash.
+ * device instead (see `LoginThrottle`); a delayed attempt is refused before any hash.
  *
  * The outcome agrees with any deactivation or role change committed before the token is
  * issued. The user's revocation generation is read first; the account (active, roles) is read
