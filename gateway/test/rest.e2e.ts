@@ -62,6 +62,7 @@ describe.each(["gateway", "services"] as const)("auth endpoints on the %s", (tar
       expires_in: expect.any(Number),
       refresh_token: expect.any(String),
       user_id: expect.stringMatching(UUID),
+      device_token: expect.any(String),
     });
     expect(response.body.expires_in).toBeGreaterThan(0);
   });

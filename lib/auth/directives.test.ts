@@ -32,6 +32,7 @@ const principal = (scopes: string[]): Principal => ({
   jti: "j",
   iat: 0,
   exp: 0,
+  generation: 0,
 });
 
 const run = async (source: string, auth: Principal | null) => {

@@ -1,6 +1,14 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
-import type { Principal } from "./tokens.js";
+import { CLOCK_SKEW_SECONDS, type Principal } from "./tokens.js";
+
+// Raises a user's generation by at least one, and to at least the current time in milliseconds,
+// in one step. The time keeps it growing across the key's expiry: a counter starting again at 1
+// would make tokens of an older, higher generation current again.
+const RAISE_GENERATION = `
+local generation = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], string.format('%d', generation), 'EX', ARGV[2])
+return string.format('%d', generation)`;
 
 /** What a revocation notice names: one token (logout), or every token of a user issued so far. */
 export type RevocationNotice = { jti: string } | { userId: string };
@@ -12,8 +20,12 @@ export const revocationChannel = (prefix: string) => `${prefix}revocations`;
  * Revoked access tokens, in Redis so that every gateway and subgraph instance sees a logout at
  * once. Two kinds of entries, each expiring when it can no longer matter:
  * - `revoked:jti:<jti>`: one token (logout), kept until the token's own `exp`;
- * - `revoked:user:<id>`: every token of a user issued up to that second (deactivation,
- *   password change), kept for the longest access-token lifetime.
+ * - `revoked:user:<id>`: the user's revocation generation. Every token carries the generation
+ *   it was issued under (claim `gen`, read before the account was checked); a user-wide
+ *   revocation (deactivation, role or password change) raises it, and tokens of an older
+ *   generation are refused. Unlike a revocation time, this cannot be outrun by a sign-in that
+ *   read the account before the change and signed after it. Kept for the longest token
+ *   lifetime: by then every token of an older generation has expired.
  *
  * Each revocation is also announced on {@link revocationChannel}, so that the services holding
  * open WebSockets re-verify the connections it concerns at once ({@link watchRevocations}).
@@ -22,7 +34,7 @@ export class Revocations {
   /**
    * @param redis shared connection
    * @param prefix key prefix of this deployment (tests use one per run)
-   * @param maxTokenTtlSeconds longest access-token lifetime, how long a user marker must live
+   * @param maxTokenTtlSeconds longest access-token lifetime (`ACCESS_TOKEN_TTL`), how long a generation must live
    */
   constructor(
     private readonly redis: Redis,
@@ -40,10 +52,16 @@ export class Revocations {
     await this.announce({ jti });
   }
 
-  /** Revokes every token of a user issued up to now. */
-  async revokeUser(userId: string): Promise<void> {
-    await this.redis.set(this.userKey(userId), String(Math.floor(Date.now() / 1000)), "EX", this.maxTokenTtlSeconds);
+  /**
+   * Revokes every token of a user issued under the current generation or an older one, and
+   * returns the new generation. Tokens are dated when their generation was read, so they all
+   * expire within `maxTokenTtlSeconds` (plus the clock-skew leeway) of this call.
+   */
+  async revokeUser(userId: string): Promise<number> {
+    const ttl = this.maxTokenTtlSeconds + CLOCK_SKEW_SECONDS;
+    const generation = Number(await this.redis.eval(RAISE_GENERATION, 1, this.userKey(userId), String(Date.now()), String(ttl)));
     await this.announce({ userId });
+    return generation;
   }
 
   /** Publishes a revocation once it is stored, for the connections that are already open. */
@@ -51,19 +69,15 @@ export class Revocations {
     await this.redis.publish(revocationChannel(this.prefix), JSON.stringify(notice));
   }
 
-  /**
-   * The second up to which a user's tokens are revoked, if any. Tokens issued later must carry
-   * a greater `iat`, so a login in the same second as a revocation still works.
-   */
-  async userRevokedAt(userId: string): Promise<number | undefined> {
-    const value = await this.redis.get(this.userKey(userId));
-    return value === null ? undefined : Number(value);
+  /** The user's current revocation generation, 0 when none is recorded: what a new token is issued under. */
+  async generation(userId: string): Promise<number> {
+    return Number((await this.redis.get(this.userKey(userId))) ?? 0);
   }
 
   /** Whether a verified token has been revoked since it was issued. */
-  async isRevoked(principal: Pick<Principal, "jti" | "userId" | "iat">): Promise<boolean> {
-    const [jti, revokedBefore] = await this.redis.mget(this.jtiKey(principal.jti), this.userKey(principal.userId));
-    return jti !== null || (revokedBefore != null && principal.iat <= Number(revokedBefore));
+  async isRevoked(principal: Pick<Principal, "jti" | "userId" | "generation">): Promise<boolean> {
+    const [jti, generation] = await this.redis.mget(this.jtiKey(principal.jti), this.userKey(principal.userId));
+    return jti !== null || principal.generation < Number(generation ?? 0);
   }
 }
 

@@ -13,6 +13,23 @@ export interface TokenAudience {
   audience: string;
 }
 
+/**
+ * What every verifier checks besides the signature: issuer, audience, and how long and from
+ * when a token may be valid.
+ */
+export interface TokenRules extends TokenAudience {
+  /** Longest lifetime (`exp - iat`) accepted, seconds: the deployment's `ACCESS_TOKEN_TTL`. */
+  maxTtlSeconds: number;
+  /**
+   * How far clocks may disagree, seconds, default {@link CLOCK_SKEW_SECONDS}: an `iat` further
+   * in the future is refused, and a lifetime may exceed `maxTtlSeconds` by this much.
+   */
+  clockSkewSeconds?: number;
+}
+
+/** Default {@link TokenRules.clockSkewSeconds}. */
+export const CLOCK_SKEW_SECONDS = 60;
+
 /** Who a verified access token speaks for. */
 export interface Principal {
   userId: string;
@@ -24,6 +41,11 @@ export interface Principal {
   /** Issue and expiry times, seconds since the epoch. */
   iat: number;
   exp: number;
+  /**
+   * The user's revocation generation when the token was issued (claim `gen`, 0 when absent): a
+   * user-wide revocation raises the generation, and tokens of an older one are refused.
+   */
+  generation: number;
 }
 
 /** The key id of an EC public key: its RFC 7638 JWK thumbprint. */
@@ -40,14 +62,16 @@ export interface SignOptions extends TokenAudience {
   ttlSeconds: number;
   /** `iat` in seconds since the epoch, default now. */
   issuedAt?: number;
+  /** The user's revocation generation the token is issued under (claim `gen`), default 0. */
+  generation?: number;
 }
 
 /** Signs a short-lived access token for a user. */
 export function signAccessToken(
   user: { id: string; email: string; roles: Role[] },
-  { privateKey, kid, issuer, audience, ttlSeconds, issuedAt = Math.floor(Date.now() / 1000) }: SignOptions,
+  { privateKey, kid, issuer, audience, ttlSeconds, issuedAt = Math.floor(Date.now() / 1000), generation = 0 }: SignOptions,
 ): string {
-  const claims = { email: user.email, roles: user.roles, scope: scopesForRoles(user.roles).join(" "), iat: issuedAt };
+  const claims = { email: user.email, roles: user.roles, scope: scopesForRoles(user.roles).join(" "), iat: issuedAt, gen: generation };
   return jwt.sign(claims, privateKey, {
     algorithm: ALGORITHM,
     keyid: kid,
@@ -62,16 +86,44 @@ export function signAccessToken(
 /** Finds the public key of a `kid`; throws when it is unknown. */
 export type KeyLookup = (kid: string | undefined) => Promise<KeyObject | string>;
 
-/** Why a token was refused, for logs and `verifyToken`; clients only see UNAUTHENTICATED. */
+/**
+ * What a client may be told about a refused token. Only expiry and revocation are named, because
+ * clients act on them (refresh, or sign in again); anything else is "invalid token", so that a
+ * refusal never tells a forger the expected issuer or audience, nor echoes what they sent.
+ */
+export type PublicTokenReason = "invalid token" | "token expired" | "token revoked";
+
+/** Why a token was refused: the precise reason for logs, {@link publicReason} for the client. */
 export class InvalidTokenError extends Error {
   override name = "InvalidTokenError";
+
+  /**
+   * @param message the precise reason, for the log only
+   * @param publicReason what the client is told, default "invalid token"
+   */
+  constructor(
+    message: string,
+    readonly publicReason: PublicTokenReason = "invalid token",
+  ) {
+    super(message);
+  }
 }
 
+/** The message of the 401 a refused token gets: `Invalid token`, or `Invalid token: token expired|revoked`. */
+export function refusalMessage({ publicReason }: InvalidTokenError): string {
+  return publicReason === "invalid token" ? "Invalid token" : `Invalid token: ${publicReason}`;
+}
+
+const isGeneration = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+
 /**
- * Verifies signature (ES256 only: `none` and HMAC are refused), `exp`, `iss` and `aud`.
- * Revocation is checked separately, against Redis.
+ * Verifies signature (ES256 only: `none` and HMAC are refused), `exp`, `iss`, `aud`, and that
+ * the token was issued neither in the future nor for longer than `maxTtlSeconds` (each within
+ * the clock-skew leeway): a token minted with a far `iat` or `exp` by whoever held a key for a
+ * moment is no token of ours. Revocation is checked separately, against Redis.
  */
-export async function verifyAccessToken(token: string, lookup: KeyLookup, expected: TokenAudience): Promise<Principal> {
+export async function verifyAccessToken(token: string, lookup: KeyLookup, rules: TokenRules): Promise<Principal> {
+  const skew = rules.clockSkewSeconds ?? CLOCK_SKEW_SECONDS;
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload === "string") throw new InvalidTokenError("malformed token");
   if (decoded.header.alg !== ALGORITHM) throw new InvalidTokenError(`algorithm ${decoded.header.alg} not accepted`);
@@ -85,15 +137,20 @@ export async function verifyAccessToken(token: string, lookup: KeyLookup, expect
   try {
     claims = jwt.verify(token, key, {
       algorithms: [ALGORITHM],
-      issuer: expected.issuer,
-      audience: expected.audience,
+      issuer: rules.issuer,
+      audience: rules.audience,
     }) as jwt.JwtPayload;
   } catch (err) {
-    throw new InvalidTokenError((err as Error).message);
+    throw new InvalidTokenError((err as Error).message, err instanceof jwt.TokenExpiredError ? "token expired" : "invalid token");
   }
-  const { sub, email, roles, scope, jti, iat, exp } = claims;
-  if (!sub || !jti || typeof iat !== "number" || typeof exp !== "number" || !Array.isArray(roles)) {
+  const { sub, email, roles, scope, jti, iat, exp, gen = 0 } = claims;
+  if (!sub || !jti || typeof iat !== "number" || typeof exp !== "number" || !Array.isArray(roles) || !isGeneration(gen)) {
     throw new InvalidTokenError("missing claims");
+  }
+  const now = Math.floor(Date.now() / 1000);
+  if (iat > now + skew) throw new InvalidTokenError(`issued in the future (iat ${iat}, now ${now})`);
+  if (exp - iat > rules.maxTtlSeconds + skew) {
+    throw new InvalidTokenError(`lifetime ${exp - iat} s longer than ${rules.maxTtlSeconds} s`);
   }
   return {
     userId: sub,
@@ -103,5 +160,6 @@ export async function verifyAccessToken(token: string, lookup: KeyLookup, expect
     jti,
     iat,
     exp,
+    generation: gen,
   };
 }

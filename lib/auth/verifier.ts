@@ -1,6 +1,6 @@
 import { JwksKeys, type JwksKeysOptions } from "./jwksKeys.js";
 import type { Revocations } from "./revocation.js";
-import { InvalidTokenError, verifyAccessToken, type KeyLookup, type Principal, type TokenAudience } from "./tokens.js";
+import { InvalidTokenError, verifyAccessToken, type KeyLookup, type Principal, type TokenAudience, type TokenRules } from "./tokens.js";
 
 /**
  * Public keys from the auth subgraph's JWKS (see {@link JwksKeys}): every key of the last good
@@ -16,24 +16,28 @@ export function jwksKeyLookup(jwksUri: string, options: JwksKeysOptions = {}): K
 export class TokenVerifier {
   constructor(
     private readonly lookup: KeyLookup,
-    private readonly audience: TokenAudience,
+    private readonly rules: TokenRules,
     private readonly revocations: Revocations,
   ) {}
 
   /**
    * The verifier of every service but auth: keys from the auth subgraph's JWKS
-   * (`<authUrl>/.well-known/jwks.json`), revocations from Redis. `keys` tunes how the JWKS is
-   * cached (defaults in {@link JwksKeysOptions}).
+   * (`<authUrl>/.well-known/jwks.json`), revocations from Redis, lifetimes bounded by the
+   * service's `ACCESS_TOKEN_TTL`. `keys` tunes how the JWKS is cached (defaults in {@link JwksKeysOptions}).
    */
-  static fromJwks(config: TokenAudience & { authUrl: string }, revocations: Revocations, keys: JwksKeysOptions = {}): TokenVerifier {
-    const audience = { issuer: config.issuer, audience: config.audience };
-    return new TokenVerifier(jwksKeyLookup(`${config.authUrl}/.well-known/jwks.json`, keys), audience, revocations);
+  static fromJwks(
+    config: TokenAudience & { authUrl: string; accessTokenTtlSeconds: number },
+    revocations: Revocations,
+    keys: JwksKeysOptions = {},
+  ): TokenVerifier {
+    const rules = { issuer: config.issuer, audience: config.audience, maxTtlSeconds: config.accessTokenTtlSeconds };
+    return new TokenVerifier(jwksKeyLookup(`${config.authUrl}/.well-known/jwks.json`, keys), rules, revocations);
   }
 
   /** The principal of a valid token; throws {@link InvalidTokenError} with the reason otherwise. */
   async verify(token: string): Promise<Principal> {
-    const principal = await verifyAccessToken(token, this.lookup, this.audience);
-    if (await this.revocations.isRevoked(principal)) throw new InvalidTokenError("token revoked");
+    const principal = await verifyAccessToken(token, this.lookup, this.rules);
+    if (await this.revocations.isRevoked(principal)) throw new InvalidTokenError("token revoked", "token revoked");
     return principal;
   }
 

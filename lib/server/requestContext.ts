@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { InvalidTokenError, type Principal } from "../auth/tokens.js";
+import { InvalidTokenError, refusalMessage, type Principal } from "../auth/tokens.js";
 import type { TokenVerifier } from "../auth/verifier.js";
 import { httpError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -24,7 +24,8 @@ const header = (headers: IncomingHttpHeaders, name: string) => {
 /**
  * Reads the request id and verifies the bearer token. A missing token is an anonymous call;
  * an invalid, expired or revoked one is refused with 401 UNAUTHENTICATED, never downgraded
- * to anonymous.
+ * to anonymous. The client is told only whether the token expired, was revoked or is invalid;
+ * the precise reason (which may name the expected issuer or echo the caller's `kid`) is logged.
  */
 export async function readRequestContext(
   headers: IncomingHttpHeaders,
@@ -40,6 +41,6 @@ export async function readRequestContext(
   } catch (err) {
     if (!(err instanceof InvalidTokenError)) throw err;
     requestLogger.info({ reason: err.message }, "token refused");
-    throw httpError("UNAUTHENTICATED", `Invalid token: ${err.message}`);
+    throw httpError("UNAUTHENTICATED", refusalMessage(err));
   }
 }

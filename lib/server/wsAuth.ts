@@ -46,11 +46,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Close reasons are limited to 123 bytes by the protocol. */
 const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString().replace(/\uFFFD$/, "");
 
-/** The reason a client may read: the token module's public reason when it gives one, else the message. */
-const publicReason = (err: Error) => {
-  const reason = (err as Error & { publicReason?: unknown }).publicReason;
-  return typeof reason === "string" ? reason : err.message;
-};
 
 /**
  * Authenticates graphql-ws connections, on the gateway and on every subgraph alike, and keeps
@@ -96,7 +91,7 @@ export function wsAuthenticator({ verifier, logger, recheckMs, revocations, onRe
     try {
       await verifier.verify(token);
     } catch (err) {
-      if (err instanceof InvalidTokenError) return void refuse(tracked.ctx, publicReason(err));
+      if (err instanceof InvalidTokenError) return void refuse(tracked.ctx, err.publicReason);
       log.warn({ err }, "verifying an open WebSocket connection's token failed; verified again at the next check");
     }
   };
@@ -145,7 +140,7 @@ export function wsAuthenticator({ verifier, logger, recheckMs, revocations, onRe
       try {
         principal = await verifier.verify(token);
       } catch (err) {
-        if (err instanceof InvalidTokenError) return refuse(ctx, publicReason(err));
+        if (err instanceof InvalidTokenError) return refuse(ctx, err.publicReason);
         logger.error({ err, requestId }, "verifying a WebSocket connection's token failed");
         ctx.extra.socket.close(CloseCode.InternalServerError, "Internal server error");
         return false;

@@ -3,6 +3,7 @@ import type { Principal } from "../../../lib/auth/tokens.js";
 import type { TokenVerifier } from "../../../lib/auth/verifier.js";
 import type { RequestContext } from "../../../lib/server/subgraph.js";
 import type { Credentials } from "./credentials.js";
+import type { DeviceTokens } from "./deviceTokens.js";
 import type { TokenIssuer } from "./issuer.js";
 import type { Sessions } from "./sessions.js";
 import type { LoginThrottle } from "./throttle.js";
@@ -14,6 +15,7 @@ export interface AuthServices {
   credentials: Credentials;
   sessions: Sessions;
   throttle: LoginThrottle;
+  deviceTokens: DeviceTokens;
   issuer: TokenIssuer;
   verifier: TokenVerifier;
   revocations: Revocations;

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword, verifyPassword } from "../../../lib/auth/passwords.js";
 import type { PrismaClient } from "../../../lib/prisma.js";
+import type { HashQueue } from "./hashQueue.js";
 
-/** Password hashes in `auth.credentials`. */
+/** Password hashes in `auth.credentials`; every scrypt waits its turn in the one {@link HashQueue}. */
 export class Credentials {
   /**
    * A hash of a random password nobody knows, at the cost real hashes have: checking a
@@ -11,8 +12,11 @@ export class Credentials {
    */
   private readonly dummyHash: Promise<string>;
 
-  constructor(private readonly prisma: PrismaClient) {
-    this.dummyHash = hashPassword(randomBytes(24).toString("base64url"));
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly hashes: HashQueue,
+  ) {
+    this.dummyHash = hashes.run(() => hashPassword(randomBytes(24).toString("base64url")));
     this.dummyHash.catch(() => undefined);
   }
 
@@ -24,16 +28,18 @@ export class Credentials {
 
   /**
    * Checks a password against a stored hash, or against the dummy hash when there is none
-   * (then it is always false), spending one scrypt either way.
+   * (then it is always false), spending one scrypt either way. Rejects with SERVICE_UNAVAILABLE
+   * when the hash queue is full.
    */
   async check(password: string, stored: string | undefined): Promise<boolean> {
-    const matches = await verifyPassword(password, stored ?? (await this.dummyHash));
+    const hash = stored ?? (await this.dummyHash);
+    const matches = await this.hashes.run(() => verifyPassword(password, hash));
     return matches && stored !== undefined;
   }
 
   /** Stores a new password; tells whether the user had one before. */
   async set(userId: string, password: string): Promise<{ replaced: boolean }> {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hashes.run(() => hashPassword(password));
     const before = await this.prisma.credential.findUnique({ where: { userId }, select: { userId: true } });
     await this.prisma.credential.upsert({
       where: { userId },

@@ -5,6 +5,18 @@ import type { SigningKey } from "./keys.js";
 import type { IssuedRefreshToken } from "./sessions.js";
 import type { Account } from "./users.js";
 
+/**
+ * A user's revocation generation and when it was read. Read it before reading the account a
+ * token will describe: a revocation that lands after this read refuses the token, and one that
+ * landed before it was committed before the account was read.
+ */
+export interface IssueStamp {
+  userId: string;
+  generation: number;
+  /** When the generation was read, seconds since the epoch: the token's `iat`. */
+  issuedAt: number;
+}
+
 /** Signs access tokens and assembles what `login` and `refreshToken` return. */
 export class TokenIssuer {
   /**
@@ -18,32 +30,46 @@ export class TokenIssuer {
     private readonly revocations: Revocations,
   ) {}
 
+  /** Reads the user's revocation generation, the first step of issuing a token. */
+  async stamp(userId: string): Promise<IssueStamp> {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    return { userId, generation: await this.revocations.generation(userId), issuedAt };
+  }
+
+  /** Whether no user-wide revocation happened since the stamp was read. */
+  async stillCurrent(stamp: IssueStamp): Promise<boolean> {
+    return (await this.revocations.generation(stamp.userId)) === stamp.generation;
+  }
+
   /**
-   * A new access token. A user-wide revocation refuses every token issued up to its second,
-   * so a token issued in that same second is dated one second later, or it would be refused.
+   * A new access token under a stamp. It is dated when the stamp was read, so that every token
+   * of a generation expires within `ACCESS_TOKEN_TTL` of the revocation that ends it, however
+   * long the sign-in took in between (a queue of password hashes).
    */
-  async accessToken(user: Account): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    const revokedAt = (await this.revocations.userRevokedAt(user.id)) ?? 0;
+  accessToken(user: Account, { userId, generation, issuedAt }: IssueStamp): string {
+    if (userId !== user.id) throw new Error("access token stamped for another user");
     return signAccessToken(user, {
       privateKey: this.key.privateKey,
       kid: this.key.kid,
       issuer: this.audience.issuer,
       audience: this.audience.audience,
       ttlSeconds: this.ttlSeconds,
-      issuedAt: Math.max(now, revokedAt + 1),
+      issuedAt,
+      generation,
     });
   }
 
-  /** The payload for a user and the refresh token just issued to them. */
-  async payload(user: Account, refresh: IssuedRefreshToken): Promise<AuthPayload> {
+  /** The payload for a user, the refresh token just issued to them, and a stamp read before either. */
+  payload(user: Account, refresh: IssuedRefreshToken, stamp: IssueStamp): AuthPayload {
     return {
-      accessToken: await this.accessToken(user),
+      accessToken: this.accessToken(user, stamp),
       tokenType: "Bearer",
-      expiresIn: this.ttlSeconds,
+      // Less than the TTL by the time the sign-in took since the stamp.
+      expiresIn: Math.max(0, stamp.issuedAt + this.ttlSeconds - Math.floor(Date.now() / 1000)),
       refreshToken: refresh.token,
       refreshExpiresIn: refresh.expiresIn,
       userId: user.id,
+      deviceToken: null,
     };
   }
 }

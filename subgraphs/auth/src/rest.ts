@@ -13,12 +13,15 @@ const TOKEN_RESPONSE = object({
   expires_in: integer("Seconds until the access token expires."),
   refresh_token: string("Single-use token for the GraphQL `refreshToken` mutation."),
   user_id: string("The signed-in user's id."),
+  device_token: string(
+    "Marks this device as one the user signed in from: send it as `device_token` next time, and a sign-in from it is accepted while the account is under failure delays.",
+  ),
 });
 
 const VERIFY_RESPONSE = object(
   {
     valid: boolean("Whether the token is genuine, unexpired and not revoked."),
-    reason: string("Why the token is not valid; only when `valid` is false."),
+    reason: string("Why the token is not valid: `token expired`, `token revoked` or `invalid token`; only when `valid` is false."),
     user_id: nullable(string("The user the token speaks for; null when not valid.")),
     email: nullable(string("The user's email when the token was issued; null when not valid.")),
     roles: array(string("A role."), "The user's roles when the token was issued; empty when not valid."),
@@ -33,17 +36,29 @@ export const authRoutes: RestRoute[] = [
     method: "post",
     path: "/api/auth/login",
     summary: "Sign in with email and password",
+    description:
+      "After repeated failures each attempt must wait longer (429 with `Retry-After`), unless it comes with the `device_token` of an earlier sign-in on this device. 503 with `Retry-After` when sign-in is busy.",
     tag: "auth",
     operation: /* GraphQL */ `
-      mutation Login($email: String!, $password: String!) {
-        login(email: $email, password: $password) { accessToken tokenType expiresIn refreshToken userId }
+      mutation Login($email: String!, $password: String!, $deviceToken: String) {
+        login(email: $email, password: $password, deviceToken: $deviceToken) { accessToken tokenType expiresIn refreshToken userId deviceToken }
       }
     `,
-    variables: (req) => ({ email: body(req).email, password: body(req).password }),
+    variables: (req) => ({ email: body(req).email, password: body(req).password, deviceToken: body(req).device_token }),
     result: ({ login }) => ({ status: 200, body: toSnakeKeys(login) }),
-    body: { required: true, schema: object({ email: string("The account's email."), password: string("The account's password.") }) },
+    body: {
+      required: true,
+      schema: object(
+        {
+          email: string("The account's email."),
+          password: string("The account's password."),
+          device_token: string("The `device_token` of an earlier sign-in of this account on this device."),
+        },
+        ["device_token"],
+      ),
+    },
     response: { status: 200, description: "Signed in.", schema: TOKEN_RESPONSE },
-    errors: [400, 401, 422, 429],
+    errors: [400, 401, 422, 429, 503],
     authenticated: false,
   },
   {

@@ -8,6 +8,8 @@ import type { Runtime } from "../../../lib/server/runtime.js";
 import { readAuthSettings } from "./config.js";
 import type { AuthContext, AuthServices } from "./context.js";
 import { Credentials } from "./credentials.js";
+import { DeviceTokens } from "./deviceTokens.js";
+import { HashQueue } from "./hashQueue.js";
 import { TokenIssuer } from "./issuer.js";
 import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
 import { resolvers } from "./resolvers/index.js";
@@ -33,13 +35,20 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
   const settings = readAuthSettings(env);
   const key = loadSigningKey({ ...settings, production: config.production });
   const audience = { issuer: config.issuer, audience: config.audience };
+  const rules = { ...audience, maxTtlSeconds: config.accessTokenTtlSeconds };
+  const hashes = new HashQueue({ concurrency: settings.passwordHashConcurrency, maxWaiting: settings.passwordHashQueue, metrics });
   const services: AuthServices = {
     users: new Users(prisma),
-    credentials: new Credentials(prisma),
+    credentials: new Credentials(prisma, hashes),
     sessions: new Sessions(prisma, revocations, settings.refreshTokenTtlSeconds),
-    throttle: new LoginThrottle(redis, config.redisPrefix, settings.loginMaxFailures, settings.loginFailureWindowSeconds),
+    throttle: new LoginThrottle(redis, config.redisPrefix, {
+      maxFailures: settings.loginMaxFailures,
+      maxDelaySeconds: settings.loginMaxDelaySeconds,
+      windowSeconds: settings.loginFailureWindowSeconds,
+    }),
+    deviceTokens: new DeviceTokens(key.privateKey, settings.deviceTokenTtlSeconds),
     issuer: new TokenIssuer(key, audience, config.accessTokenTtlSeconds, revocations),
-    verifier: new TokenVerifier(ownKeyLookup(key), audience, revocations),
+    verifier: new TokenVerifier(ownKeyLookup(key), rules, revocations),
     revocations,
   };
   logger.info({ kid: key.kid }, "signing key loaded");

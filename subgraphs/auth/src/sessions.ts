@@ -46,6 +46,12 @@ export class Sessions {
     return issued;
   }
 
+  /** The user a refresh token was issued to, if it is one of ours (used, revoked or expired ones too). */
+  async ownerOf(presented: string): Promise<string | undefined> {
+    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: digest(presented) }, select: { userId: true } });
+    return row?.userId;
+  }
+
   /**
    * Exchanges a refresh token for the next one of its family. The conditional update lets
    * one of two concurrent exchanges win; the other counts as reuse.
@@ -89,8 +95,16 @@ export class Sessions {
     return true;
   }
 
-  /** Ends every session of a user: refresh tokens in the database, access tokens in Redis. */
+  /**
+   * Ends every session of a user: raises the revocation generation in Redis, revokes the refresh
+   * tokens in the database, and raises the generation again. A sign-in or refresh reads the
+   * generation before it touches the refresh tokens, so whatever the interleaving: its session
+   * started before the database update is revoked by it; one started after it was stamped after
+   * the first raise, so it sees the account as it was changed, or (when its stamp came before
+   * the second raise) its access token is refused and it notices and ends its session itself.
+   */
   async endAll(userId: string): Promise<void> {
+    await this.revocations.revokeUser(userId);
     await this.prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
     await this.revocations.revokeUser(userId);
   }

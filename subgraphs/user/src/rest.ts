@@ -26,10 +26,10 @@ const USER = object({
 });
 
 const USER_FIELDS = {
-  email: string("Sign-in address; trimmed, lower-cased, unique."),
-  name: string("Display name; not blank."),
+  email: string("Sign-in address; trimmed, lower-cased, unique.", { maxLength: 254 }),
+  name: string("Display name; not blank.", { maxLength: 100 }),
   roles: array(ROLE, "Roles; at least one."),
-  department: nullable(string("Department; null clears it.")),
+  department: nullable(string("Department; null clears it.", { maxLength: 100 })),
 };
 
 const ID: RestParameter = { name: "id", in: "path", description: "The user's id.", schema: string("A UUID.") };
@@ -63,7 +63,7 @@ export const userRoutes: RestRoute[] = [
     result: ({ users }, req) => legacyPage(req, users, legacyUser),
     parameters: [
       ...PAGE_PARAMETERS,
-      { name: "search", in: "query", description: "Part of the email or name, ignoring case.", schema: string("Text.") },
+      { name: "search", in: "query", description: "Part of the email or name, ignoring case.", schema: string("Text.", { maxLength: 254 }) },
       { name: "role", in: "query", description: "Only users holding this role.", schema: ROLE },
       { name: "active", in: "query", description: "Only active (true) or inactive (false) users.", schema: boolean("Active.") },
     ],

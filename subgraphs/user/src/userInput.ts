@@ -1,9 +1,16 @@
 import type { Role } from "../../../generated/prisma/client.js";
 import { apiError } from "../../../lib/errors.js";
+import { checkOptionalText, checkText } from "../../../lib/graphql/text.js";
 import type { CreateUserInput, UpdateUserInput } from "./__generated__/resolvers-types.js";
 
 /** Longest address SMTP can deliver to (RFC 5321 path limit). */
-const MAX_EMAIL_LENGTH = 254;
+export const MAX_EMAIL_LENGTH = 254;
+/** Longest display name, in characters. */
+export const MAX_NAME_LENGTH = 100;
+/** Longest department, in characters. */
+export const MAX_DEPARTMENT_LENGTH = 100;
+/** Longest `users(search:)` text: a whole email address fits. */
+export const MAX_SEARCH_LENGTH = MAX_EMAIL_LENGTH;
 // A shape check only: whether the mailbox exists is for a confirmation mail to find out.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
@@ -15,28 +22,33 @@ export interface UserFields {
   department: string | null;
 }
 
-/** Trims and lower-cases an email (the form it is stored and compared in) and checks its shape. */
+/**
+ * Trims and lower-cases an email (the form it is stored and compared in) and checks its length
+ * (at most {@link MAX_EMAIL_LENGTH}), its characters and its shape.
+ */
 export function normaliseEmail(raw: string): string {
-  const email = raw.trim().toLowerCase();
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL_SHAPE.test(email)) {
+  const email = checkText("email", raw, { max: MAX_EMAIL_LENGTH }).toLowerCase();
+  if (!EMAIL_SHAPE.test(email)) {
     throw apiError("BAD_USER_INPUT", `${JSON.stringify(raw)} is not a valid email address`, { field: "email" });
   }
   return email;
 }
 
-function checkName(raw: string): string {
-  const name = raw.trim();
-  if (name === "") throw apiError("BAD_USER_INPUT", "The name must not be blank", { field: "name" });
-  return name;
-}
+/** A display name: trimmed, not blank, at most {@link MAX_NAME_LENGTH} characters, one line. */
+const checkName = (raw: string): string => checkText("name", raw, { max: MAX_NAME_LENGTH });
 
 function checkRoles(roles: readonly Role[]): Role[] {
   if (roles.length === 0) throw apiError("BAD_USER_INPUT", "A user needs at least one role", { field: "roles" });
   return [...new Set(roles)];
 }
 
-/** A blank department is no department. */
-const checkDepartment = (raw: string | null | undefined): string | null => raw?.trim() || null;
+/** A department of at most {@link MAX_DEPARTMENT_LENGTH} characters; a blank one is no department. */
+const checkDepartment = (raw: string | null | undefined): string | null =>
+  checkOptionalText("department", raw, { max: MAX_DEPARTMENT_LENGTH }) ?? null;
+
+/** The `users(search:)` text, trimmed; blank is no search. */
+export const checkSearch = (raw: string | null | undefined): string | null | undefined =>
+  checkOptionalText("search", raw, { max: MAX_SEARCH_LENGTH });
 
 /** The fields of a new user, or BAD_USER_INPUT naming the first field that is wrong. */
 export function checkCreateInput(input: CreateUserInput): UserFields {

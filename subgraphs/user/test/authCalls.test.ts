@@ -74,7 +74,7 @@ describe("calls to auth", () => {
     expect(await rowOf(email)).toBeNull();
   });
 
-  it("deleteUser calls revokeUserSessions, and with auth down changes nothing", async () => {
+  it("deleteUser calls revokeUserSessions before and after deactivating, and with auth down changes nothing", async () => {
     const user = await insertUser(t.server.runtime, { email: newEmail() });
     t.auth.failure = "reset";
     const refused = await t.server.call(DELETE, { id: user.id }, t.adminToken);
@@ -85,9 +85,19 @@ describe("calls to auth", () => {
     expect(await rowOf(user.email)).toMatchObject({ active: true });
     t.auth.failure = undefined;
     expect((await t.server.call(DELETE, { id: user.id }, t.adminToken)).errors).toBeUndefined();
-    expect(t.auth.calls.map((c) => c.variables)).toEqual([{ userId: user.id }]);
-    expect(t.auth.calls[0]?.query).toContain("revokeUserSessions(userId: $userId)");
+    expect(t.auth.calls.map((c) => c.variables)).toEqual([{ userId: user.id }, { userId: user.id }]);
+    for (const call of t.auth.calls) expect(call.query).toContain("revokeUserSessions(userId: $userId)");
     expect(await rowOf(user.email)).toMatchObject({ active: false });
+  });
+
+  it("a role change whose second revocation fails still stands: earlier tokens were revoked before it", async () => {
+    const user = await insertUser(t.server.runtime, { email: newEmail(), roles: ["QA"] });
+    const internal = { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    t.auth.answer = () => (t.auth.calls.length === 1 ? { data: { revokeUserSessions: true } } : { data: null, errors: [internal] });
+    const result = await t.server.call(UPDATE, { id: user.id, input: { roles: ["VIEWER"] } }, t.adminToken);
+    expect(result.errors).toBeUndefined();
+    expect(t.auth.calls).toHaveLength(2);
+    expect(await rowOf(user.email)).toMatchObject({ roles: ["VIEWER"] });
   });
 
   it("updateUser asks auth only when roles change or the user is deactivated", async () => {

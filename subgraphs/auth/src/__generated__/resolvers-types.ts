@@ -22,6 +22,14 @@ export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** A signed JWT (ES256) that proves who the caller is to every subgraph. */
   accessToken: Scalars['String']['output'];
+  /**
+   * An opaque token that marks this device as one the user signed in from (only from `login`;
+   * null from `refreshToken`). Keep it and send it as `login(deviceToken:)` next time: while
+   * someone else's wrong passwords keep the account under failure delays, a sign-in with it is
+   * still accepted, and its own failures count against this device only. Valid for
+   * `DEVICE_TOKEN_TTL` (30 days by default); each sign-in returns a new one.
+   */
+  deviceToken?: Maybe<Scalars['String']['output']>;
   /** Seconds until the access token expires. */
   expiresIn: Scalars['Int']['output'];
   /** Seconds until the refresh token expires. */
@@ -42,8 +50,11 @@ export type Mutation = {
   /** Changes the caller's own password. Every session of the caller ends: sign in again. */
   changePassword: Scalars['Boolean']['output'];
   /**
-   * Signs in with email (case-insensitive) and password. Repeated failures lock the account for a
-   * while (`TOO_MANY_REQUESTS` with `retryAfter` in seconds).
+   * Signs in with email (case-insensitive) and password. After 5 failed sign-ins of an account,
+   * each further attempt must wait 1 s, 2 s, 4 s … (up to 15 minutes) after the last failure
+   * (`TOO_MANY_REQUESTS` with `retryAfter` in seconds), unless it comes with a valid
+   * `deviceToken` of the account. When the password hashes queue is full the answer is
+   * `SERVICE_UNAVAILABLE` with `retryAfter` (HTTP 503 on this subgraph's port).
    */
   login: AuthPayload;
   /**
@@ -76,6 +87,7 @@ export type MutationChangePasswordArgs = {
 
 
 export type MutationLoginArgs = {
+  deviceToken?: InputMaybe<Scalars['String']['input']>;
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
@@ -104,8 +116,8 @@ export type MutationSetPasswordArgs = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * Checks an access token: signature, issuer, audience, expiry and revocation. Never fails for a
-   * bad token: it answers `valid: false` with the reason.
+   * Checks an access token: signature, issuer, audience, expiry, issue time, lifetime and
+   * revocation. Never fails for a bad token: it answers `valid: false` with the reason.
    */
   verifyToken: TokenInfo;
 };
@@ -122,7 +134,10 @@ export type TokenInfo = {
   email?: Maybe<Scalars['String']['output']>;
   /** When the token expires (ISO 8601); null when not valid. */
   expiresAt?: Maybe<Scalars['String']['output']>;
-  /** Why the token is not valid, for example `token revoked` or `jwt expired`; null when valid. */
+  /**
+   * Why the token is not valid: `token expired` (refresh it), `token revoked` (sign in again) or
+   * `invalid token` (anything else; the precise reason is only logged). Null when valid.
+   */
   reason?: Maybe<Scalars['String']['output']>;
   /** The user's roles as they were when the token was issued; empty when not valid. */
   roles: Array<Scalars['String']['output']>;
@@ -232,6 +247,7 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type AuthPayloadResolvers<ContextType = AuthContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deviceToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshExpiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

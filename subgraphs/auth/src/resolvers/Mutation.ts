@@ -8,9 +8,13 @@ import { assertUserId } from "../users.js";
 const sessionEnded = () => apiError("UNAUTHENTICATED", "Invalid or expired refresh token");
 
 export const Mutation: MutationResolvers = {
-  login: (_parent, { email, password }, ctx) => login(ctx, email, password),
+  login: (_parent, args, ctx) => login(ctx, args),
 
   refreshToken: async (_parent, { refreshToken }, ctx) => {
+    // The user is only known from the token's row; reading it first costs one query more and
+    // lets the stamp come before the rotation (see `Sessions.endAll`).
+    const owner = await ctx.sessions.ownerOf(refreshToken);
+    const stamp = owner ? await ctx.issuer.stamp(owner) : undefined;
     const rotated = await ctx.sessions.rotate(refreshToken);
     if (rotated.refused) {
       if (rotated.refused === "reused" || rotated.refused === "revoked") {
@@ -19,13 +23,15 @@ export const Mutation: MutationResolvers = {
       }
       throw sessionEnded();
     }
+    // As at login: the account is read after the stamp, and a revocation that landed since
+    // ends the session instead of answering with a token that is already refused.
     const user = await ctx.users.byId(rotated.userId);
-    if (!user?.active) {
+    if (!user?.active || !stamp || stamp.userId !== user.id || !(await ctx.issuer.stillCurrent(stamp))) {
       await ctx.sessions.endFamily(rotated.familyId);
-      ctx.logger.info({ userId: rotated.userId }, "refresh refused: user inactive or gone");
+      ctx.logger.info({ userId: rotated.userId, active: user?.active ?? false }, "refresh refused: user inactive, gone or revoked meanwhile");
       throw sessionEnded();
     }
-    return ctx.issuer.payload(user, rotated);
+    return ctx.issuer.payload(user, rotated, stamp);
   },
 
   logout: async (_parent, { refreshToken }, ctx) => {
@@ -37,17 +43,18 @@ export const Mutation: MutationResolvers = {
   },
 
   // A wrong current password is BAD_USER_INPUT, not UNAUTHENTICATED: the caller's token is
-  // fine, and clients take UNAUTHENTICATED to mean "sign in again". Failures count towards the
-  // login lock, so a stolen access token cannot be used to guess the password.
+  // fine, and clients take UNAUTHENTICATED to mean "sign in again". Failures count against the
+  // account as failed logins do, so a stolen access token cannot be used to guess the password.
   changePassword: async (_parent, { currentPassword, newPassword }, ctx) => {
     const { userId, email } = caller(ctx);
     assertPasswordAllowed(newPassword, email);
-    await ctx.throttle.attempt(email, ctx.logger);
+    await ctx.throttle.attempt({ email }, ctx.logger);
     if (!(await ctx.credentials.check(currentPassword, await ctx.credentials.hashOf(userId)))) {
+      await ctx.throttle.failed({ email });
       ctx.logger.info({ userId }, "password change refused: wrong current password");
       throw apiError("BAD_USER_INPUT", "Current password is incorrect", { field: "currentPassword" });
     }
-    await ctx.throttle.succeeded(email);
+    await ctx.throttle.succeeded({ email });
     await ctx.credentials.set(userId, newPassword);
     await ctx.sessions.endAll(userId);
     ctx.logger.info({ userId }, "password changed, sessions ended");

@@ -20,11 +20,11 @@ export type Scalars = {
 
 /** A new user and the password they will sign in with. */
 export type CreateUserInput = {
-  /** Department the user works in. */
+  /** Department the user works in; one line, at most 100 characters. */
   department?: InputMaybe<Scalars['String']['input']>;
-  /** Sign-in address; trimmed, lower-cased and unique. */
+  /** Sign-in address; trimmed, lower-cased and unique, at most 254 characters. */
   email: Scalars['String']['input'];
-  /** Display name; not blank. */
+  /** Display name; not blank, one line, at most 100 characters. */
   name: Scalars['String']['input'];
   /** Initial password, checked against the password policy of the auth service and never stored here. */
   password: Scalars['String']['input'];
@@ -114,11 +114,11 @@ export type Role =
 export type UpdateUserInput = {
   /** Whether the user may sign in. Deactivating signs the user out everywhere. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
-  /** New department; null clears it. */
+  /** New department, one line, at most 100 characters; null clears it. */
   department?: InputMaybe<Scalars['String']['input']>;
-  /** New sign-in address; trimmed, lower-cased and unique. */
+  /** New sign-in address; trimmed, lower-cased and unique, at most 254 characters. */
   email?: InputMaybe<Scalars['String']['input']>;
-  /** New display name; not blank. */
+  /** New display name; not blank, one line, at most 100 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** New roles, replacing the old ones; at least one. A change signs the user out everywhere. */
   roles?: InputMaybe<Array<Role>>;

@@ -1,14 +1,18 @@
 import type { Prisma } from "../../../../generated/prisma/client.js";
 import type { QueryResolvers, QueryUsersArgs } from "../__generated__/resolvers-types.js";
 import { decodeCursor, pageOffset, pageSize, selects, toPage } from "../../../../lib/graphql/pagination.js";
+import { checkSearch } from "../userInput.js";
 
 // Prisma sends `contains` as LIKE without escaping (prisma/orm#19506): a searched `%` or `_`
 // must match itself, not act as a wildcard.
 const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The rows `users` filters on: every filter given must match. */
+/**
+ * The rows `users` filters on: every filter given must match. The search text is checked like
+ * any client text (a NUL or an unpaired surrogate would fail in PostgreSQL).
+ */
 function usersWhere({ search, role, active }: QueryUsersArgs): Prisma.UserWhereInput {
-  const text = search?.trim();
+  const text = checkSearch(search);
   const contains = { contains: literal(text ?? ""), mode: "insensitive" } as const;
   return {
     ...(text ? { OR: [{ email: contains }, { name: contains }] } : {}),
