@@ -123,10 +123,11 @@ describe("signing keys looked up by a gateway", () => {
       const token = stack.tokenFor(account);
       const kids = Array.from({ length: 60 }, () => randomBytes(16).toString("hex"));
       const answers = await Promise.all(kids.map((kid) => graphql(gateway.url, "{ __typename }", {}, tokenWithKid(kid))));
-      answers.forEach((answer, i) => {
+      // The client hears "Invalid token" only: its own kid is not echoed back.
+      for (const answer of answers) {
         expect(answer.status).toBe(401);
-        expect(answer.errors).toEqual([{ message: `Invalid token: unknown signing key ${kids[i]}`, extensions: { code: "UNAUTHENTICATED" } }]);
-      });
+        expect(answer.errors).toEqual([{ message: "Invalid token", extensions: { code: "UNAUTHENTICATED" } }]);
+      }
       const me = await graphql(gateway.url, "{ me { email } }", {}, token);
       expect(me.errors).toBeUndefined();
       expect(me.data).toEqual({ me: { email: account.email } });
