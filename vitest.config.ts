@@ -8,7 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts", "**/*.e2e.ts"],
-    exclude: ["node_modules/**", "generated/**"],
+    exclude: ["**/node_modules/**", "generated/**", "dist/**"],
     globalSetup: ["test/globalSetup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
