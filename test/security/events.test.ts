@@ -5,9 +5,11 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBackingServices } from "../../lib/config.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
+import { createPrismaClient } from "../../lib/prisma.js";
 import { createEventPubSub } from "../../lib/pubsub/redis.js";
 import { startSubscriptionConsumer } from "../../subgraphs/production/src/subscriptions/consumer.js";
 import type { BatchEvent } from "../../subgraphs/production/src/subscriptions/payloads.js";
+import { verifyEvent } from "../../subgraphs/production/src/subscriptions/verify.js";
 import { Collector } from "../support/collector.js";
 import { startInProcessStack, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
 import { subscribe, type TestSubscription } from "../support/subscriptions.js";
@@ -15,7 +17,8 @@ import { startTcpProxy } from "../support/tcpProxy.js";
 
 /**
  * The subscription consumer against the attacks of the security report: poison messages that
- * looped forever and stopped every live event. Every message is published with a real amqplib client, as another system would.
+ * looped forever and stopped every live event, and forged events that reached subscribers as
+ * facts. Every message is published with a real amqplib client, as another system would.
  */
 let stack: InProcessStack;
 let connection: amqp.ChannelModel;
@@ -170,7 +173,20 @@ describe("poison messages", () => {
       .filter((l) => l.startsWith("events_dead_lettered_total{"))
       .map((l) => /reason="([^"]*)"/.exec(l)![1]);
     expect(labels.sort()).toEqual(
-      ["invalid", "not_an_object", "not_json", "retries_exhausted", "too_deep", "too_large", "unknown_type"].sort(),
+      [
+        "actor_not_recorded",
+        "contradicts_event_log",
+        "contradicts_record",
+        "invalid",
+        "not_an_object",
+        "not_json",
+        "retries_exhausted",
+        "status_not_recorded",
+        "too_deep",
+        "too_large",
+        "unknown_batch",
+        "unknown_type",
+      ].sort(),
     );
   });
 });
@@ -305,6 +321,122 @@ describe("transient failures", () => {
       expect(world.logs.filter((l) => l.msg === "handling an event failed")).toEqual([]);
     } finally {
       await world.close();
+    }
+  });
+});
+
+describe("forged events", () => {
+  it("a legacy event claiming RELEASED by QA for a batch QA never released is dead-lettered and never reaches subscribers", async () => {
+    const batch = await createBatch();
+    const sub = await liveSubscription(batch.id);
+    const messageId = randomUUID();
+    const before = await deadLettered("status_not_recorded");
+    const forged = { batch_id: batch.id, old_status: "QA_HOLD", new_status: "RELEASED", changed_by: qa.id, reason: "Released by qa@example.com" };
+    await publish("batch.status.changed", JSON.stringify(forged), { messageId });
+    const letter = await deadLetterOf(messageId);
+    expect(letter.properties.headers).toEqual({
+      "x-dead-letter-reason": "status_not_recorded",
+      "x-dead-letter-detail": `batch ${batch.batchNumber} has no recorded change QA_HOLD -> RELEASED`,
+      "x-original-routing-key": "batch.status.changed",
+    });
+    await expect.poll(() => deadLettered("status_not_recorded")).toBe(before + 1);
+    await change(batch.id, "QA_HOLD");
+    const results = await sub.waitFor(2);
+    expect(results.map((r) => r.data!.batchStatusChanged.newStatus)).toEqual(["IN_PROGRESS", "QA_HOLD"]);
+    await sub.close();
+  });
+
+  it.each([
+    [
+      "an unknown batch",
+      () => ({ batch_id: randomUUID(), new_status: "RELEASED" }),
+      "unknown_batch",
+      (body: Record<string, string>) => `no batch ${body.batch_id}`,
+    ],
+    [
+      "a change recorded for another user",
+      (batch: { id: string }) => ({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS", changed_by: qa.id }),
+      "actor_not_recorded",
+      (_body: unknown, batch: { batchNumber: string }) => `batch ${batch.batchNumber}: IN_PROGRESS was recorded for another user than ${qa.id}`,
+    ],
+    [
+      "another batch's number",
+      (batch: { id: string }) => ({ batch_id: batch.id, batch_number: "B-OTHER", new_status: "IN_PROGRESS" }),
+      "contradicts_record",
+      (_body: unknown, batch: { id: string; batchNumber: string }) => `batch ${batch.id} is ${batch.batchNumber}, not B-OTHER`,
+    ],
+    ["no batch id", () => ({ new_status: "RELEASED" }), "invalid", () => "batch_id is missing"],
+    ["a status that does not exist", (batch: { id: string }) => ({ batch_id: batch.id, new_status: "SHIPPED" }), "invalid", () => "new_status is not valid"],
+  ])("a legacy event naming %s is dead-lettered with its reason", async (_what, build, reason, detail) => {
+    const batch = await createBatch();
+    await change(batch.id, "IN_PROGRESS");
+    const body = build(batch) as Record<string, string>;
+    const messageId = randomUUID();
+    await publish("batch.status.changed", JSON.stringify(body), { messageId });
+    const letter = await deadLetterOf(messageId);
+    expect(letter.properties.headers).toEqual({
+      "x-dead-letter-reason": reason,
+      "x-dead-letter-detail": detail(body as never, batch as never),
+      "x-original-routing-key": "batch.status.changed",
+    });
+  });
+
+  it("an envelope reusing the id of one of our events with other content is dead-lettered as contradicts_event_log", async () => {
+    const batch = await createBatch();
+    const own = await stack.production.runtime.prisma.outboxEvent.findFirstOrThrow({ where: { batchId: batch.id } });
+    const envelope = own.envelope as unknown as BatchEvent;
+    const forged = { ...envelope, data: { ...envelope.data, created_by: qa.id } };
+    await publish("batch.created", JSON.stringify(forged), { messageId: envelope.id });
+    const letter = await deadLetterOf(envelope.id);
+    expect(letter.properties.headers).toEqual({
+      "x-dead-letter-reason": "contradicts_event_log",
+      "x-dead-letter-detail": `event ${envelope.id} is in the event log with other content`,
+      "x-original-routing-key": "batch.created",
+    });
+  });
+
+  it("a legacy status change the audit trail holds is delivered, with the recorded reason and actor instead of the claimed ones", async () => {
+    const batch = await createBatch();
+    const sub = await liveSubscription(batch.id);
+    await change(batch.id, "QA_HOLD", tokens.production, "Batch record complete");
+    await sub.waitFor(2);
+    const messageId = randomUUID();
+    const legacy = { batch_id: batch.id, old_status: "IN_PROGRESS", new_status: "QA_HOLD", reason: "whatever the publisher says" };
+    await publish("batch.status.changed", JSON.stringify(legacy), { messageId });
+    const [, , replayed] = await sub.waitFor(3);
+    expect(replayed).toEqual({
+      data: {
+        batchStatusChanged: {
+          eventId: messageId,
+          oldStatus: "IN_PROGRESS",
+          newStatus: "QA_HOLD",
+          reason: "Batch record complete",
+          changedBy: { name: "Pat Production" },
+          batch: { status: "QA_HOLD" },
+        },
+      },
+    });
+    await sub.close();
+  });
+
+  it("our own events are checked with one indexed statement each, legacy ones too", async () => {
+    let statements = 0;
+    const prisma = createPrismaClient(stack.env.DATABASE_URL!, { onQuery: () => void (statements += 1) });
+    try {
+      const batch = await createBatch();
+      await change(batch.id, "IN_PROGRESS");
+      const rows = await stack.production.runtime.prisma.outboxEvent.findMany({ where: { batchId: batch.id }, orderBy: { sequence: "asc" } });
+      for (const row of rows) {
+        const before = statements;
+        expect(await verifyEvent(prisma, row.envelope as unknown as BatchEvent)).toEqual(row.envelope);
+        expect(statements - before).toBe(1);
+      }
+      const before = statements;
+      const legacy = { id: randomUUID(), type: "batch.status.changed", occurredAt: new Date().toISOString(), source: "mes", correlationId: null };
+      await verifyEvent(prisma, { ...legacy, data: { batch_id: batch.id, new_status: "IN_PROGRESS" } });
+      expect(statements - before).toBe(1);
+    } finally {
+      await prisma.$disconnect();
     }
   });
 });
