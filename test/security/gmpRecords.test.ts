@@ -353,6 +353,20 @@ describe("free text and filters", () => {
     ]);
   });
 
+  it("a cursor carrying a NUL byte or a lone surrogate is BAD_USER_INPUT, not 500", async () => {
+    const query = /* GraphQL */ `query($after: String) { batches(first: 1, after: $after, orderBy: BATCH_NUMBER_ASC) { nodes { id } } }`;
+    for (const key of ["B\u0000", "B\uD800"]) {
+      const after = Buffer.from(JSON.stringify({ k: JSON.stringify(["BATCH_NUMBER_ASC", key]) })).toString("base64url");
+      const result = await stack.call(query, { after }, tokens.viewer);
+      expect(errorsOf(result)).toEqual([
+        {
+          message: "after is not a cursor of this list in orderBy BATCH_NUMBER_ASC",
+          extensions: { code: "BAD_USER_INPUT", serviceName: "production", field: "after" },
+        },
+      ]);
+    }
+  });
+
   it.each([
     ["a NUL byte", "PARA\u0000", "product must not contain control characters"],
     ["a lone surrogate", "PARA\uD800", "product is not valid Unicode text"],

@@ -4,7 +4,7 @@
  */
 import type { Batch, Prisma, PrismaClient } from "../../../generated/prisma/client.js";
 import { apiError } from "../../../lib/errors.js";
-import { checkOptionalText } from "../../../lib/graphql/text.js";
+import { checkOptionalText, checkText } from "../../../lib/graphql/text.js";
 import { decodeCursor, pageOffset, pageSize, toPage } from "../../../lib/graphql/pagination.js";
 import type { BatchFilter, BatchOrder, QueryBatchesArgs } from "./__generated__/resolvers-types.js";
 import { TEXT_RULES } from "./batchInput.js";
@@ -32,10 +32,23 @@ const byCreatedAt = (direction: "asc" | "desc"): Order => {
   };
 };
 
+/**
+ * Whether a cursor's key could be a batch number: cursors come from clients, and a NUL byte or
+ * an unpaired surrogate (a JSON escape decodes to either) would reach PostgreSQL, which
+ * refuses them with an internal error.
+ */
+function isBatchNumber(key: string): boolean {
+  try {
+    return checkText("after", key, TEXT_RULES.batchNumber) === key;
+  } catch {
+    return false;
+  }
+}
+
 const byNumber = (direction: "asc" | "desc"): Order => ({
   orderBy: [{ batchNumber: direction }],
   key: (b) => [b.batchNumber],
-  valid: (key) => key.length === 1 && typeof key[0] === "string",
+  valid: (key) => key.length === 1 && typeof key[0] === "string" && isBatchNumber(key[0]),
   after: ([number]) => ({ batchNumber: { [direction === "asc" ? "gt" : "lt"]: number } }),
 });
 

@@ -13,7 +13,7 @@ import type { CreateBatchInput, UpdateBatchInput } from "./__generated__/resolve
 import { batchFrozen, batchNotFound, staleVersion } from "./batchErrors.js";
 import { createFields, quantity, reasonText, updateFields } from "./batchInput.js";
 import { batchCreated, statusChanged, type EventCause } from "./events.js";
-import { fieldChanges } from "./fieldChanges.js";
+import { fieldChanges, historyRows } from "./fieldChanges.js";
 import { writeOutbox } from "./outbox.js";
 import { nextStage } from "./stages.js";
 import { authorizeTransition, OPEN_FOR_EDITS } from "./statusMachine.js";
@@ -93,9 +93,7 @@ export async function updateBatch(
       const now = await current(tx, id);
       throw OPEN_FOR_EDITS.includes(now.status) ? staleVersion(now, version) : batchFrozen(now);
     }
-    await tx.batchFieldChange.createMany({
-      data: changed.map((change) => ({ batchId: id, ...change, reason: why, changedById: actor.userId, changedAt: now })),
-    });
+    await tx.batchFieldChange.createMany({ data: historyRows(changed, { batchId: id, reason: why, changedById: actor.userId, changedAt: now }) });
     return updated;
   });
 }
@@ -138,9 +136,7 @@ export async function changeStatus(prisma: PrismaClient, id: string, request: St
     // A quantity given with the change is a change of the record too.
     const recorded = given === null ? [] : fieldChanges(batch, { actualQuantity: given });
     if (recorded.length > 0) {
-      await tx.batchFieldChange.createMany({
-        data: recorded.map((entry) => ({ batchId: id, ...entry, reason, changedById: actor.userId, changedAt: now })),
-      });
+      await tx.batchFieldChange.createMany({ data: historyRows(recorded, { batchId: id, reason, changedById: actor.userId, changedAt: now }) });
     }
     await writeOutbox(tx, id, statusChanged(changed, change, actor));
     return changed;

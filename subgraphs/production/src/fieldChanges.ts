@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Batch } from "../../../generated/prisma/client.js";
 import { Prisma } from "../../../generated/prisma/client.js";
 
@@ -35,4 +36,14 @@ export function fieldChanges(batch: Batch, changes: MasterDataChanges): FieldCha
     if (oldValue !== newValue) entries.push({ field, oldValue, newValue });
   }
   return entries;
+}
+
+/**
+ * The rows of one change for the history table. They share one time, and the history is read
+ * oldest first by (time, id): their ids are taken in ascending order so that the fields keep
+ * the order of {@link fieldChanges}.
+ */
+export function historyRows(changes: FieldChange[], entry: { batchId: string; reason: string | null; changedById: string; changedAt: Date }) {
+  const ids = changes.map(() => randomUUID()).sort();
+  return changes.map((change, i) => ({ id: ids[i]!, ...entry, ...change }));
 }
