@@ -260,8 +260,10 @@ export type Mutation = {
   createBatch: Batch;
   /**
    * Changes some fields of a PLANNED or IN_PROGRESS batch, recording each changed field in its
-   * `changes` history in the same transaction. Refused with CONFLICT (naming the current version)
-   * when `version` is not the batch's current one, with BAD_USER_INPUT from QA_HOLD on.
+   * `changes` history in the same transaction; a value equal to the current one changes nothing
+   * (when no field differs, the batch is returned as it is, its version unchanged). Refused with
+   * CONFLICT (naming the current version) when `version` is not the batch's current one, with
+   * BAD_USER_INPUT from QA_HOLD on.
    */
   updateBatch: Batch;
 };
