@@ -248,6 +248,21 @@ describe("edits of a batch QA has on hold or released", () => {
     ]);
   });
 
+  it("an update that changes no value writes no history and keeps the version; a REST update records its reason", async () => {
+    const batch = await createBatch();
+    const same = await stack.call(UPDATE, { id: batch.id, version: 1, input: { unit: "kg", plannedQuantity: 1000.0 } }, tokens.production);
+    expect(same.data!.updateBatch).toMatchObject({ version: 1, unit: "kg", plannedQuantity: 1000 });
+    const response = await rest(stack.gateway.url, "PUT", `/api/batches/${batch.id}`, {
+      token: tokens.production,
+      json: { version: 1, unit: "g", reason: "Weighed in grams" },
+    });
+    expect(response.status).toBe(200);
+    const { data } = await stack.call(CHANGES, { id: batch.id }, tokens.viewer);
+    expect(data!.batch.changes).toEqual([
+      { field: "unit", oldValue: "kg", newValue: "g", reason: "Weighed in grams", changedBy: { name: "Pat Production" }, changedAt: expect.any(String) },
+    ]);
+  });
+
   it.each([
     ["UPDATE", "UPDATE production.batch_field_changes SET new_value = 'edited' WHERE batch_id = $1"],
     ["DELETE", "DELETE FROM production.batch_field_changes WHERE batch_id = $1"],
