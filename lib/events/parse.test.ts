@@ -33,11 +33,52 @@ describe("parseEvent", () => {
     expect(derivedEventId("batch.created", Buffer.from(body))).not.toBe(first.id);
   });
 
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+    } catch (err) {
+      expect(err).toBeInstanceOf(UnhandleableEventError);
+      return { reason: (err as UnhandleableEventError).reason, detail: (err as Error).message };
+    }
+    throw new Error("accepted");
+  };
+
   it.each([
-    ["{ not json", "the body is not JSON"],
-    ["[1, 2]", "the body is not a JSON object"],
-    ["42", "the body is not a JSON object"],
-  ])("refuses %s as unhandleable", (body, reason) => {
-    expect(() => parseEvent(message(body))).toThrow(new UnhandleableEventError(reason));
+    ["{ not json", "not_json", "the body is not JSON"],
+    ["[1, 2]", "not_an_object", "the body is not a JSON object"],
+    ["42", "not_an_object", "the body is not a JSON object"],
+  ])("refuses %s as unhandleable", (body, reason, detail) => {
+    expect(refusal(() => parseEvent(message(body)))).toEqual({ reason, detail });
+  });
+
+  it("refuses a body over the size limit before parsing it", () => {
+    const body = JSON.stringify({ batch_id: "b1", pad: "x".repeat(100) });
+    expect(refusal(() => parseEvent(message(body), { maxBytes: 64, maxDepth: 32 }))).toEqual({
+      reason: "too_large",
+      detail: `the body has ${body.length} bytes, more than 64`,
+    });
+  });
+
+  it("refuses a body nested deeper than the limit, however deep, before parsing it", () => {
+    const deep = `{"batch_id":"b1","x":${"[".repeat(150_000)}${"]".repeat(150_000)}}`;
+    expect(refusal(() => parseEvent(message(deep), { maxBytes: 1_000_000, maxDepth: 32 }))).toEqual({
+      reason: "too_deep",
+      detail: "the body nests deeper than 32 levels",
+    });
+    // Exactly at the limit is fine, and brackets inside strings do not count.
+    const atLimit = `{"x":${"[".repeat(31)}{"a":"[[[[\\"}"}${"]".repeat(31)}}`;
+    expect(parseEvent(message(atLimit), { maxBytes: 1_000_000, maxDepth: 33 }).data).toEqual(JSON.parse(atLimit));
+    expect(refusal(() => parseEvent(message(atLimit), { maxBytes: 1_000_000, maxDepth: 32 }))).toEqual({
+      reason: "too_deep",
+      detail: "the body nests deeper than 32 levels",
+    });
+  });
+
+  it.each([
+    ["an id longer than 200 characters", { id: "i".repeat(201), type: "batch.created", data: {} }, {}, "id is longer than 200 characters"],
+    ["an occurredAt that is not a time", { id: "e1", type: "batch.created", occurredAt: "soon", data: {} }, {}, "occurredAt is not a time"],
+    ["an AMQP timestamp out of range", { batch_id: "b1" }, { timestamp: 1e300 }, "timestamp is not a time"],
+  ])("refuses %s as invalid", (_what, body, properties, detail) => {
+    expect(refusal(() => parseEvent(message(JSON.stringify(body), "batch.created", properties)))).toEqual({ reason: "invalid", detail });
   });
 });

@@ -1,5 +1,6 @@
 import type { Batch } from "../../../generated/prisma/client.js";
 import { apiError } from "../../../lib/errors.js";
+import { isFinal } from "./statusMachine.js";
 
 /** NOT_FOUND for a batch id that names no batch. */
 export const batchNotFound = (id: string) => apiError("NOT_FOUND", `No batch with id ${id}`, { id });
@@ -15,8 +16,15 @@ export const staleVersion = (batch: Pick<Batch, "batchNumber" | "version">, give
     { currentVersion: batch.version },
   );
 
-/** BAD_USER_INPUT for a change to a batch whose life cycle has ended. */
-export const batchClosed = (batch: Pick<Batch, "batchNumber" | "status">) =>
-  apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: its record is closed to changes`, {
-    status: batch.status,
-  });
+/**
+ * BAD_USER_INPUT for a change to the master data of a batch from QA_HOLD on: frozen for QA's
+ * decision (a rework back to IN_PROGRESS opens it again), closed for good once final.
+ */
+export const batchFrozen = (batch: Pick<Batch, "batchNumber" | "status">) =>
+  apiError(
+    "BAD_USER_INPUT",
+    isFinal(batch.status)
+      ? `Batch ${batch.batchNumber} is ${batch.status}: its record is closed to changes`
+      : `Batch ${batch.batchNumber} is ${batch.status}: its master data is frozen from QA_HOLD on`,
+    { status: batch.status },
+  );

@@ -4,8 +4,10 @@
  */
 import type { Batch, Prisma, PrismaClient } from "../../../generated/prisma/client.js";
 import { apiError } from "../../../lib/errors.js";
+import { checkOptionalText, checkText } from "../../../lib/graphql/text.js";
 import { decodeCursor, pageOffset, pageSize, toPage } from "../../../lib/graphql/pagination.js";
 import type { BatchFilter, BatchOrder, QueryBatchesArgs } from "./__generated__/resolvers-types.js";
+import { TEXT_RULES } from "./batchInput.js";
 import { isUuid } from "./batches.js";
 
 interface Order {
@@ -30,10 +32,23 @@ const byCreatedAt = (direction: "asc" | "desc"): Order => {
   };
 };
 
+/**
+ * Whether a cursor's key could be a batch number: cursors come from clients, and a NUL byte or
+ * an unpaired surrogate (a JSON escape decodes to either) would reach PostgreSQL, which
+ * refuses them with an internal error.
+ */
+function isBatchNumber(key: string): boolean {
+  try {
+    return checkText("after", key, TEXT_RULES.batchNumber) === key;
+  } catch {
+    return false;
+  }
+}
+
 const byNumber = (direction: "asc" | "desc"): Order => ({
   orderBy: [{ batchNumber: direction }],
   key: (b) => [b.batchNumber],
-  valid: (key) => key.length === 1 && typeof key[0] === "string",
+  valid: (key) => key.length === 1 && typeof key[0] === "string" && isBatchNumber(key[0]),
   after: ([number]) => ({ batchNumber: { [direction === "asc" ? "gt" : "lt"]: number } }),
 });
 
@@ -44,15 +59,22 @@ const ORDERS: Record<BatchOrder, Order> = {
   BATCH_NUMBER_DESC: byNumber("desc"),
 };
 
-/** The rows `filter` keeps: every field given must match. */
+// Prisma sends `contains` as LIKE without escaping (prisma/orm#19506): a searched `%` or `_`
+// must match itself, not act as a wildcard. Backslash is PostgreSQL's default LIKE escape.
+const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The rows `filter` keeps: every field given must match. The product text is checked first
+ * (length, control characters, unpaired surrogates): BAD_USER_INPUT, not a database error.
+ */
 export function batchWhere(filter: BatchFilter | null | undefined): Prisma.BatchWhereInput {
-  const product = filter?.product?.trim();
+  const product = checkOptionalText("product", filter?.product, TEXT_RULES.product);
   const from = filter?.createdFrom as Date | null | undefined;
   const to = filter?.createdTo as Date | null | undefined;
   return {
     ...(filter?.status ? { status: filter.status } : {}),
     ...(filter?.stage ? { stage: filter.stage } : {}),
-    ...(product ? { OR: [{ productCode: product }, { productName: { contains: product, mode: "insensitive" as const } }] } : {}),
+    ...(product ? { OR: [{ productCode: product }, { productName: { contains: literal(product), mode: "insensitive" as const } }] } : {}),
     ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
   };
 }

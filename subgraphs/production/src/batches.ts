@@ -2,20 +2,21 @@
  * Writes to batches. Every write is a conditional UPDATE on the version read (`WHERE id = $1
  * AND version = $2`), so of two concurrent changes exactly one applies; a status change also
  * writes its audit row and its events in the same transaction, a stage advance its stage
- * history row.
+ * history row, a change of master data one change history row per field.
  */
 import { randomUUID } from "node:crypto";
 import type { Batch, PrismaClient } from "../../../generated/prisma/client.js";
-import { BatchStatus } from "../../../generated/prisma/enums.js";
+import type { BatchStatus } from "../../../generated/prisma/enums.js";
 import { apiError } from "../../../lib/errors.js";
 import { isUuid } from "../../../lib/graphql/ids.js";
 import type { CreateBatchInput, UpdateBatchInput } from "./__generated__/resolvers-types.js";
-import { batchClosed, batchNotFound, staleVersion } from "./batchErrors.js";
-import { createFields, quantity, updateFields } from "./batchInput.js";
+import { batchFrozen, batchNotFound, staleVersion } from "./batchErrors.js";
+import { createFields, quantity, reasonText, updateFields } from "./batchInput.js";
 import { batchCreated, statusChanged, type EventCause } from "./events.js";
+import { fieldChanges, historyRows } from "./fieldChanges.js";
 import { writeOutbox } from "./outbox.js";
 import { nextStage } from "./stages.js";
-import { authorizeTransition, isFinal } from "./statusMachine.js";
+import { authorizeTransition, OPEN_FOR_EDITS } from "./statusMachine.js";
 
 /** Who asks for a change: the verified caller and the request. */
 export interface Actor extends EventCause {
@@ -23,8 +24,6 @@ export interface Actor extends EventCause {
 }
 
 export { isUuid };
-
-const FINAL_STATUSES = Object.values(BatchStatus).filter(isFinal);
 
 /** The batch as it is now, or NOT_FOUND; with `version`, CONFLICT unless that is still its version. */
 async function current(prisma: Pick<PrismaClient, "batch">, id: string, version?: number | null): Promise<Batch> {
@@ -63,19 +62,40 @@ export async function createBatch(prisma: PrismaClient, input: CreateBatchInput,
   }
 }
 
-/** Changes some fields, if `version` is still the batch's; a closed batch is refused. */
-export async function updateBatch(prisma: PrismaClient, id: string, version: number, input: UpdateBatchInput): Promise<Batch> {
+/**
+ * Changes some fields of a PLANNED or IN_PROGRESS batch, if `version` is still its version,
+ * and records each field whose value changes in the change history, in the same transaction.
+ * From QA_HOLD on the master data is frozen (BAD_USER_INPUT). Values equal to the current ones
+ * change nothing: when no field differs, the batch is returned as it is, its version unchanged.
+ */
+export async function updateBatch(
+  prisma: PrismaClient,
+  id: string,
+  version: number,
+  input: UpdateBatchInput,
+  reason: string | null | undefined,
+  actor: Actor,
+): Promise<Batch> {
   const changes = updateFields(input);
-  if (isUuid(id)) {
-    const [updated] = await prisma.batch.updateManyAndReturn({
-      where: { id, version, status: { notIn: FINAL_STATUSES } },
-      data: { ...changes, version: { increment: 1 } },
+  const why = reasonText(reason);
+  return prisma.$transaction(async (tx) => {
+    const batch = await current(tx, id, version);
+    if (!OPEN_FOR_EDITS.includes(batch.status)) throw batchFrozen(batch);
+    const changed = fieldChanges(batch, changes);
+    if (changed.length === 0) return batch;
+    const now = new Date();
+    const [updated] = await tx.batch.updateManyAndReturn({
+      where: { id, version, status: { in: [...OPEN_FOR_EDITS] } },
+      data: { ...changes, version: { increment: 1 }, updatedAt: now },
     });
-    if (updated) return updated;
-  }
-  // Nothing matched: say why, from the batch as it is now.
-  const batch = await current(prisma, id, version);
-  throw batchClosed(batch);
+    if (!updated) {
+      // Changed meanwhile: say how, from the batch as it is now.
+      const now = await current(tx, id);
+      throw OPEN_FOR_EDITS.includes(now.status) ? staleVersion(now, version) : batchFrozen(now);
+    }
+    await tx.batchFieldChange.createMany({ data: historyRows(changed, { batchId: id, reason: why, changedById: actor.userId, changedAt: now }) });
+    return updated;
+  });
 }
 
 /** What `changeBatchStatus` asks for. */
@@ -91,7 +111,7 @@ export interface StatusRequest {
  * the audit row and the events with it, all in one transaction.
  */
 export async function changeStatus(prisma: PrismaClient, id: string, request: StatusRequest, actor: Actor): Promise<Batch> {
-  const reason = request.reason?.trim() || null;
+  const reason = reasonText(request.reason);
   const given = request.actualQuantity == null ? null : quantity("actualQuantity", request.actualQuantity, true);
   return prisma.$transaction(async (tx) => {
     const batch = await current(tx, id, request.version);
@@ -113,6 +133,11 @@ export async function changeStatus(prisma: PrismaClient, id: string, request: St
     const change = await tx.batchStatusChange.create({
       data: { batchId: id, fromStatus: batch.status, toStatus: request.status, reason, changedById: actor.userId, changedAt: now },
     });
+    // A quantity given with the change is a change of the record too.
+    const recorded = given === null ? [] : fieldChanges(batch, { actualQuantity: given });
+    if (recorded.length > 0) {
+      await tx.batchFieldChange.createMany({ data: historyRows(recorded, { batchId: id, reason, changedById: actor.userId, changedAt: now }) });
+    }
     await writeOutbox(tx, id, statusChanged(changed, change, actor));
     return changed;
   });

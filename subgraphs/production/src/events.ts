@@ -5,6 +5,7 @@
 import type { Batch, BatchStatusChange } from "../../../generated/prisma/client.js";
 import type { BatchStage, BatchStatus } from "../../../generated/prisma/enums.js";
 import { createEnvelope, type EventEnvelope } from "../../../lib/events/envelope.js";
+import { yieldOf } from "./yield.js";
 
 /** `source` of every envelope this subgraph publishes. */
 export const EVENT_SOURCE = "production";
@@ -51,8 +52,8 @@ export interface BatchCompletedData {
   planned_quantity: number;
   actual_quantity: number;
   unit: string;
-  /** actual_quantity / planned_quantity. */
-  yield: number;
+  /** actual_quantity / planned_quantity; null for a batch planned at 0 (rows older than the quantity checks). */
+  yield: number | null;
   completed_by: string;
   completed_at: string;
 }
@@ -117,7 +118,7 @@ export function statusChanged(batch: Batch, change: BatchStatusChange, cause: Ev
       planned_quantity: planned,
       actual_quantity: actual,
       unit: batch.unit,
-      yield: actual / planned,
+      yield: yieldOf(actual, planned),
       completed_by: change.changedById,
       completed_at: change.changedAt.toISOString(),
     },

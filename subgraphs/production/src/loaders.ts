@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { Batch, BatchStageChange, BatchStatusChange, PrismaClient } from "../../../generated/prisma/client.js";
+import type { Batch, BatchFieldChange, BatchStageChange, BatchStatusChange, PrismaClient } from "../../../generated/prisma/client.js";
 import { byIdLoader } from "../../../lib/graphql/ids.js";
 
 /** The DataLoaders of one request. */
@@ -10,6 +10,8 @@ export interface ProductionLoaders {
   historyByBatchId: DataLoader<string, BatchStatusChange[]>;
   /** The stage history of each batch, oldest first. */
   stageHistoryByBatchId: DataLoader<string, BatchStageChange[]>;
+  /** The change history of each batch's master data, oldest first. */
+  changesByBatchId: DataLoader<string, BatchFieldChange[]>;
 }
 
 /** The order of a batch's entries: oldest first, ties broken by id so that it is stable. */
@@ -30,7 +32,7 @@ function entriesByBatchId<T extends { batchId: string }>(find: (batchIds: string
 
 /**
  * Loaders for one request: the lookups of a tick become one `WHERE ... IN (...)` statement, so
- * the `history` (or `stageHistory`) of every batch of a page costs one statement, whatever the
+ * the `history` (or `stageHistory`, or `changes`) of every batch of a page costs one statement, whatever the
  * page size.
  */
 export function createProductionLoaders(prisma: PrismaClient): ProductionLoaders {
@@ -41,6 +43,9 @@ export function createProductionLoaders(prisma: PrismaClient): ProductionLoaders
     ),
     stageHistoryByBatchId: entriesByBatchId((batchIds) =>
       prisma.batchStageChange.findMany({ where: { batchId: { in: batchIds } }, orderBy: [...OLDEST_FIRST] }),
+    ),
+    changesByBatchId: entriesByBatchId((batchIds) =>
+      prisma.batchFieldChange.findMany({ where: { batchId: { in: batchIds } }, orderBy: [...OLDEST_FIRST] }),
     ),
   };
 }

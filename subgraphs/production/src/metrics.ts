@@ -39,7 +39,10 @@ const statusCounts = (prisma: PrismaClient, from: Date, to: Date) => prisma.$que
   WHERE created_at >= ${from}::timestamptz AND created_at < ${to}::timestamptz
   GROUP BY status`;
 
-/** Count, average yield and average cycle time of the batches completed in `[from, to)`. */
+/**
+ * Count, average yield and average cycle time of the batches completed in `[from, to)`. A batch
+ * planned at 0 (a row older than the quantity checks) has no yield: `avg` skips its null.
+ */
 const completions = (prisma: PrismaClient, from: Date, to: Date) => prisma.$queryRaw<
   Array<{ completed: number; average_yield: number | null; average_cycle_hours: number | null }>
 >`
@@ -54,7 +57,7 @@ const completions = (prisma: PrismaClient, from: Date, to: Date) => prisma.$quer
     GROUP BY s.batch_id
   )
   SELECT count(*)::int AS completed,
-         avg(b.actual_quantity / b.planned_quantity)::float8 AS average_yield,
+         avg(b.actual_quantity / nullif(b.planned_quantity, 0))::float8 AS average_yield,
          (avg(extract(epoch FROM c.completed_at - s.started_at)) / 3600)::float8 AS average_cycle_hours
   FROM completed c
   JOIN production.batches b ON b.id = c.batch_id

@@ -1,8 +1,8 @@
 import type { Request } from "express";
-import { toCamelKeys, toSnakeKeys } from "../../../lib/rest/caseConversion.js";
+import { snakeCase, toCamelKeys, toSnakeKeys } from "../../../lib/rest/caseConversion.js";
 import { found } from "../../../lib/rest/errors.js";
 import { bodyInput, created } from "../../../lib/rest/mapping.js";
-import { integer, nullable, number, object, page, string } from "../../../lib/rest/jsonSchema.js";
+import { array, integer, nullable, number, object, page, string } from "../../../lib/rest/jsonSchema.js";
 import { legacyPage, PAGE_PARAMETERS, pageVariables, queryString } from "../../../lib/rest/query.js";
 import type { RestParameter, RestRoute } from "../../../lib/rest/route.js";
 
@@ -21,7 +21,16 @@ const LEGACY_BATCH = /* GraphQL */ `
 const STATUS = string("Batch status.", { enum: ["PLANNED", "IN_PROGRESS", "QA_HOLD", "RELEASED", "COMPLETED", "REJECTED", "CANCELLED"] });
 const STAGE = string("Manufacturing stage.", { enum: ["DISPENSING", "GRANULATION", "BLENDING", "COMPRESSION", "COATING", "PACKAGING"] });
 
-const BATCH = object({
+const CHANGE = object({
+  field: string("The field changed, in snake_case: `product_code`, `product_name`, `planned_quantity`, `actual_quantity` or `unit`."),
+  old_value: nullable(string("The value before, as text; null when the field had none.")),
+  new_value: nullable(string("The value after, as text.")),
+  reason: nullable(string("Why, as given with the change.")),
+  changed_by: string("Id of the user who made the change."),
+  changed_at: string("When the change was made.", { format: "date-time" }),
+});
+
+const BATCH_PROPERTIES = {
   id: string("Stable identifier (a UUID).", { format: "uuid" }),
   batch_number: string("Batch number, unique."),
   product_code: string("Product code."),
@@ -36,21 +45,43 @@ const BATCH = object({
   created_at: string("When the batch was created.", { format: "date-time" }),
   updated_at: string("When the batch was last changed.", { format: "date-time" }),
   version: integer("Grows by one with every change; send it back to update."),
+};
+
+const BATCH = object(BATCH_PROPERTIES);
+
+/** A batch read on its own (`GET /api/batches/{id}`) also carries its change history. */
+const BATCH_WITH_CHANGES = object({
+  ...BATCH_PROPERTIES,
+  changes: array(CHANGE, "Every change of the batch's master data, oldest first (GMP change history)."),
 });
 
 const EDITABLE = {
-  product_code: string("New product code; not blank."),
-  product_name: string("New product name; not blank."),
-  planned_quantity: number("New planned quantity, greater than 0."),
-  actual_quantity: number("Quantity produced, 0 or more; with `status`, the one recorded on completion."),
-  unit: string("New unit; not blank."),
+  product_code: string("New product code; 1 to 64 characters."),
+  product_name: string("New product name; 1 to 200 characters."),
+  planned_quantity: number("New planned quantity, from 0.001 to 99999999999.999, at most 3 decimals."),
+  actual_quantity: number("Quantity produced, from 0 to 99999999999.999, at most 3 decimals; with `status`, the one recorded on completion."),
+  unit: string("New unit; 1 to 32 characters."),
 };
 
 const ID: RestParameter = { name: "id", in: "path", description: "The batch's id.", schema: string("A UUID.") };
 
-/** A batch as legacy JSON: snake_case, and `created_by` as the creator's id. */
-function legacyBatch({ createdBy, ...batch }: { createdBy: { id: string } }) {
-  return { ...toSnakeKeys(batch), created_by: createdBy.id };
+interface GraphChange {
+  field: string;
+  changedBy: { id: string };
+}
+
+/**
+ * A batch as legacy JSON: snake_case, `created_by` as the creator's id and, when it was read,
+ * the change history with each `changed_by` as a user id and `field` in snake_case.
+ */
+function legacyBatch({ createdBy, changes, ...batch }: { createdBy: { id: string }; changes?: GraphChange[] }) {
+  return {
+    ...toSnakeKeys(batch),
+    created_by: createdBy.id,
+    ...(changes && {
+      changes: changes.map(({ field, changedBy, ...change }) => ({ field: snakeCase(field), ...toSnakeKeys(change), changed_by: changedBy.id })),
+    }),
+  };
 }
 
 /** The body of `PUT /api/batches/:id` split between `changeBatchStatus` and `updateBatch`. */
@@ -86,7 +117,12 @@ export const batchRoutes: RestRoute[] = [
       ...PAGE_PARAMETERS,
       { name: "status", in: "query", description: "Only batches in this status.", schema: STATUS },
       { name: "stage", in: "query", description: "Only batches at this stage.", schema: STAGE },
-      { name: "search", in: "query", description: "Exact product code, or part of the product name ignoring case.", schema: string("Text.") },
+      {
+        name: "search",
+        in: "query",
+        description: "Exact product code, or part of the product name ignoring case (`%` and `_` match themselves).",
+        schema: string("Text, at most 200 characters.", { maxLength: 200 }),
+      },
     ],
     response: { status: 200, description: "A page of batches.", schema: page(BATCH, "batches") },
     errors: [401, 403, 422],
@@ -98,13 +134,15 @@ export const batchRoutes: RestRoute[] = [
     summary: "Read a batch",
     tag: "batches",
     operation: /* GraphQL */ `
-      query GetBatch($id: ID!) { batch(id: $id) { ...LegacyBatch } }
+      query GetBatch($id: ID!) {
+        batch(id: $id) { ...LegacyBatch changes { field oldValue newValue reason changedBy { id } changedAt } }
+      }
       ${LEGACY_BATCH}
     `,
     variables: (req) => ({ id: req.params.id }),
     result: ({ batch }, req) => ({ status: 200, body: legacyBatch(found(batch, "batch", req.params.id)) }),
     parameters: [ID],
-    response: { status: 200, description: "The batch.", schema: BATCH },
+    response: { status: 200, description: "The batch, with its change history.", schema: BATCH_WITH_CHANGES },
     errors: [401, 403, 404, 422],
     authenticated: true,
   },
@@ -122,11 +160,11 @@ export const batchRoutes: RestRoute[] = [
     body: {
       required: true,
       schema: object({
-        batch_number: string("Batch number; trimmed, unique."),
-        product_code: string("Product code; not blank."),
-        product_name: string("Product name; not blank."),
-        planned_quantity: number("Quantity planned, greater than 0."),
-        unit: string("Unit; not blank."),
+        batch_number: string("Batch number; trimmed, unique, 1 to 64 characters."),
+        product_code: string("Product code; 1 to 64 characters."),
+        product_name: string("Product name; 1 to 200 characters."),
+        planned_quantity: number("Quantity planned, from 0.001 to 99999999999.999, at most 3 decimals."),
+        unit: string("Unit; 1 to 32 characters."),
       }),
     },
     response: { status: 201, description: "Created.", schema: BATCH },
@@ -146,8 +184,8 @@ export const batchRoutes: RestRoute[] = [
     ].join(" "),
     tag: "batches",
     operation: /* GraphQL */ `
-      mutation UpdateBatch($id: ID!, $version: Int!, $input: UpdateBatchInput!) {
-        batch: updateBatch(id: $id, version: $version, input: $input) { ...LegacyBatch }
+      mutation UpdateBatch($id: ID!, $version: Int!, $input: UpdateBatchInput!, $reason: String) {
+        batch: updateBatch(id: $id, version: $version, input: $input, reason: $reason) { ...LegacyBatch }
       }
       mutation ChangeBatchStatus($id: ID!, $status: BatchStatus!, $reason: String, $actualQuantity: Float, $version: Int) {
         batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity, version: $version) {
@@ -157,7 +195,7 @@ export const batchRoutes: RestRoute[] = [
       mutation UpdateThenChangeBatchStatus(
         $id: ID!, $version: Int!, $input: UpdateBatchInput!, $status: BatchStatus!, $reason: String, $actualQuantity: Float
       ) {
-        updated: updateBatch(id: $id, version: $version, input: $input) { id }
+        updated: updateBatch(id: $id, version: $version, input: $input, reason: $reason) { id }
         batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity) { ...LegacyBatch }
       }
       ${LEGACY_BATCH}
@@ -171,7 +209,7 @@ export const batchRoutes: RestRoute[] = [
       schema: object(
         {
           status: STATUS,
-          reason: string("Why the status changes; kept in the audit trail."),
+          reason: string("Why the batch changes, at most 1000 characters; kept in the audit trail and the change history."),
           version: integer("The version read last; required to change fields."),
           ...EDITABLE,
         },

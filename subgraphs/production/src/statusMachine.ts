@@ -45,6 +45,12 @@ export const allowedNext = (from: BatchStatus): BatchStatus[] => TRANSITIONS[fro
 /** Whether `status` ends the life cycle: the batch record is then closed to any change. */
 export const isFinal = (status: BatchStatus): boolean => TRANSITIONS[status].length === 0;
 
+/**
+ * The statuses in which a batch's master data (`updateBatch`) may change. From QA_HOLD on it is
+ * frozen (GMP: QA decides on the batch as it was made); a rework back to IN_PROGRESS opens it again.
+ */
+export const OPEN_FOR_EDITS: readonly BatchStatus[] = ["PLANNED", "IN_PROGRESS"];
+
 /** What a transition is asked with. */
 export interface TransitionRequest {
   batchNumber: string;

@@ -71,7 +71,10 @@ describe("createBatch", () => {
     ]);
     const negative = await server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber(), { plannedQuantity: -1 }) }, production.token);
     expect(negative.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
-      { message: "plannedQuantity must be greater than 0, got -1", extensions: { code: "BAD_USER_INPUT", field: "plannedQuantity" } },
+      {
+        message: "plannedQuantity must be from 0.001 to 99999999999.999 with at most 3 decimals, got -1",
+        extensions: { code: "BAD_USER_INPUT", field: "plannedQuantity", min: 0.001, max: 99_999_999_999.999, maxDecimals: 3 },
+      },
     ]);
   });
 
@@ -162,18 +165,24 @@ describe("the status machine", () => {
 
   it("completes with the actual quantity recorded before, and refuses to complete without one", async () => {
     const batch = await create({ plannedQuantity: 400 });
-    for (const [status, caller] of [["IN_PROGRESS", production], ["QA_HOLD", production], ["RELEASED", qa]] as const) {
+    expect((await change(batch.id, "IN_PROGRESS", production)).errors).toBeUndefined();
+    // Recorded while the batch is made: from QA_HOLD on its master data is frozen.
+    const updated = await server.call(UPDATE_BATCH, { id: batch.id, version: 2, input: { actualQuantity: 396 } }, production.token);
+    expect(updated.data?.updateBatch).toMatchObject({ version: 3, actualQuantity: 396 });
+    for (const [status, caller] of [["QA_HOLD", production], ["RELEASED", qa]] as const) {
       expect((await change(batch.id, status, caller)).errors).toBeUndefined();
     }
-    const without = await change(batch.id, "COMPLETED", production);
+    const withoutBatch = await create({ plannedQuantity: 400 });
+    for (const [status, caller] of [["IN_PROGRESS", production], ["QA_HOLD", production], ["RELEASED", qa]] as const) {
+      expect((await change(withoutBatch.id, status, caller)).errors).toBeUndefined();
+    }
+    const without = await change(withoutBatch.id, "COMPLETED", production);
     expect(without.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
       {
-        message: `Completing batch ${batch.batchNumber} requires its actual quantity: pass actualQuantity`,
+        message: `Completing batch ${withoutBatch.batchNumber} requires its actual quantity: pass actualQuantity`,
         extensions: { code: "BAD_USER_INPUT", field: "actualQuantity" },
       },
     ]);
-    const updated = await server.call(UPDATE_BATCH, { id: batch.id, version: 4, input: { actualQuantity: 396 } }, production.token);
-    expect(updated.data?.updateBatch).toMatchObject({ version: 5, actualQuantity: 396 });
     const completed = await change(batch.id, "COMPLETED", production);
     expect(completed.data?.changeBatchStatus).toMatchObject({ status: "COMPLETED", actualQuantity: 396, yield: 0.99 });
     // A final status admits nothing after it, and the record is closed to edits.

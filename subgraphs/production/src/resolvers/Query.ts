@@ -1,5 +1,7 @@
 import { selects } from "../../../../lib/graphql/pagination.js";
 import type { QueryResolvers } from "../__generated__/resolvers-types.js";
+import { checkText } from "../../../../lib/graphql/text.js";
+import { TEXT_RULES } from "../batchInput.js";
 import { listBatches } from "../batchList.js";
 import { productionMetrics } from "../metrics.js";
 import { STAGES } from "../stages.js";
@@ -7,7 +9,7 @@ import { STAGES } from "../stages.js";
 export const Query: QueryResolvers = {
   batchStages: () => [...STAGES],
   batch: (_parent, { id }, ctx) => ctx.loaders.batchById.load(id),
-  batchByNumber: (_parent, { number }, ctx) => ctx.prisma.batch.findUnique({ where: { batchNumber: number.trim() } }),
+  batchByNumber: (_parent, { number }, ctx) => ctx.prisma.batch.findUnique({ where: { batchNumber: checkText("number", number, TEXT_RULES.batchNumber) } }),
   // The count of the whole filtered set costs a statement: only when the client asked for it.
   batches: (_parent, args, ctx, info) => listBatches(ctx.prisma, args, selects(info, "totalCount")),
   // The DateTime scalar has parsed both into Dates.

@@ -1,55 +1,46 @@
 import { read, type Env } from "../../../../lib/config.js";
 import { connectBroker } from "../../../../lib/events/broker.js";
-import { readEventsConfig } from "../../../../lib/events/config.js";
+import { readConsumerSettings, readEventsConfig, type ConsumerSettings } from "../../../../lib/events/config.js";
 import { startEventConsumer } from "../../../../lib/events/consumer.js";
-import { UnhandleableEventError } from "../../../../lib/events/parse.js";
 import type { EventPubSub } from "../../../../lib/pubsub/redis.js";
 import type { Runtime } from "../../../../lib/server/runtime.js";
-import { EventType } from "../events.js";
+import type { BatchEvent } from "./payloads.js";
+import { VERIFY_REASONS, verifyEvent } from "./verify.js";
 
 /** Default queue of the subscription consumer, shared by every production instance. */
 export const DEFAULT_SUBSCRIPTIONS_QUEUE = "production.subscriptions";
 
-export interface SubscriptionConsumerOptions {
+export interface SubscriptionConsumerOptions extends Partial<ConsumerSettings> {
   exchange: string;
   /** `SUBSCRIPTIONS_QUEUE`, default `production.subscriptions`; tests use their own. */
   queue: string;
 }
 
-/** The consumer's settings from `EVENTS_EXCHANGE` and `SUBSCRIPTIONS_QUEUE`. */
+/** The consumer's settings from `EVENTS_EXCHANGE`, `SUBSCRIPTIONS_QUEUE` and the `EVENTS_*` limits. */
 export function readSubscriptionConsumerConfig(env: Env = process.env): SubscriptionConsumerOptions {
-  return { ...readEventsConfig(env), queue: read(env, "SUBSCRIPTIONS_QUEUE", DEFAULT_SUBSCRIPTIONS_QUEUE) };
-}
-
-const KNOWN_TYPES = new Set<string>(Object.values(EventType));
-
-/**
- * Checks what the subscription resolvers rely on: a known type and a batch id (statuses are
- * checked by GraphQL when the event is resolved). Anything else could never be delivered.
- */
-function assertDeliverable(type: string, data: Record<string, unknown>): void {
-  if (!KNOWN_TYPES.has(type)) throw new UnhandleableEventError(`unknown event type ${type}`);
-  if (typeof data.batch_id !== "string" || data.batch_id === "") throw new UnhandleableEventError("no batch_id");
-  if (type === EventType.statusChanged && typeof data.new_status !== "string") throw new UnhandleableEventError("no new_status");
+  return { ...readEventsConfig(env), ...readConsumerSettings(env), queue: read(env, "SUBSCRIPTIONS_QUEUE", DEFAULT_SUBSCRIPTIONS_QUEUE) };
 }
 
 /**
  * Moves batch events from RabbitMQ to Redis pub/sub, where every production instance's
- * subscribers get them; a message is acknowledged once Redis accepted it. Its own broker
- * connection, so that it reconnects independently of the relay.
+ * subscribers get them; a message is acknowledged once Redis accepted it. Each event is first
+ * checked against the database (`verify.ts`) and published as the records have it. Its own
+ * broker connection, so that it reconnects independently of the relay.
  */
-export function startSubscriptionConsumer(runtime: Runtime, events: EventPubSub, { exchange, queue }: SubscriptionConsumerOptions) {
+export function startSubscriptionConsumer(runtime: Runtime, events: EventPubSub, { exchange, queue, ...settings }: SubscriptionConsumerOptions) {
   const logger = runtime.logger.child({ component: "subscription-consumer" });
   const broker = connectBroker(runtime.config.amqpUrl, logger);
   const consumer = startEventConsumer(broker, {
     exchange,
     queue,
     bindings: ["batch.#"],
+    ...settings,
+    reasons: VERIFY_REASONS,
     logger,
     metrics: runtime.metrics,
     async handle(event) {
-      assertDeliverable(event.type, event.data);
-      await events.pubsub.publish(events.channel(event.type), event);
+      const verified = await verifyEvent(runtime.prisma, event as BatchEvent);
+      await events.pubsub.publish(events.channel(verified.type), verified);
     },
   });
   return {
