@@ -29,18 +29,19 @@ ALTER TABLE "production"."batch_field_changes" ADD CONSTRAINT "batch_field_chang
 
 -- Append-only, like the status audit trail: statement-level triggers refuse UPDATE and DELETE
 -- (even when they match no row) and TRUNCATE. A GMP record of a change is never edited or lost.
-CREATE FUNCTION "production"."refuse_field_history_change"() RETURNS trigger LANGUAGE plpgsql AS E'
+-- One function for every append-only record from now on: it names the table it guards.
+CREATE FUNCTION "production"."refuse_record_change"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  RAISE EXCEPTION ''production.batch_field_changes is append-only: % refused'', TG_OP
+  RAISE EXCEPTION ''%.% is append-only: % refused'', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP
     USING ERRCODE = ''insufficient_privilege'',
-          HINT = ''Field changes are GMP records: record a new change instead.''\073
+          HINT = ''It holds GMP records: record a new entry instead.''\073
 END
 ';
 
 CREATE TRIGGER "batch_field_changes_append_only"
   BEFORE UPDATE OR DELETE ON "production"."batch_field_changes"
-  FOR EACH STATEMENT EXECUTE FUNCTION "production"."refuse_field_history_change"();
+  FOR EACH STATEMENT EXECUTE FUNCTION "production"."refuse_record_change"();
 
 CREATE TRIGGER "batch_field_changes_no_truncate"
   BEFORE TRUNCATE ON "production"."batch_field_changes"
-  FOR EACH STATEMENT EXECUTE FUNCTION "production"."refuse_field_history_change"();
+  FOR EACH STATEMENT EXECUTE FUNCTION "production"."refuse_record_change"();
