@@ -71,6 +71,9 @@ try {
     EVENTS_EXCHANGE: exchange,
     SUBSCRIPTIONS_QUEUE: queue,
     LOG_LEVEL: "warn",
+    // The subgraphs' own rate limits stay on, set above what the bench sends.
+    SUBGRAPH_RATE_LIMIT_USER: "1000000",
+    SUBGRAPH_RATE_LIMIT_ANONYMOUS: "1000000",
   };
   const auth = await startOurService("auth", env);
   started.push(auth);

@@ -4,6 +4,7 @@
  * SIGTERM at the end.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -43,8 +44,17 @@ export async function startProcess(name: string, command: string[], env: Record<
     if (Date.now() > deadline) throw new Error(`${name} did not answer ${url}${readyPath} in 60 s:\n${stderr.join("").slice(-2_000)}`);
     const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
     if (ok) {
-      child.stdout!.off("data", keep).resume();
-      child.stderr!.off("data", keep).resume();
+      child.stdout!.off("data", keep);
+      child.stderr!.off("data", keep);
+      // BENCH_LOGS=<folder>: what each process prints goes to <folder>/<name>.log; otherwise nowhere.
+      if (process.env.BENCH_LOGS) {
+        const log = createWriteStream(`${process.env.BENCH_LOGS}/${name}.log`);
+        child.stdout!.pipe(log);
+        child.stderr!.pipe(log);
+      } else {
+        child.stdout!.resume();
+        child.stderr!.resume();
+      }
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -68,7 +78,9 @@ export async function startProcess(name: string, command: string[], env: Record<
 export async function startOurService(name: "gateway" | "auth" | "user" | "production", env: Record<string, string>): Promise<BenchProcess> {
   const port = await freePort();
   const entry = name === "gateway" ? "dist/gateway/src/index.js" : `dist/subgraphs/${name}/src/index.js`;
-  return startProcess(name, [process.execPath, entry], { ...env, NODE_ENV: "production", [`${name.toUpperCase()}_PORT`]: String(port) }, `http://127.0.0.1:${port}`, "/health");
+  // BENCH_PROFILE=<folder>: each of our services writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return startProcess(name, [process.execPath, ...profile, entry], { ...env, NODE_ENV: "production", [`${name.toUpperCase()}_PORT`]: String(port) }, `http://127.0.0.1:${port}`, "/health");
 }
 
 /** Bare `@apollo/gateway` on Apollo Server, as a team would start with it (`peers/apollo-gateway.mjs`). */
