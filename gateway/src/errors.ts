@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from "graphql";
 import { maskingFormatError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { limitCodeOf } from "./limits.js";
+import { limitCodeOf } from "../../lib/server/operationLimits.js";
 import { scopedLogger } from "./requestScope.js";
 
 /**

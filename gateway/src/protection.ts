@@ -2,7 +2,7 @@ import type { ApolloServerOptions } from "@apollo/server";
 import type { Redis } from "ioredis";
 import { Counter, type Registry } from "prom-client";
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
-import { read, type Env } from "../../lib/config.js";
+import { subgraphCallSettings, type GatewayConfig } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { operationMetricsPlugin, registered } from "../../lib/server/operationMetrics.js";
 import { httpCheck, Readiness, redisCheck, type ReadinessCheck } from "../../lib/server/readiness.js";
@@ -11,22 +11,19 @@ import { subgraphUrl } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { ForwardingDataSource } from "./dataSource.js";
 import { formatGatewayError } from "./errors.js";
-import { operationLimits, readOperationLimits } from "./limits.js";
-import { persistedQueries, readPersistedQueryMaxBytes } from "./persistedQueries.js";
-import { createRateLimiting, readRateLimits } from "./rateLimit.js";
+import { operationGuards } from "../../lib/server/operationLimits.js";
+import { persistedQueries } from "./persistedQueries.js";
+import { createRateLimiting } from "./rateLimit.js";
 import { refusalStatusPlugin } from "./refusals.js";
 import { requestScope, scopedVerifier } from "./requestScope.js";
-import { createSubgraphFetcher, readSubgraphCallSettings } from "./subgraphClient.js";
+import { createSubgraphFetcher } from "./subgraphClient.js";
 
 export interface ProtectionOptions {
+  config: GatewayConfig;
   redis: Redis;
-  /** `REDIS_PREFIX`: rate-limit counters and persisted queries live under it. */
-  redisPrefix: string;
   verifier: TokenVerifier;
   logger: Logger;
   metrics: Registry;
-  production: boolean;
-  env: Env;
 }
 
 /**
@@ -34,22 +31,22 @@ export interface ProtectionOptions {
  * operation limits, rate limiting, resilient subgraph calls, readiness, persisted queries in
  * Redis, metrics and error codes.
  */
-export function createProtection({ redis, redisPrefix, verifier, logger, metrics, production, env }: ProtectionOptions) {
-  const limits = readOperationLimits(env);
-  const guards = operationLimits(limits, production);
+export function createProtection({ config, redis, verifier, logger, metrics }: ProtectionOptions) {
+  const { redisPrefix, production } = config;
+  const guards = operationGuards(config.limits);
   const rejections = registered(metrics, "rate_limit_rejections_total", () =>
     new Counter({ name: "rate_limit_rejections_total", help: "Requests refused with 429, by limiter", labelNames: ["limiter"], registers: [metrics] }),
   ) as Counter<"limiter">;
-  const apq = persistedQueries(redis, redisPrefix, readPersistedQueryMaxBytes(env));
-  const rateLimiting = createRateLimiting({ redis, prefix: redisPrefix, limits: readRateLimits(env), verifier, logger, rejections });
+  const apq = persistedQueries(redis, redisPrefix, config.apqMaxQueryBytes);
+  const rateLimiting = createRateLimiting({ redis, prefix: redisPrefix, limits: config.rateLimits, verifier, logger, rejections });
 
   const subgraphHealth = new Map<string, ReadinessCheck>();
   // One connection pool and one circuit per subgraph URL, kept across supergraph reloads.
   const fetchers = new Map<string, ReturnType<typeof createSubgraphFetcher>>();
   const buildService = ({ name, url }: { name: string; url?: string }) => {
-    const target = subgraphUrl(name, url, env);
+    const target = subgraphUrl(name, url, config.subgraphUrls);
     const key = `${name} ${target}`;
-    if (!fetchers.has(key)) fetchers.set(key, createSubgraphFetcher(name, readSubgraphCallSettings(name, env), metrics, logger));
+    if (!fetchers.has(key)) fetchers.set(key, createSubgraphFetcher(name, subgraphCallSettings(config, name), metrics, logger));
     subgraphHealth.set(name, httpCheck(new URL("/health", target).toString()));
     return new ForwardingDataSource({ url: target, fetcher: fetchers.get(key)!.fetcher, subgraph: name });
   };
@@ -66,6 +63,8 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
     csrfPrevention: true,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // No "Did you mean …" in production: it would reveal the schema without introspection.
+    hideSchemaDetailsFromClientErrors: production,
     persistedQueries: apq.options,
     formatError: formatGatewayError(logger),
   } satisfies Partial<ApolloServerOptions<GatewayContext>>;
@@ -73,9 +72,9 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
   return {
     apolloOptions,
     plugins: [...guards.plugins, runnableOperationPlugin, rateLimiting.loginPlugin, apq.registrationPlugin, refusalStatusPlugin, operationMetricsPlugin(metrics)],
-    bodyLimit: limits.bodyBytes,
+    bodyLimit: config.bodyBytes,
     /** Express's `trust proxy`, from `TRUST_PROXY`: which `X-Forwarded-For` hops give the client IP. */
-    trustProxy: readTrustProxy(env),
+    trustProxy: config.trustProxy,
     rateLimit: rateLimiting.middleware,
     buildService,
     readiness,
@@ -91,16 +90,4 @@ export function createProtection({ redis, redisPrefix, verifier, logger, metrics
       await Promise.allSettled([...fetchers.values()].map(({ close }) => close()));
     },
   };
-}
-
-/**
- * `TRUST_PROXY`: unset (default) uses the socket's address as the client IP, right when clients
- * connect directly. Behind load balancers, the number of proxy hops (`1`) or their addresses
- * (`10.0.0.0/8, 127.0.0.1`), as Express takes them; otherwise every client shares the
- * balancer's IP for the anonymous and login rate limits.
- */
-function readTrustProxy(env: Env): number | string | false {
-  const value = read(env, "TRUST_PROXY", "");
-  if (value === "") return false;
-  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -7,32 +7,11 @@ import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
-import { readInt, type Env } from "../../lib/config.js";
+import type { RateLimits } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { RestError } from "../../lib/rest/errors.js";
 import { requestScope } from "./requestScope.js";
-import { countRootFields } from "./rootFields.js";
-
-/** Requests allowed per window; counted in Redis, so every gateway instance shares them. */
-export interface RateLimits {
-  /** `RATE_LIMIT_WINDOW` in seconds, default 60. */
-  windowSeconds: number;
-  /** `RATE_LIMIT_USER`, default 600 a window (10 a second) per authenticated user. */
-  user: number;
-  /** `RATE_LIMIT_ANONYMOUS`, default 120 a window per client IP without a valid token. */
-  anonymous: number;
-  /** `RATE_LIMIT_LOGIN`, default 10 a window per client IP for `login` (GraphQL or REST). */
-  login: number;
-}
-
-export function readRateLimits(env: Env = process.env): RateLimits {
-  return {
-    windowSeconds: readInt(env, "RATE_LIMIT_WINDOW", 60, 1, 86_400),
-    user: readInt(env, "RATE_LIMIT_USER", 600, 1, 1_000_000),
-    anonymous: readInt(env, "RATE_LIMIT_ANONYMOUS", 120, 1, 1_000_000),
-    login: readInt(env, "RATE_LIMIT_LOGIN", 10, 1, 1_000_000),
-  };
-}
+import { countRootFields } from "../../lib/graphql/rootFields.js";
 
 type Limiter = "user" | "anonymous" | "login";
 
@@ -47,7 +26,7 @@ type Limiter = "user" | "anonymous" | "login";
 export function createRateLimiting(options: {
   redis: Redis;
   prefix: string;
-  limits: RateLimits;
+  limits: RateLimits & { login: number };
   verifier: TokenVerifier;
   logger: Logger;
   rejections: Counter<"limiter">;

@@ -8,17 +8,15 @@ import express from "express";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
-import type { Env } from "../../lib/config.js";
+import type { GatewayConfig } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { drainPlugin } from "../../lib/server/drain.js";
 import { jsonErrorHandler, notFound, operationalRoutes } from "../../lib/server/http.js";
-import { readMetricsToken } from "../../lib/server/metricsRoute.js";
 import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "../../lib/server/requestId.js";
 import { requestLogPlugin } from "../../lib/server/requestLog.js";
 import { readRequestContext } from "../../lib/server/requestContext.js";
 import { securityHeaders } from "../../lib/server/securityHeaders.js";
 import { checkPersistedQuery, readJsonBody } from "./clientErrors.js";
-import { supergraphPath } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { createProtection } from "./protection.js";
 import { gatewayRest } from "./rest.js";
@@ -26,17 +24,13 @@ import { watchedSupergraph } from "./supergraphManager.js";
 import { attachGatewaySubscriptions } from "./subscriptions/server.js";
 
 export interface GatewayOptions {
+  /** The gateway's configuration (`readServiceConfig("gateway")`). */
+  config: GatewayConfig;
   verifier: TokenVerifier;
   logger: Logger;
   metrics: Registry;
   /** Shared by every instance: rate-limit counters and persisted queries. */
   redis: Redis;
-  /** `REDIS_PREFIX` of the deployment. */
-  redisPrefix: string;
-  /** No landing page, no introspection, no field suggestions. */
-  production: boolean;
-  /** Where subgraph URLs and the supergraph path are read, default `process.env`. */
-  env?: Env;
 }
 
 export interface GatewayServer {
@@ -52,16 +46,16 @@ export interface GatewayServer {
  * the subgraphs); Apollo Sandbox is the landing page in development only.
  */
 export function createGatewayServer(options: GatewayOptions): GatewayServer {
-  const { verifier, logger, metrics, production, env = process.env } = options;
+  const { config, verifier, logger, metrics } = options;
+  const { production, metricsToken } = config;
   const app = express();
   const httpServer = createServer(app);
   boundRequestIdsOnUpgrade(httpServer);
-  const protection = createProtection({ ...options, env });
+  const protection = createProtection(options);
   // The gateway's port is public: in production its metrics are served only behind a token.
-  const metricsToken = readMetricsToken(env);
   const serveMetrics = !production || metricsToken !== undefined;
   const gateway = new ApolloGateway({
-    supergraphSdl: watchedSupergraph(supergraphPath(env), logger),
+    supergraphSdl: watchedSupergraph(config.supergraphPath, logger),
     buildService: protection.buildService,
     logger,
   });
@@ -85,10 +79,11 @@ export function createGatewayServer(options: GatewayOptions): GatewayServer {
     httpServer,
     verifier,
     redis: options.redis,
-    redisPrefix: options.redisPrefix,
+    redisPrefix: config.redisPrefix,
     logger,
     metrics,
-    env,
+    subgraphUrls: config.subgraphUrls,
+    settings: config.websockets,
     limits: { ...protection.apolloOptions, hideSuggestions: production },
   });
   // The supergraph the gateway loads at start, and each one it reloads, plans subscriptions too.

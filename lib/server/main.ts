@@ -1,7 +1,7 @@
-import type { ServiceName } from "../config.js";
 import { listen } from "./http.js";
 import { postgresCheck, rabbitmqCheck, Readiness, redisCheck } from "./readiness.js";
-import { createRuntime, failStartup, stopOnSignals, type Runtime } from "./runtime.js";
+import type { ConfigOf } from "../config.js";
+import { createRuntime, failStartup, stopOnSignals, type Runtime, type SubgraphName } from "./runtime.js";
 import type { SubgraphServer } from "./subgraph.js";
 import { createLogger } from "../logger.js";
 
@@ -9,8 +9,8 @@ import { createLogger } from "../logger.js";
  * The `index.ts` of every subgraph: opens the runtime, starts the server on its configured
  * port and stops everything cleanly on SIGINT/SIGTERM.
  */
-export async function runSubgraph(name: ServiceName, build: (runtime: Runtime) => SubgraphServer | Promise<SubgraphServer>) {
-  let runtime: Runtime;
+export async function runSubgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer | Promise<SubgraphServer>) {
+  let runtime: Runtime<ConfigOf[N]>;
   try {
     runtime = await createRuntime(name);
   } catch (err) {

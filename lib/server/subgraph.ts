@@ -5,7 +5,9 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import express from "express";
 import type { DocumentNode, GraphQLSchema } from "graphql";
+import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
+import type { SubgraphConfig } from "../config.js";
 import { enforceAuthorization } from "../auth/directives.js";
 import type { TokenVerifier } from "../auth/verifier.js";
 import { maskingFormatError } from "../errors.js";
@@ -14,7 +16,6 @@ import { drainPlugin } from "./drain.js";
 import { federationGuardPlugin } from "./federationGuard.js";
 import { jsonErrorHandler, notFound, operationalRoutes } from "./http.js";
 import { operationMetricsPlugin } from "./operationMetrics.js";
-import type { SubgraphPerimeter } from "./perimeter.js";
 import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "./requestId.js";
 import { requestLogPlugin } from "./requestLog.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
@@ -35,10 +36,10 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   context: (base: RequestContext) => TContext | Promise<TContext>;
   /** Routes of this subgraph besides `/graphql` (JWKS, REST), mounted first. */
   routes?: express.Router;
-  /** What guards the port (rate limits, trusted proxies, bounds, metrics token): `runtime.perimeter`. */
-  perimeter: SubgraphPerimeter;
-  /** Production mode: no landing page, no introspection. Default `NODE_ENV === "production"`. */
-  production?: boolean;
+  /** The subgraph's configuration: what guards its port (rate limits, trusted proxies, bounds, metrics token), production mode. */
+  config: SubgraphConfig;
+  /** Where the rate-limit counters live. */
+  redis: Redis;
 }
 
 export interface SubgraphServer {
@@ -66,9 +67,9 @@ export interface SubgraphServer {
 export function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
 ): SubgraphServer {
-  const { name, logger, perimeter, production = process.env.NODE_ENV === "production" } = options;
-  const { settings } = perimeter;
-  const rateLimiting = subgraphRateLimiting({ service: name, perimeter, verifier: options.verifier, logger, metrics: options.metrics });
+  const { name, logger, config } = options;
+  const { production } = config;
+  const rateLimiting = subgraphRateLimiting({ config, redis: options.redis, verifier: options.verifier, logger, metrics: options.metrics });
   // The context reuses the token verification the rate limiter did for the same request.
   const verifier = rateLimiting.verifier;
   const app = express();
@@ -82,6 +83,8 @@ export function createSubgraphServer<TContext extends RequestContext>(
     formatError: maskingFormatError(logger),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // No "Did you mean …" in production: it would reveal the schema without introspection.
+    hideSchemaDetailsFromClientErrors: production,
     // Shutdown is ours (`stopOnSignals`): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     plugins: [
@@ -89,7 +92,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
       drainPlugin(httpServer, logger),
       operationMetricsPlugin(options.metrics),
       requestLogPlugin(),
-      federationGuardPlugin(settings.maxRepresentations),
+      federationGuardPlugin(config.maxRepresentations),
       ApolloServerPluginInlineTraceDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
@@ -99,17 +102,17 @@ export function createSubgraphServer<TContext extends RequestContext>(
   const contextFor = async (headers: IncomingHttpHeaders) => options.context(await readRequestContext(headers, verifier, logger));
 
   app.disable("x-powered-by");
-  app.set("trust proxy", settings.trustProxy);
+  app.set("trust proxy", config.trustProxy);
   app.use(requestIdMiddleware());
   app.use(securityHeaders({ production }));
-  app.use(operationalRoutes(name, options.metrics, { metricsToken: settings.metricsToken }));
+  app.use(operationalRoutes(name, options.metrics, { metricsToken: config.metricsToken }));
   app.use("/api", rateLimiting.middleware);
   if (options.routes) app.use(options.routes);
   let handler: express.RequestHandler | undefined;
   const graphql = express.Router();
   // Counted before the body is read: a refused flood costs no parsing.
   graphql.use(rateLimiting.middleware);
-  graphql.use(express.json({ limit: settings.bodyBytes }));
+  graphql.use(express.json({ limit: config.bodyBytes }));
   graphql.use((req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()));
   app.use("/graphql", graphql);
 

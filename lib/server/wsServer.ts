@@ -9,7 +9,7 @@ import { apiError, maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { wsAuthenticator, type WsAuthOptions, type WsConnection, type WsContext, type WsExtra } from "./wsAuth.js";
 import { webSocketMetrics } from "./wsMetrics.js";
-import type { WebSocketSettings } from "./wsSettings.js";
+import type { WebSocketSettings } from "../config.js";
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
