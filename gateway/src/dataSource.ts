@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GraphQLError } from "graphql";
+import { REQUEST_ID_HEADER } from "../../lib/server/requestId.js";
 import type { GatewayContext } from "./context.js";
 import { recordRefusal } from "./refusals.js";
 import { requestScope } from "./requestScope.js";
@@ -22,7 +23,7 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     const headers = request.http?.headers;
     if (!headers || !("requestId" in context)) return;
     const { requestId, authorization } = context as GatewayContext;
-    headers.set("x-request-id", requestId);
+    headers.set(REQUEST_ID_HEADER, requestId);
     if (authorization) headers.set("authorization", authorization);
     // The client's address (as `TRUST_PROXY` lets the gateway see it), for the subgraphs' per-IP limits.
     const client = requestScope.getStore()?.ip;

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
 import type { RequestHandler } from "express";
@@ -10,6 +9,7 @@ import type { TokenVerifier } from "../../lib/auth/verifier.js";
 import type { RateLimits } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
 import { RestError } from "../../lib/rest/errors.js";
+import { requestIdOf } from "../../lib/server/requestId.js";
 import { requestScope } from "./requestScope.js";
 import { countRootFields } from "../../lib/graphql/rootFields.js";
 
@@ -85,7 +85,7 @@ export function createRateLimiting(options: {
     const { headers, refused, retryAfter } = await consume(name, key);
     for (const [header, value] of headers) res.setHeader(header, value);
     if (refused) {
-      const requestId = req.header("x-request-id") || randomUUID();
+      const requestId = requestIdOf(req);
       // The legacy endpoints answer with their own error body; GraphQL clients get GraphQL's.
       if (req.baseUrl === "/api") res.status(429).json(new RestError("TOO_MANY_REQUESTS", tooMany, { retryAfter }).body(requestId));
       else res.status(429).json({ errors: [{ message: tooMany, extensions: { code: "TOO_MANY_REQUESTS", retryAfter } }] });
