@@ -38,10 +38,10 @@ export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<
   const limits = operationGuards(options.limits);
   return serveGraphqlWs({
     ...options,
-    onSubscribe(payload, { principal, token, requestId, logger: requestLogger }) {
+    async onSubscribe(payload, { principal, token, requestId, logger: requestLogger }) {
       const document = parseOperation(payload.query, limits.parseOptions);
       if (Array.isArray(document)) return document;
-      const invalid = validateOperation(schema, document, limits.validationRules, production);
+      const invalid = await validateOperation(schema, document, limits.validationRules, production);
       if (invalid.length > 0) return invalid;
       const operation = subscriptionOperation(document, payload.operationName);
       if (Array.isArray(operation)) return operation;

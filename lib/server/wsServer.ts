@@ -26,7 +26,7 @@ export interface GraphqlWsOptions {
    * Checks a `subscribe` message of an authenticated connection and returns what to run, or the
    * client's errors (sent as they are).
    */
-  onSubscribe(payload: SubscribePayload, connection: WsConnection): ExecutionArgs | readonly GraphQLError[];
+  onSubscribe(payload: SubscribePayload, connection: WsConnection): Promise<ExecutionArgs | readonly GraphQLError[]>;
   /** Runs the operation; default graphql-js' `subscribe`. */
   subscribe?: ServerOptions<Record<string, unknown>, Extra & WsExtra>["subscribe"];
   /**
@@ -73,12 +73,12 @@ export function serveGraphqlWs(options: GraphqlWsOptions) {
       connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
       onConnect: auth.onConnect,
       onClose: auth.onClose,
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has already registered this one: more than the limit means one too many.
         const refused =
           Object.keys(ctx.subscriptions).length > settings.maxSubscriptions
             ? [apiError("TOO_MANY_REQUESTS", `Too many subscriptions on this connection: ${settings.maxSubscriptions} at most`)]
-            : options.onSubscribe(payload, ctx.extra.connection!);
+            : await options.onSubscribe(payload, ctx.extra.connection!);
         if (areGraphQLErrors(refused)) for (const error of refused) clientErrors.add(error);
         return refused;
       },

@@ -92,14 +92,14 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
     metrics: options.metrics,
     // Keeps the name of the subgraph an error came from, as over HTTP.
     formatError: formatGatewayError,
-    onSubscribe: (payload, connection) => {
+    onSubscribe: async (payload, connection) => {
       // A new subscription is planned on the current supergraph; open ones keep theirs.
       const current = graph;
       if (!current) return [apiError("SERVICE_UNAVAILABLE", "The gateway is still starting")];
       const { planner } = current;
       const document = parseOperation(payload.query, limits?.parseOptions);
       if (Array.isArray(document)) return document;
-      const invalid = validateOperation(planner.schema, document, limits?.validationRules, limits?.hideSuggestions);
+      const invalid = await validateOperation(planner.schema, document, limits?.validationRules, limits?.hideSuggestions);
       if (invalid.length > 0) return invalid;
       const operation = subscriptionOperation(document, payload.operationName);
       if (Array.isArray(operation)) return operation;
