@@ -60,7 +60,9 @@ export function serveGraphqlWs(options: GraphqlWsOptions) {
   });
   // The errors `onSubscribe` returned: written for the client, sent as they are.
   const clientErrors = new WeakSet<GraphQLError>();
-  const format = (ctx: WsContext, error: GraphQLError): GraphQLFormattedError => {
+  const format = (ctx: WsContext, thrown: GraphQLError): GraphQLFormattedError => {
+    // graphql-ws wraps what a stream throws (a subscriber fallen too far behind) without its code.
+    const error = thrown.extensions?.code === undefined && thrown.originalError instanceof GraphQLError ? thrown.originalError : thrown;
     if (clientErrors.has(error)) return error.toJSON();
     const formatted = error instanceof GraphQLError ? error.toJSON() : { message: String((error as Error)?.message) };
     return formatError(ctx.extra.connection?.logger ?? logger)(formatted, error);
