@@ -19,23 +19,29 @@ export function httpError(code: ErrorCode, message: string): GraphQLError {
 }
 
 /**
- * Apollo Server's `formatError`: errors with a client code pass through; anything else
- * (a bug, a database failure) is logged in full and reaches the client as
- * `INTERNAL_SERVER_ERROR` without its message or stack.
+ * Apollo Server's `formatError`: errors with a client code pass through (without a stack);
+ * anything else (a bug, a database failure) reaches the client as `INTERNAL_SERVER_ERROR`
+ * without its message or stack. Logging it is `useErrorLog`'s, which knows the request.
  */
+export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (isClientCode(formatted.extensions?.code)) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}
+
+/** Logs `error` in full (its original error, with the stack) when it is an internal one, which clients see masked. */
+export function logIfInternal(logger: Logger, error: unknown): void {
+  const graphql = error as Partial<GraphQLError> | undefined;
+  if (isClientCode(graphql?.extensions?.code)) return;
+  logger.error({ err: unwrapResolverError(error), path: graphql?.path }, "internal error");
+}
+
+/** {@link maskError} that logs what it masks with `logger`: for graphql-ws, whose errors have no request plugins. */
 export function maskingFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (isClientCode(code)) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
-    return {
-      message: "Internal server error",
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: "INTERNAL_SERVER_ERROR" },
-    };
+    if (!isClientCode(formatted.extensions?.code)) logger.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
+    return maskError(formatted);
   };
 }

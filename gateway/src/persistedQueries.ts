@@ -14,15 +14,18 @@ export const PERSISTED_QUERY_TTL_SECONDS = 86_400;
  * full query (or an oversized one) runs without being stored. Otherwise 120 anonymous calls a
  * minute per IP, each with a 900 KB comment, would add gigabytes an hour to Redis.
  */
-export function persistedQueries(redis: Redis, redisPrefix: string, maxBytes: number) {
-  const options = { cache: new RedisKeyValueCache(redis, `${redisPrefix}apq:`), ttl: PERSISTED_QUERY_TTL_SECONDS };
+export const persistedQueryCache = (redis: Redis, redisPrefix: string) => ({
+  cache: new RedisKeyValueCache(redis, `${redisPrefix}apq:`),
+  ttl: PERSISTED_QUERY_TTL_SECONDS,
+});
 
+export function usePersistedQueryRegistration(maxBytes: number): ApolloServerPlugin<GatewayContext> {
   /**
    * Apollo Server decides to store the query (`persistedQueryRegister`) once it has checked the
    * hash, and stores it after `didResolveOperation`: turning the flag off here, where the
    * caller is known, keeps the query out of Redis and nothing else changes.
    */
-  const registrationPlugin: ApolloServerPlugin<GatewayContext> = {
+  return {
     async requestDidStart() {
       return {
         async didResolveSource({ contextValue, metrics, source }) {
@@ -32,6 +35,4 @@ export function persistedQueries(redis: Redis, redisPrefix: string, maxBytes: nu
       };
     },
   };
-
-  return { options, registrationPlugin };
 }

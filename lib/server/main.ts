@@ -1,5 +1,4 @@
 import { listen } from "./http.js";
-import { postgresCheck, rabbitmqCheck, Readiness, redisCheck } from "./readiness.js";
 import type { ConfigOf } from "../config.js";
 import { createRuntime, failStartup, stopOnSignals, type Runtime, type SubgraphName } from "./runtime.js";
 import type { SubgraphServer } from "./subgraph.js";
@@ -17,15 +16,8 @@ export async function runSubgraph<N extends SubgraphName>(name: N, build: (runti
     failStartup(createLogger(name), err);
   }
   let server: SubgraphServer;
-  let readiness: Readiness;
   try {
     server = await build(runtime);
-    readiness = new Readiness({
-      postgresql: postgresCheck(runtime.prisma),
-      redis: redisCheck(runtime.redis),
-      rabbitmq: rabbitmqCheck(runtime.config.amqpUrl),
-    });
-    server.app.get("/ready", readiness.handler(name));
     await server.start();
     await listen(server.httpServer, runtime.config.port, runtime.config.host, runtime.logger);
   } catch (err) {
@@ -33,7 +25,6 @@ export async function runSubgraph<N extends SubgraphName>(name: N, build: (runti
     failStartup(runtime.logger, err);
   }
   stopOnSignals(runtime.logger, async () => {
-    readiness.markStopping();
     await server.stop();
     await runtime.close();
   });

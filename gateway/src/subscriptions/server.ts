@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../../../lib/auth/verifier.js";
 import type { GatewayConfig, WebSocketSettings } from "../../../lib/config.js";
-import { apiError } from "../../../lib/errors.js";
+import { apiError, maskingFormatError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { WsConnection } from "../../../lib/server/wsAuth.js";
 import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "../../../lib/server/wsOperations.js";
@@ -91,7 +91,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
     logger,
     metrics: options.metrics,
     // Keeps the name of the subgraph an error came from, as over HTTP.
-    formatError: formatGatewayError,
+    formatError: (logger) => formatGatewayError(maskingFormatError(logger)),
     onSubscribe: async (payload, connection) => {
       // A new subscription is planned on the current supergraph; open ones keep theirs.
       const current = graph;

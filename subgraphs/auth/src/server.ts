@@ -47,15 +47,10 @@ export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
   };
   logger.info({ kid: key.kid }, "signing key loaded");
   const rest = serviceRest(authRoutes, logger, restInfo("Auth service", "Sign-in, token checks and sign-out."));
-  const server = rest.bind(createSubgraphServer<AuthContext>({
-    name: "auth",
+  const server = rest.bind(createSubgraphServer<AuthContext>(runtime, {
     typeDefs,
     resolvers,
     verifier: services.verifier,
-    logger,
-    metrics,
-    config,
-    redis,
     routes: express.Router().use(jwksRoute(key), rest.router),
     context: (base) => ({ ...base, ...services }),
   }));

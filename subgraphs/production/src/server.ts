@@ -35,15 +35,10 @@ export function createProductionServer(runtime: Runtime<ProductionConfig>, optio
   const verifier = TokenVerifier.fromJwks(config, revocations);
   const subscriptions = createProductionSubscriptions(runtime, options.subscriptions === false ? false : { exchange, queue, ...consumer, ...options.subscriptions });
   const rest = serviceRest(batchRoutes, logger, restInfo("Production service", "Production batches."));
-  const server = rest.bind(createSubgraphServer<ProductionContext>({
-    name: "production",
+  const server = rest.bind(createSubgraphServer<ProductionContext>(runtime, {
     typeDefs,
     resolvers,
     verifier,
-    logger,
-    metrics,
-    config,
-    redis: runtime.redis,
     routes: rest.router,
     context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma), events: subscriptions.events }),
   }));

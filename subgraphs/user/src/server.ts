@@ -14,17 +14,12 @@ export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 
 /** The user subgraph: the `User` entity, its search and its life cycle (port 8002). */
 export function createUserServer(runtime: Runtime<UserConfig>): SubgraphServer {
-  const { config, logger, metrics, prisma, revocations } = runtime;
+  const { config, logger, prisma, revocations } = runtime;
   const rest = serviceRest(userRoutes, logger, restInfo("User service", "Users and their life cycle."));
-  return rest.bind(createSubgraphServer<UserContext>({
-    name: "user",
+  return rest.bind(createSubgraphServer<UserContext>(runtime, {
     typeDefs,
     resolvers,
     verifier: TokenVerifier.fromJwks(config, revocations),
-    logger,
-    metrics,
-    config,
-    redis: runtime.redis,
     routes: rest.router,
     context: (base) => ({
       ...base,
