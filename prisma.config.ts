@@ -38,7 +38,9 @@ function connectionFields(url: string) {
   };
 }
 
-const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/batch_supergraph";
+// Read here rather than through `lib/config.ts`: the Docker image generates the client from this
+// file alone, before the sources are copied. Same variable and default as `DATABASE_URL` there.
+const databaseUrl = process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/batch_supergraph";
 
 export default defineConfig({
   experimental: { adapter: true },

@@ -9,8 +9,8 @@ import { Supergraph } from "@apollo/federation-internals";
 import { parse, specifiedRules, validate } from "graphql";
 import { Redis } from "ioredis";
 import { RateLimiterRedis } from "rate-limiter-flexible";
-import { readBackingServices } from "../lib/config.js";
-import { operationLimits, readOperationLimits } from "../gateway/src/limits.js";
+import { readBackingServices, readOperationLimits } from "../lib/config.js";
+import { operationGuards } from "../lib/server/operationLimits.js";
 import { readSupergraphSdl } from "../gateway/src/supergraph.js";
 import { DASHBOARD_QUERY } from "../test/support/queries.js";
 
@@ -26,7 +26,7 @@ function time(label: string, runs: number, body: () => unknown) {
 
 const schema = Supergraph.build(readSupergraphSdl("supergraph.graphql")).apiSchema().toGraphQLJSSchema();
 const document = parse(DASHBOARD_QUERY);
-const { validationRules } = operationLimits(readOperationLimits({}), true);
+const { validationRules } = operationGuards(readOperationLimits({}));
 const base = time("graphql-js validation (specified rules)", 5_000, () => validate(schema, document, specifiedRules));
 const guarded = time("  + depth, aliases, directives, cost, root fields", 5_000, () => validate(schema, document, [...specifiedRules, ...validationRules]));
 console.log(`${"operation limits add".padEnd(48)} ${(guarded - base).toFixed(1).padStart(8)} µs`);

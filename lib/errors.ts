@@ -1,30 +1,9 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { httpStatusOf, isClientCode, type ErrorCode } from "./errorCodes.js";
 import type { Logger } from "./logger.js";
 
-/** Error codes clients can rely on, in `extensions.code`. */
-export type ErrorCode =
-  | "BAD_REQUEST"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "BAD_USER_INPUT"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "TOO_MANY_REQUESTS"
-  | "SERVICE_UNAVAILABLE"
-  | "INTERNAL_SERVER_ERROR";
-
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  BAD_USER_INPUT: 400,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  TOO_MANY_REQUESTS: 429,
-  SERVICE_UNAVAILABLE: 503,
-  INTERNAL_SERVER_ERROR: 500,
-};
+export { ERROR_CODES, httpStatusOf, isCallerCode, isClientCode, isLimitCode, isRetryLaterCode, REST_STATUS, type ErrorCode } from "./errorCodes.js";
 
 /** A client-facing error: its message is shown as is, its code is in `extensions.code`. */
 export function apiError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -36,41 +15,33 @@ export function apiError(code: ErrorCode, message: string, extensions: Record<st
  * context function) where the HTTP status is what a client sees first.
  */
 export function httpError(code: ErrorCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: HTTP_STATUS[code] } } });
+  return new GraphQLError(message, { extensions: { code, http: { status: httpStatusOf(code) ?? 500 } } });
 }
 
-export const httpStatusOf = (code: string | undefined): number | undefined =>
-  code && code in HTTP_STATUS ? HTTP_STATUS[code as ErrorCode] : undefined;
-
-/** Codes whose messages were written for clients; anything else is masked. */
-const CLIENT_CODES = new Set([
-  ...Object.keys(HTTP_STATUS).filter((code) => code !== "INTERNAL_SERVER_ERROR"),
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_REQUEST",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "OPERATION_RESOLUTION_FAILURE",
-]);
-
 /**
- * Apollo Server's `formatError`: errors with a client code pass through; anything else
- * (a bug, a database failure) is logged in full and reaches the client as
- * `INTERNAL_SERVER_ERROR` without its message or stack.
+ * Apollo Server's `formatError`: errors with a client code pass through (without a stack);
+ * anything else (a bug, a database failure) reaches the client as `INTERNAL_SERVER_ERROR`
+ * without its message or stack. Logging it is `useErrorLog`'s, which knows the request.
  */
+export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (isClientCode(formatted.extensions?.code)) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}
+
+/** Logs `error` in full (its original error, with the stack) when it is an internal one, which clients see masked. */
+export function logIfInternal(logger: Logger, error: unknown): void {
+  const graphql = error as Partial<GraphQLError> | undefined;
+  if (isClientCode(graphql?.extensions?.code)) return;
+  logger.error({ err: unwrapResolverError(error), path: graphql?.path }, "internal error");
+}
+
+/** {@link maskError} that logs what it masks with `logger`: for graphql-ws, whose errors have no request plugins. */
 export function maskingFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === "string" && CLIENT_CODES.has(code)) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
-    return {
-      message: "Internal server error",
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: "INTERNAL_SERVER_ERROR" },
-    };
+    if (!isClientCode(formatted.extensions?.code)) logger.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
+    return maskError(formatted);
   };
 }

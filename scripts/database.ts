@@ -3,6 +3,7 @@ import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
+import { processEnv } from "../lib/config.js";
 import { ScriptError } from "./script.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -75,7 +76,7 @@ export async function applyMigrations(url: string): Promise<void> {
   try {
     await promisify(execFile)("npm", ["run", "--silent", "db:migrate"], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url },
+      env: { ...processEnv(), DATABASE_URL: url },
     });
   } catch (err) {
     const { stdout = "", stderr = "" } = err as { stdout?: string; stderr?: string };

@@ -4,18 +4,18 @@
  * accounts (see `seed.ts`). Each step is skipped when there is nothing to do, so a prepared
  * database costs well under a second; the Prisma CLI only runs when a migration is pending.
  */
-import { readBackingServices } from "../lib/config.js";
+import { readPrepare } from "../lib/config.js";
 import { checkBackingServices } from "../lib/preflight.js";
 import { createPrismaClient } from "../lib/prisma.js";
 import { applyMigrations, databaseName, ensureDatabase, pendingMigrations } from "./database.js";
 import { runScript, ScriptError } from "./script.js";
-import { seed } from "./seed.js";
+import { seed, seedAccounts } from "./seed.js";
 
 await runScript(async () => {
-  const services = readBackingServices();
-  const { databaseUrl } = services;
+  const config = readPrepare();
+  const { databaseUrl } = config;
   // The message already names each unreachable service, where, and how to start it.
-  await checkBackingServices(services).catch((err: Error) => {
+  await checkBackingServices(config).catch((err: Error) => {
     throw new ScriptError(err.message);
   });
   console.log(`database ${databaseName(databaseUrl)}: ${await ensureDatabase(databaseUrl)}`);
@@ -26,7 +26,7 @@ await runScript(async () => {
 
   const prisma = createPrismaClient(databaseUrl);
   try {
-    for (const { role, email, status } of await seed(prisma)) {
+    for (const { role, email, status } of await seed(prisma, seedAccounts(config))) {
       console.log(`seed: ${role.toLowerCase()} ${email} ${status}`);
     }
   } finally {

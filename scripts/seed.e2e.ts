@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { verifyPassword } from "../lib/auth/passwords.js";
 import { createPrismaClient } from "../lib/prisma.js";
+import { readPrepare } from "../lib/config.js";
 import { seed, seedAccounts, type SeedAccount } from "./seed.js";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
@@ -18,7 +19,7 @@ const credentialOf = async (email: string) => {
 
 describe("seedAccounts", () => {
   it("gives the admin and the three demo accounts outside production, with documented defaults", () => {
-    const accounts = seedAccounts({ NODE_ENV: "development" });
+    const accounts = seedAccounts(readPrepare({ NODE_ENV: "development" }));
     expect(accounts.map(({ email, roles, password }) => ({ email, roles, password }))).toEqual([
       { email: "admin@example.com", roles: ["ADMIN"], password: "admin-password" },
       { email: "qa@example.com", roles: ["QA"], password: "demo-password" },
@@ -28,10 +29,10 @@ describe("seedAccounts", () => {
   });
 
   it("gives only the admin in production, with no default password", () => {
-    expect(seedAccounts({ NODE_ENV: "production", ADMIN_EMAIL: "Root@Example.com" })).toMatchObject([
+    expect(seedAccounts(readPrepare({ NODE_ENV: "production", ADMIN_EMAIL: "Root@Example.com" }))).toMatchObject([
       { email: "root@example.com", roles: ["ADMIN"], password: undefined },
     ]);
-    expect(seedAccounts({ NODE_ENV: "production", ADMIN_PASSWORD: "s3cret-enough" })[0]?.password).toBe("s3cret-enough");
+    expect(seedAccounts(readPrepare({ NODE_ENV: "production", ADMIN_PASSWORD: "s3cret-enough" }))[0]?.password).toBe("s3cret-enough");
   });
 });
 

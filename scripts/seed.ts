@@ -10,7 +10,7 @@
  * a change made since.
  */
 import { randomUUID } from "node:crypto";
-import { read, type Env } from "../lib/config.js";
+import type { PrepareConfig } from "../lib/config.js";
 import { hashPassword } from "../lib/auth/passwords.js";
 import type { PrismaClient } from "../lib/prisma.js";
 import type { Role } from "../lib/auth/scopes.js";
@@ -35,16 +35,9 @@ export interface SeedOutcome {
 
 const DEMO_PASSWORD = "demo-password";
 
-/** The accounts to seed for `env`: the admin, plus the demo accounts outside production. */
-export function seedAccounts(env: Env = process.env): SeedAccount[] {
-  const production = env.NODE_ENV === "production";
-  const admin: SeedAccount = {
-    email: read(env, "ADMIN_EMAIL", "admin@example.com").toLowerCase(),
-    name: "Administrator",
-    roles: ["ADMIN"],
-    // A known default password is fine on a laptop, never on a real installation.
-    password: production ? env.ADMIN_PASSWORD || undefined : read(env, "ADMIN_PASSWORD", "admin-password"),
-  };
+/** The accounts to seed: the admin (`ADMIN_EMAIL`, `ADMIN_PASSWORD`), plus the demo accounts outside production. */
+export function seedAccounts({ production, admin: { email, password } }: Pick<PrepareConfig, "production" | "admin">): SeedAccount[] {
+  const admin: SeedAccount = { email, name: "Administrator", roles: ["ADMIN"], password };
   if (production) return [admin];
   return [
     admin,
@@ -78,7 +71,7 @@ async function createAccount(prisma: PrismaClient, account: SeedAccount): Promis
 }
 
 /** Creates the accounts whose email is not taken yet; one outcome per account, in order. */
-export async function seed(prisma: PrismaClient, accounts: SeedAccount[] = seedAccounts()): Promise<SeedOutcome[]> {
+export async function seed(prisma: PrismaClient, accounts: SeedAccount[]): Promise<SeedOutcome[]> {
   const outcomes: SeedOutcome[] = [];
   // One at a time: each hash takes 128 MiB of memory at OWASP's scrypt cost.
   for (const account of accounts) {

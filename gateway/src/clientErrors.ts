@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
-import express, { type ErrorRequestHandler, type RequestHandler, type Response } from "express";
+import type { RequestHandler } from "express";
+import { refuse } from "../../lib/server/jsonBody.js";
 import { GraphQLError, Kind } from "graphql";
 
 /**
@@ -9,27 +10,6 @@ import { GraphQLError, Kind } from "graphql";
  * act on. Apollo's own checks of everything else (body shape, GET parameters, variables) already
  * answer 400 `BAD_REQUEST` or `BAD_USER_INPUT`.
  */
-
-const refuse = (res: Response, status: number, code: string, message: string) => {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
-};
-
-/**
- * A body `express.json` could not read (a charset or content encoding it does not know, a
- * corrupt gzip stream, malformed JSON, too large): its 4xx status, with `BAD_REQUEST` (or
- * `PAYLOAD_TOO_LARGE`) rather than a masked internal error.
- */
-const unreadableBody: ErrorRequestHandler = (err, _req, res, next) => {
-  const status = err?.status ?? err?.statusCode;
-  if (typeof status !== "number" || status < 400 || status >= 500) return next(err);
-  const message = err.expose === true && typeof err.message === "string" ? err.message : "Unreadable request body";
-  refuse(res, status, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", message);
-};
-
-/** `express.json` with at most `limit` bytes, whose client errors are answered as such. */
-export function readJsonBody(limit: number): express.Router {
-  return express.Router().use(express.json({ limit }), unreadableBody);
-}
 
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
@@ -81,7 +61,7 @@ const MAX_ECHOED_NAME = 100;
  * `OPERATION_RESOLUTION_FAILURE`, the code Apollo Server gives it without a gateway (and the
  * subgraphs give it); a subscription is `BAD_REQUEST` (subscriptions are served over graphql-ws).
  */
-export const runnableOperationPlugin: ApolloServerPlugin = {
+export const useRunnableOperation = (): ApolloServerPlugin => ({
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, document, request }) {
@@ -104,4 +84,4 @@ export const runnableOperationPlugin: ApolloServerPlugin = {
       },
     };
   },
-};
+});

@@ -1,8 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GraphQLError } from "graphql";
+import { REQUEST_ID_HEADER } from "../../lib/server/requestId.js";
 import type { GatewayContext } from "./context.js";
 import { recordRefusal } from "./refusals.js";
-import { requestScope } from "./requestScope.js";
 import { SubgraphRefusal, SubgraphUnavailableError, subgraphErrorBody } from "./subgraphClient.js";
 
 /**
@@ -21,12 +21,11 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     const { request, context } = options;
     const headers = request.http?.headers;
     if (!headers || !("requestId" in context)) return;
-    const { requestId, authorization } = context as GatewayContext;
-    headers.set("x-request-id", requestId);
+    const { requestId, authorization, clientIp } = context as GatewayContext;
+    headers.set(REQUEST_ID_HEADER, requestId);
     if (authorization) headers.set("authorization", authorization);
     // The client's address (as `TRUST_PROXY` lets the gateway see it), for the subgraphs' per-IP limits.
-    const client = requestScope.getStore()?.ip;
-    if (client) headers.set("x-forwarded-for", client);
+    if (clientIp) headers.set("x-forwarded-for", clientIp);
   }
 
   /**

@@ -10,7 +10,7 @@ try {
   const verifier = TokenVerifier.fromJwks(config, revocations, {
     onError: (err) => logger.warn({ err }, "JWKS fetch failed, keeping the signing keys already known"),
   });
-  const server = createGatewayServer({ verifier, logger, metrics, redis, redisPrefix: config.redisPrefix, production: config.production });
+  const server = createGatewayServer({ config, verifier, logger, metrics, redis });
   await server.start();
   await listen(server.httpServer, config.port, config.host, logger);
   stopOnSignals(logger, async () => {

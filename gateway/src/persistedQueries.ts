@@ -1,7 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Redis } from "ioredis";
-import { readInt, type Env } from "../../lib/config.js";
 import { RedisKeyValueCache } from "../../lib/server/apqCache.js";
 import type { GatewayContext } from "./context.js";
 
@@ -9,28 +8,24 @@ import type { GatewayContext } from "./context.js";
 export const PERSISTED_QUERY_TTL_SECONDS = 86_400;
 
 /**
- * `APQ_MAX_QUERY_BYTES`, default 16384: the largest query (UTF-8 bytes) stored as an automatic
- * persisted query. This graph's largest real operations are a few KB; a larger query still
- * runs, it is just not stored.
- */
-export const readPersistedQueryMaxBytes = (env: Env = process.env) => readInt(env, "APQ_MAX_QUERY_BYTES", 16_384, 0, 1_048_576);
-
-/**
  * Automatic persisted queries in Redis, shared by every gateway instance, with a bound on what
  * may be stored and by whom: only authenticated callers register queries, of at most
- * `maxBytes`, for a day. Anyone may run a registered query by its hash; an anonymous caller's
+ * `maxBytes` (`APQ_MAX_QUERY_BYTES`: this graph's largest real operations are a few KB), for a day. Anyone may run a registered query by its hash; an anonymous caller's
  * full query (or an oversized one) runs without being stored. Otherwise 120 anonymous calls a
  * minute per IP, each with a 900 KB comment, would add gigabytes an hour to Redis.
  */
-export function persistedQueries(redis: Redis, redisPrefix: string, maxBytes: number) {
-  const options = { cache: new RedisKeyValueCache(redis, `${redisPrefix}apq:`), ttl: PERSISTED_QUERY_TTL_SECONDS };
+export const persistedQueryCache = (redis: Redis, redisPrefix: string) => ({
+  cache: new RedisKeyValueCache(redis, `${redisPrefix}apq:`),
+  ttl: PERSISTED_QUERY_TTL_SECONDS,
+});
 
+export function usePersistedQueryRegistration(maxBytes: number): ApolloServerPlugin<GatewayContext> {
   /**
    * Apollo Server decides to store the query (`persistedQueryRegister`) once it has checked the
    * hash, and stores it after `didResolveOperation`: turning the flag off here, where the
    * caller is known, keeps the query out of Redis and nothing else changes.
    */
-  const registrationPlugin: ApolloServerPlugin<GatewayContext> = {
+  return {
     async requestDidStart() {
       return {
         async didResolveSource({ contextValue, metrics, source }) {
@@ -40,6 +35,4 @@ export function persistedQueries(redis: Redis, redisPrefix: string, maxBytes: nu
       };
     },
   };
-
-  return { options, registrationPlugin };
 }

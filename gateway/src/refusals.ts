@@ -2,17 +2,13 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { GatewayContext } from "./context.js";
 import type { SubgraphRefusal } from "./subgraphClient.js";
 
-/** The refusals subgraphs answered a request with (by its context), for its HTTP answer. */
-const refusals = new WeakMap<object, { status: number; retryAfter: number | undefined }>();
-
-/** Notes that a subgraph refused part of this request; the highest status and longest wait win. */
+/** Notes on the request's context that a subgraph refused part of it; the highest status and longest wait win. */
 export function recordRefusal(context: GatewayContext | undefined, refusal: SubgraphRefusal): void {
   // Calls made outside an HTTP request (subscription events) have no response to shape.
-  if (typeof context !== "object" || context === null) return;
-  const previous = refusals.get(context);
-  const status = Math.max(previous?.status ?? 0, refusal.status);
+  if (typeof context !== "object" || context === null || context.clientIp === undefined) return;
+  const previous = context.refusal;
   const waits = [previous?.retryAfter, refusal.retryAfter].filter((s): s is number => s !== undefined);
-  refusals.set(context, { status, retryAfter: waits.length > 0 ? Math.max(...waits) : undefined });
+  context.refusal = { status: Math.max(previous?.status ?? 0, refusal.status), retryAfter: waits.length > 0 ? Math.max(...waits) : undefined };
 }
 
 /**
@@ -22,11 +18,11 @@ export function recordRefusal(context: GatewayContext | undefined, refusal: Subg
  * mistake. Only when the refusal left no data to show: a query that still has other
  * subgraphs' data answers 200 with the error beside it, as for a subgraph that is down.
  */
-export const refusalStatusPlugin: ApolloServerPlugin<GatewayContext> = {
+export const useRefusalStatus = (): ApolloServerPlugin<GatewayContext> => ({
   async requestDidStart() {
     return {
       async willSendResponse({ contextValue, response }) {
-        const refusal = refusals.get(contextValue);
+        const { refusal } = contextValue;
         if (!refusal || response.body.kind !== "single") return;
         const { data } = response.body.singleResult;
         if (data && Object.values(data).some((value) => value !== null)) return;
@@ -35,4 +31,4 @@ export const refusalStatusPlugin: ApolloServerPlugin<GatewayContext> = {
       },
     };
   },
-};
+});

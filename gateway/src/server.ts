@@ -1,42 +1,38 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { Server } from "node:http";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { expressMiddleware } from "@as-integrations/express5";
-import express from "express";
+import type express from "express";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
-import type { Env } from "../../lib/config.js";
+import type { GatewayConfig } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
-import { drainPlugin } from "../../lib/server/drain.js";
-import { jsonErrorHandler, notFound, operationalRoutes } from "../../lib/server/http.js";
-import { readMetricsToken } from "../../lib/server/metricsRoute.js";
-import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "../../lib/server/requestId.js";
-import { requestLogPlugin } from "../../lib/server/requestLog.js";
-import { readRequestContext } from "../../lib/server/requestContext.js";
-import { securityHeaders } from "../../lib/server/securityHeaders.js";
-import { checkPersistedQuery, readJsonBody } from "./clientErrors.js";
-import { supergraphPath } from "./config.js";
-import type { GatewayContext } from "./context.js";
-import { createProtection } from "./protection.js";
+import { useErrorLog } from "../../lib/server/errorLog.js";
+import { createGraphQLServer, type GraphQLServer } from "../../lib/server/graphqlServer.js";
+import { readJsonBody } from "../../lib/server/jsonBody.js";
+import { operationGuards } from "../../lib/server/operationLimits.js";
+import { useOperationMetrics } from "../../lib/server/operationMetrics.js";
+import { createRateLimiter, useRateLimit } from "../../lib/server/rateLimit.js";
+import { Readiness, redisCheck } from "../../lib/server/readiness.js";
+import { useRequestLog } from "../../lib/server/requestLog.js";
+import { checkPersistedQuery, useRunnableOperation } from "./clientErrors.js";
+import { gatewayContext, type GatewayContext } from "./context.js";
+import { formatGatewayError } from "./errors.js";
+import { useLoginRateLimit } from "./loginRateLimit.js";
+import { persistedQueryCache, usePersistedQueryRegistration } from "./persistedQueries.js";
+import { useRefusalStatus } from "./refusals.js";
 import { gatewayRest } from "./rest.js";
+import { subgraphServices } from "./subgraphServices.js";
 import { watchedSupergraph } from "./supergraphManager.js";
 import { attachGatewaySubscriptions } from "./subscriptions/server.js";
 
 export interface GatewayOptions {
+  /** The gateway's configuration (`readServiceConfig("gateway")`). */
+  config: GatewayConfig;
   verifier: TokenVerifier;
   logger: Logger;
   metrics: Registry;
   /** Shared by every instance: rate-limit counters and persisted queries. */
   redis: Redis;
-  /** `REDIS_PREFIX` of the deployment. */
-  redisPrefix: string;
-  /** No landing page, no introspection, no field suggestions. */
-  production: boolean;
-  /** Where subgraph URLs and the supergraph path are read, default `process.env`. */
-  env?: Env;
 }
 
 export interface GatewayServer {
@@ -48,88 +44,83 @@ export interface GatewayServer {
 
 /**
  * The gateway (port 8000): `@apollo/gateway` executing query plans over the composed
- * supergraph, behind Apollo Server on Express 5. Every token is verified here (and again in
- * the subgraphs); Apollo Sandbox is the landing page in development only.
+ * supergraph, on the skeleton every port shares (`createGraphQLServer`: request id, security
+ * headers, `/health`, `/metrics`, `/ready`, 404, drain, Sandbox in development only). Every
+ * token is verified here (and again in the subgraphs). What guards it is listed below, in the
+ * order a request meets it: remove one by deleting its line.
  */
-export function createGatewayServer(options: GatewayOptions): GatewayServer {
-  const { verifier, logger, metrics, production, env = process.env } = options;
-  const app = express();
-  const httpServer = createServer(app);
-  boundRequestIdsOnUpgrade(httpServer);
-  const protection = createProtection({ ...options, env });
+export function createGatewayServer({ config, verifier, logger, metrics, redis }: GatewayOptions): GatewayServer {
+  const { production, rateLimits } = config;
+  const subgraphs = subgraphServices(config, metrics, logger);
+  const gateway = new ApolloGateway({ supergraphSdl: watchedSupergraph(config.supergraphPath, logger), buildService: subgraphs.buildService, logger });
+  const rateLimiter = createRateLimiter({ redis, prefix: config.redisPrefix, windowSeconds: rateLimits.windowSeconds, limits: rateLimits, logger, metrics });
+  const rateLimit = useRateLimit(rateLimiter, verifier);
+  const limits = operationGuards(config.limits);
   // The gateway's port is public: in production its metrics are served only behind a token.
-  const metricsToken = readMetricsToken(env);
-  const serveMetrics = !production || metricsToken !== undefined;
-  const gateway = new ApolloGateway({
-    supergraphSdl: watchedSupergraph(supergraphPath(env), logger),
-    buildService: protection.buildService,
+  const serveMetrics = !production || config.metricsToken !== undefined;
+  const readiness = new Readiness({ redis: redisCheck(redis), subgraphs: subgraphs.ready });
+
+  const server: GraphQLServer<GatewayContext> = createGraphQLServer<GatewayContext>({
+    config,
     logger,
-  });
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    ...protection.apolloOptions,
-    // Shutdown is ours (`stopOnSignals`): Apollo's own handler would re-raise the signal.
-    stopOnTerminationSignals: false,
-    plugins: [
-      // Finishes every request already accepted (8 s at most, inside `stopOnSignals`' 10 s).
-      drainPlugin(httpServer, logger),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      ...protection.plugins,
-      requestLogPlugin(),
+    metrics,
+    serveMetrics,
+    readiness,
+    apollo: {
+      gateway,
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
+      allowBatchedHttpRequests: false,
+      csrfPrevention: true,
+      persistedQueries: persistedQueryCache(redis, config.redisPrefix),
+      formatError: formatGatewayError(),
+    },
+    routes: [
+      ["/api", rateLimit],
+      // The legacy REST endpoints, run through this Apollo Server: same plugins, context and plans as /graphql.
+      gatewayRest({ get apollo(): GraphQLServer["apollo"] { return server.apollo as never; }, contextFor: (req) => server.contextFor(req) }, logger),
     ],
-    logger,
+    graphql: [rateLimit, readJsonBody(config.bodyBytes), checkPersistedQuery],
+    plugins: [
+      useErrorLog(logger),
+      ...limits.plugins,
+      useRunnableOperation(),
+      useLoginRateLimit(rateLimiter),
+      usePersistedQueryRegistration(config.apqMaxQueryBytes),
+      useRefusalStatus(),
+      useOperationMetrics(metrics),
+      useRequestLog(),
+    ],
+    context: (req) => gatewayContext(req, verifier, logger),
   });
 
   // graphql-ws on the same port and path (`ws://…/graphql`); see gateway/src/subscriptions.
   const subscriptions = attachGatewaySubscriptions({
-    httpServer,
+    httpServer: server.httpServer,
     verifier,
-    redis: options.redis,
-    redisPrefix: options.redisPrefix,
+    redis,
+    redisPrefix: config.redisPrefix,
     logger,
     metrics,
-    env,
-    limits: { ...protection.apolloOptions, hideSuggestions: production },
+    subgraphUrls: config.subgraphUrls,
+    settings: config.websockets,
+    limits: { ...limits, hideSuggestions: production },
   });
   // The supergraph the gateway loads at start, and each one it reloads, plans subscriptions too.
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.updateSupergraph(coreSupergraphSdl));
-  // One context for `/graphql` and the REST routes: the token the rate limiter verified is reused.
-  const contextFor = async (headers: IncomingHttpHeaders) =>
-    protection.inScope(await readRequestContext(headers, protection.verifier, logger));
-  let handler: express.RequestHandler | undefined;
-  app.disable("x-powered-by");
-  app.set("trust proxy", protection.trustProxy);
-  app.use(requestIdMiddleware());
-  app.use(securityHeaders({ production }));
-  app.use(operationalRoutes("gateway", metrics, { metricsToken, serveMetrics }));
-  app.get("/ready", protection.readiness.handler("gateway"));
-  app.use("/api", protection.rateLimit);
-  app.use(gatewayRest({ apollo, contextFor }, logger));
-  app.use(
-    "/graphql",
-    readJsonBody(protection.bodyLimit),
-    protection.rateLimit,
-    checkPersistedQuery,
-    (req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()),
-  );
-  app.use(notFound());
-  app.use(jsonErrorHandler(logger));
 
   return {
-    app,
-    httpServer,
+    app: server.app,
+    httpServer: server.httpServer,
     async start() {
       if (!serveMetrics) logger.warn("/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>");
-      await apollo.start();
-      handler = expressMiddleware(apollo, {
-        context: ({ req }) => contextFor(req.headers),
-      });
+      await server.start();
     },
     async stop() {
-      protection.readiness.markStopping();
+      readiness.markStopping();
       await subscriptions.close();
-      await apollo.stop();
-      await protection.close();
+      await server.stop();
+      await subgraphs.close();
     },
   };
 }

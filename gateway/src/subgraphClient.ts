@@ -11,34 +11,12 @@ import {
 import { GraphQLError } from "graphql";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { Agent, fetch, Response } from "undici";
-import { readInt, type Env } from "../../lib/config.js";
+import type { SubgraphCallSettings } from "../../lib/config.js";
+import { isRetryLaterCode } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { LATENCY_BUCKETS, registered } from "../../lib/server/operationMetrics.js";
 
-/** How the gateway calls each subgraph. */
-export interface SubgraphCallSettings {
-  /** `SUBGRAPH_TIMEOUT_MS` (or `<NAME>_SUBGRAPH_TIMEOUT_MS` for one subgraph), default 5000: one call, retries included. */
-  timeoutMs: number;
-  /** `SUBGRAPH_RETRIES`, default 2: extra attempts of a query whose connection failed (never a mutation). */
-  retries: number;
-  /** `SUBGRAPH_BREAKER_FAILURES`, default 5: consecutive failed calls that open the circuit. */
-  breakerFailures: number;
-  /** `SUBGRAPH_BREAKER_RESET_MS`, default 5000: how long an open circuit fails fast before one trial call. */
-  breakerResetMs: number;
-  /** `SUBGRAPH_CONNECTIONS`, default 64: keep-alive connections per subgraph. */
-  connections: number;
-}
-
-export function readSubgraphCallSettings(name: string, env: Env = process.env): SubgraphCallSettings {
-  const timeout = readInt(env, "SUBGRAPH_TIMEOUT_MS", 5_000, 100, 120_000);
-  return {
-    timeoutMs: readInt(env, `${name.toUpperCase()}_SUBGRAPH_TIMEOUT_MS`, timeout, 100, 120_000),
-    retries: readInt(env, "SUBGRAPH_RETRIES", 2, 0, 10),
-    breakerFailures: readInt(env, "SUBGRAPH_BREAKER_FAILURES", 5, 1, 1_000),
-    breakerResetMs: readInt(env, "SUBGRAPH_BREAKER_RESET_MS", 5_000, 100, 600_000),
-    connections: readInt(env, "SUBGRAPH_CONNECTIONS", 64, 1, 10_000),
-  };
-}
+export type { SubgraphCallSettings };
 
 /** The connection never carried the request (refused, reset before an answer, unreachable). */
 const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
@@ -52,9 +30,6 @@ export function isConnectionError(err: unknown): boolean {
 
 /** Thrown by a subgraph that answered with a 5xx status: counts against its circuit. */
 class SubgraphHttpError extends Error {}
-
-/** Codes of a subgraph's deliberate refusal: it is up, and says when to come back. */
-const REFUSAL_CODES = new Set(["SERVICE_UNAVAILABLE", "TOO_MANY_REQUESTS"]);
 
 /** Largest refusal body read; anything larger is not one of ours. */
 const MAX_REFUSAL_BYTES = 65_536;
@@ -115,7 +90,7 @@ async function readRefusal(subgraph: string, response: FetchResponse): Promise<{
     return unchanged;
   }
   const graphql = subgraphErrorBody(body);
-  if (!graphql || !graphql.errors.every((e) => REFUSAL_CODES.has(e.extensions?.code as string))) return unchanged;
+  if (!graphql || !graphql.errors.every((e) => isRetryLaterCode(e.extensions?.code))) return unchanged;
   const fromHeader = Number(response.headers.get("retry-after"));
   const fromBody = Number(graphql.errors[0]!.extensions?.retryAfter);
   const usable = (seconds: number) => Number.isFinite(seconds) && seconds > 0;

@@ -1,3 +1,4 @@
+import { bearerToken } from "./bearer.js";
 import { JwksKeys, type JwksKeysOptions } from "./jwksKeys.js";
 import type { Revocations } from "./revocation.js";
 import { InvalidTokenError, verifyAccessToken, type KeyLookup, type Principal, type TokenAudience, type TokenRules } from "./tokens.js";
@@ -47,8 +48,8 @@ export class TokenVerifier {
    */
   async authenticate(header: string | undefined): Promise<Principal | null> {
     if (header === undefined || header === "") return null;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw new InvalidTokenError("Authorization header must be `Bearer <token>`");
-    return this.verify(match[1]);
+    const token = bearerToken(header);
+    if (!token) throw new InvalidTokenError("Authorization header must be `Bearer <token>`");
+    return this.verify(token);
   }
 }

@@ -1,8 +1,10 @@
+import type { Repeater } from "@repeaterjs/repeater";
+import { apiError } from "../errors.js";
 import type { EventEnvelope } from "../events/envelope.js";
 import type { Logger } from "../logger.js";
 import { RecentIds } from "./dedupe.js";
-import { PushQueue } from "./queue.js";
 import type { EventPubSub } from "./redis.js";
+import { subscriberStream } from "./subscriberStream.js";
 
 export interface StreamOptions<TEvent extends EventEnvelope> {
   /** Keeps only the events this returns true for (the subscription's filters). Default: all. */
@@ -19,7 +21,9 @@ export interface StreamOptions<TEvent extends EventEnvelope> {
 /**
  * The events of one type published on Redis, for one subscriber, each id once. Live delivery
  * starts (Redis SUBSCRIBE acknowledged) before the replay is read, and live events are buffered
- * meanwhile: nothing committed in between is lost, and what both deliver is sent once.
+ * meanwhile (`subscriberStream`, bounded): nothing committed in between is lost, and what both
+ * deliver is sent once. A subscriber more than `SUBSCRIBER_BUFFER` events behind gets
+ * `SERVICE_UNAVAILABLE` and subscribes again with `after`.
  *
  * `return()` (the subscriber left, its socket closed) ends the stream at once. An async
  * generator alone would not: waiting for the next event, it handles `return()` only at its
@@ -31,23 +35,25 @@ export function eventStream<TEvent extends EventEnvelope>(
   type: string,
   options: StreamOptions<TEvent> = {},
 ): AsyncIterableIterator<TEvent> {
-  let subscription: number | undefined;
-  const live = new PushQueue<TEvent>(() => {
-    if (subscription !== undefined) events.pubsub.unsubscribe(subscription);
-  });
-  const stream = deliver(live, options, async () => {
-    subscription = await events.pubsub.subscribe(events.channel(type), (event: TEvent) => live.push(event));
-    // Left while SUBSCRIBE was on its way: nothing will unsubscribe it later.
-    if (live.closed) events.pubsub.unsubscribe(subscription);
-  });
+  let listening!: () => void;
+  const subscribed = new Promise<void>((resolve) => (listening = resolve));
+  const live = subscriberStream<TEvent>(
+    async (feed) => {
+      const subscription = await events.pubsub.subscribe(events.channel(type), (event: TEvent) => feed.push(event));
+      listening();
+      return () => events.pubsub.unsubscribe(subscription);
+    },
+    { overflow: (n) => apiError("SERVICE_UNAVAILABLE", `More than ${n} events waited unread: subscribe again with \`after\` to resume`) },
+  );
+  const stream = deliver(live, subscribed, options);
   return {
     next: () => stream.next(),
     async return() {
-      live.close();
+      await live.return(undefined);
       return stream.return(undefined);
     },
     async throw(err?: unknown) {
-      live.close();
+      await live.return(undefined);
       return stream.throw(err);
     },
     [Symbol.asyncIterator]() {
@@ -57,12 +63,14 @@ export function eventStream<TEvent extends EventEnvelope>(
 }
 
 async function* deliver<TEvent extends EventEnvelope>(
-  live: PushQueue<TEvent>,
+  live: Repeater<TEvent>,
+  subscribed: Promise<void>,
   { accept = () => true, replay, logger }: StreamOptions<TEvent>,
-  listen: () => Promise<void>,
 ): AsyncGenerator<TEvent> {
-  await listen();
-  if (live.closed) return;
+  // The first pull starts listening; its value is the first live event, awaited after the replay.
+  const first = live.next();
+  // SUBSCRIBE acknowledged, or the subscriber already left (`first` is then done).
+  if ((await Promise.race([subscribed.then(() => false), first.then((result) => result.done === true)])) === true) return;
   const seen = new RecentIds();
   const wanted = (event: TEvent) => {
     if (!accept(event) || !seen.firstTime(event.id)) return false;
@@ -71,8 +79,8 @@ async function* deliver<TEvent extends EventEnvelope>(
   };
   try {
     if (replay) for (const event of await replay()) if (wanted(event)) yield event;
-    for await (const event of live) if (wanted(event)) yield event;
+    for (let next = await first; !next.done; next = await live.next()) if (wanted(next.value)) yield next.value;
   } finally {
-    live.close();
+    await live.return(undefined);
   }
 }

@@ -1,21 +1,12 @@
 import type { GraphQLFormattedError } from "graphql";
+import { REST_STATUS } from "../errorCodes.js";
 
 /**
- * HTTP status of each error code on the REST endpoints. Unlike `/graphql`, invalid values are
- * 422 (the legacy contract) and 400 is kept for a request that cannot be read at all.
+ * HTTP status of each error code on the REST endpoints, from the one table of codes
+ * (`lib/errorCodes.ts`). Unlike `/graphql`, invalid values are 422 (the legacy contract) and
+ * 400 is kept for a request that cannot be read at all.
  */
-export const REST_STATUS: Record<string, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  BAD_USER_INPUT: 422,
-  TOO_MANY_REQUESTS: 429,
-  INTERNAL_SERVER_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-};
+export { REST_STATUS };
 
 /**
  * The one error body of every REST endpoint:

@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders } from "node:http";
 import type { ApolloServer } from "@apollo/server";
+import type { Request } from "express";
 import type { GraphQLFormattedError } from "graphql";
 import type { RequestContext } from "../server/requestContext.js";
 import type { RestOperation } from "./route.js";
@@ -11,13 +11,13 @@ export interface GraphQLOutcome {
 }
 
 /** Runs a route's operation for one HTTP request. */
-export type Executor = (headers: IncomingHttpHeaders, operation: RestOperation) => Promise<GraphQLOutcome>;
+export type Executor = (req: Request, operation: RestOperation) => Promise<GraphQLOutcome>;
 
 /** An Apollo Server and the context factory its `/graphql` endpoint uses. */
 export interface GraphQLTarget {
   apollo: ApolloServer<RequestContext>;
-  /** Builds the same context `/graphql` would for these headers (verified caller, request id). */
-  contextFor(headers: IncomingHttpHeaders): Promise<RequestContext>;
+  /** Builds the same context `/graphql` would for this request (verified caller, request id, client address). */
+  contextFor(req: Request): Promise<RequestContext>;
 }
 
 /**
@@ -27,9 +27,9 @@ export interface GraphQLTarget {
  * The context factory may throw (an invalid token is a 401 `GraphQLError`): callers map it.
  */
 export function apolloExecutor(target: () => GraphQLTarget): Executor {
-  return async (headers, { query, operationName, variables }) => {
+  return async (req, { query, operationName, variables }) => {
     const { apollo, contextFor } = target();
-    const contextValue = await contextFor(headers);
+    const contextValue = await contextFor(req);
     const response = await apollo.executeOperation({ query, operationName, variables }, { contextValue });
     if (response.body.kind !== "single") throw new Error("REST operations never defer or stream");
     const { data, errors } = response.body.singleResult;

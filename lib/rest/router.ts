@@ -70,7 +70,7 @@ function handler(route: RestRoute, executor: Executor): RequestHandler {
   return async (req, res, next) => {
     try {
       requestId(req, res);
-      const outcome = await executor(req.headers, {
+      const outcome = await executor(req, {
         query: route.operation,
         operationName: route.operationName?.(req),
         variables: route.variables(req),

@@ -3,18 +3,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import type { Registry } from "prom-client";
-import { readInt, type Env } from "../config.js";
 import type { Logger } from "../logger.js";
 import { metricsRoute } from "./metricsRoute.js";
 
 /** Largest request body accepted, in bytes-ish units understood by body-parser. */
 export const BODY_LIMIT = "1mb";
-
-/**
- * `MAX_BODY_BYTES`, default 1 MiB: the largest GraphQL request body, the same on the gateway
- * and on every subgraph; larger is 413 `PAYLOAD_TOO_LARGE`.
- */
-export const readBodyLimit = (env: Env = process.env): number => readInt(env, "MAX_BODY_BYTES", 1_048_576, 1_024, 104_857_600);
 
 export interface OperationalRouteOptions {
   /** `METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. Default: open. */

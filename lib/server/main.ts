@@ -1,7 +1,6 @@
-import type { ServiceName } from "../config.js";
 import { listen } from "./http.js";
-import { postgresCheck, rabbitmqCheck, Readiness, redisCheck } from "./readiness.js";
-import { createRuntime, failStartup, stopOnSignals, type Runtime } from "./runtime.js";
+import type { ConfigOf } from "../config.js";
+import { createRuntime, failStartup, stopOnSignals, type Runtime, type SubgraphName } from "./runtime.js";
 import type { SubgraphServer } from "./subgraph.js";
 import { createLogger } from "../logger.js";
 
@@ -9,23 +8,16 @@ import { createLogger } from "../logger.js";
  * The `index.ts` of every subgraph: opens the runtime, starts the server on its configured
  * port and stops everything cleanly on SIGINT/SIGTERM.
  */
-export async function runSubgraph(name: ServiceName, build: (runtime: Runtime) => SubgraphServer | Promise<SubgraphServer>) {
-  let runtime: Runtime;
+export async function runSubgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer | Promise<SubgraphServer>) {
+  let runtime: Runtime<ConfigOf[N]>;
   try {
     runtime = await createRuntime(name);
   } catch (err) {
     failStartup(createLogger(name), err);
   }
   let server: SubgraphServer;
-  let readiness: Readiness;
   try {
     server = await build(runtime);
-    readiness = new Readiness({
-      postgresql: postgresCheck(runtime.prisma),
-      redis: redisCheck(runtime.redis),
-      rabbitmq: rabbitmqCheck(runtime.config.amqpUrl),
-    });
-    server.app.get("/ready", readiness.handler(name));
     await server.start();
     await listen(server.httpServer, runtime.config.port, runtime.config.host, runtime.logger);
   } catch (err) {
@@ -33,7 +25,6 @@ export async function runSubgraph(name: ServiceName, build: (runtime: Runtime) =
     failStartup(runtime.logger, err);
   }
   stopOnSignals(runtime.logger, async () => {
-    readiness.markStopping();
     await server.stop();
     await runtime.close();
   });

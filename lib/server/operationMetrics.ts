@@ -16,7 +16,7 @@ const operationLabel = (name: string | null | undefined) => (name ? name.slice(0
  * Counts GraphQL operations and their latency by operation name and type, and errors by
  * code: `graphql_requests_total`, `graphql_request_duration_seconds`, `graphql_errors_total`.
  */
-export function operationMetricsPlugin(registry: Registry): ApolloServerPlugin {
+export function useOperationMetrics(registry: Registry): ApolloServerPlugin<any> {
   const labelNames = ["operation_name", "operation_type", "outcome"] as const;
   const requests = registered(registry, "graphql_requests_total", () =>
     new Counter({ name: "graphql_requests_total", help: "GraphQL operations handled", labelNames, registers: [registry] }),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, Server } from "node:http";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 
 /** The header a request id travels in, from the client through every service. */
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -36,9 +36,16 @@ export function requestIdMiddleware(): RequestHandler {
   return (req, res, next) => {
     const id = requestIdFrom(req.headers);
     req.headers[REQUEST_ID_HEADER] = id;
+    res.locals.requestId = id;
     res.setHeader(REQUEST_ID_HEADER, id);
     next();
   };
+}
+
+/** The id {@link requestIdMiddleware} fixed for this request (read from the header where it did not run). */
+export function requestIdOf(req: Request): string {
+  const fixed: unknown = req.res?.locals.requestId;
+  return typeof fixed === "string" ? fixed : requestIdFrom(req.headers);
 }
 
 /**

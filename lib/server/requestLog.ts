@@ -6,7 +6,7 @@ import type { RequestContext } from "./requestContext.js";
  * name, type, outcome and duration. At `debug`, so that production logs stay lean unless the
  * level is lowered to follow calls through the services.
  */
-export function requestLogPlugin(): ApolloServerPlugin<RequestContext> {
+export function useRequestLog(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();

@@ -1,16 +1,19 @@
 import { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import { Revocations } from "../auth/revocation.js";
-import { readServiceConfig, type ServiceConfig, type ServiceName } from "../config.js";
+import { processEnv, readServiceConfig, type ConfigOf, type Env, type ServiceName } from "../config.js";
 import { createLogger, type Logger } from "../logger.js";
 import { createMetricsRegistry, dbQueryCounter } from "../metrics.js";
 import { checkBackingServices } from "../preflight.js";
 import { createPrismaClient, type PrismaClient } from "../prisma.js";
-import { readSubgraphPerimeter, type SubgraphPerimeter } from "./perimeter.js";
+
+/** The subgraphs: services with a database. */
+export type SubgraphName = Exclude<ServiceName, "gateway">;
 
 /** The long-lived parts every service process has, shared by every request. */
-export interface BaseRuntime {
-  config: ServiceConfig;
+export interface BaseRuntime<TConfig = ConfigOf[ServiceName]> {
+  /** The service's configuration, read once at start. */
+  config: TConfig;
   logger: Logger;
   metrics: Registry;
   redis: Redis;
@@ -19,20 +22,18 @@ export interface BaseRuntime {
   close(): Promise<void>;
 }
 
-/** A subgraph's runtime: the base plus its database client and what guards its port. */
-export interface Runtime extends BaseRuntime {
+/** A subgraph's runtime: the base plus its database client. */
+export interface Runtime<TConfig = ConfigOf[SubgraphName]> extends BaseRuntime<TConfig> {
   prisma: PrismaClient;
-  /** Rate limits, trusted proxies, body and `_entities` bounds, metrics token: for `createSubgraphServer`. */
-  perimeter: SubgraphPerimeter;
 }
 
 /**
  * Reads the configuration, checks that Redis answers (a clear message names it when it does
  * not) and opens the shared connection. The gateway needs no more than this.
  */
-export async function createBaseRuntime(name: ServiceName, env = process.env): Promise<BaseRuntime> {
+export async function createBaseRuntime<N extends ServiceName>(name: N, env: Env = processEnv()): Promise<BaseRuntime<ConfigOf[N]>> {
   const config = readServiceConfig(name, env);
-  const logger = createLogger(name, env.LOG_LEVEL || "info");
+  const logger = createLogger(name, config.logLevel);
   await checkBackingServices({ redisUrl: config.redisUrl });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", (err) => logger.warn({ err }, "redis connection error"));
@@ -49,17 +50,15 @@ export async function createBaseRuntime(name: ServiceName, env = process.env): P
 }
 
 /** A subgraph's runtime: also checks PostgreSQL and opens Prisma, its SQL statements counted. */
-export async function createRuntime(name: ServiceName, env = process.env): Promise<Runtime> {
-  const readConfig = readServiceConfig(name, env);
-  const perimeter = readSubgraphPerimeter(env);
-  await checkBackingServices({ databaseUrl: readConfig.databaseUrl });
+export async function createRuntime<N extends SubgraphName>(name: N, env: Env = processEnv()): Promise<Runtime<ConfigOf[N]>> {
+  const { databaseUrl } = readServiceConfig(name, env);
+  await checkBackingServices({ databaseUrl });
   const base = await createBaseRuntime(name, env);
   const queries = dbQueryCounter(base.metrics);
   const prisma = createPrismaClient(base.config.databaseUrl, { onQuery: () => queries.inc() });
   return {
     ...base,
     prisma,
-    perimeter: { settings: perimeter, redis: base.redis, redisPrefix: base.config.redisPrefix },
     async close() {
       await Promise.allSettled([prisma.$disconnect(), base.close()]);
     },

@@ -1,131 +1,87 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
+import type { IncomingHttpHeaders, Server } from "node:http";
+import type { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import express from "express";
+import type express from "express";
 import type { DocumentNode, GraphQLSchema } from "graphql";
-import type { Registry } from "prom-client";
 import { enforceAuthorization } from "../auth/directives.js";
 import type { TokenVerifier } from "../auth/verifier.js";
-import { maskingFormatError } from "../errors.js";
-import type { Logger } from "../logger.js";
-import { drainPlugin } from "./drain.js";
+import type { SubgraphConfig } from "../config.js";
+import { maskError } from "../errors.js";
+import { useErrorLog } from "./errorLog.js";
 import { federationGuardPlugin } from "./federationGuard.js";
-import { jsonErrorHandler, notFound, operationalRoutes } from "./http.js";
-import { operationMetricsPlugin } from "./operationMetrics.js";
-import type { SubgraphPerimeter } from "./perimeter.js";
-import { boundRequestIdsOnUpgrade, requestIdMiddleware } from "./requestId.js";
-import { requestLogPlugin } from "./requestLog.js";
+import { createGraphQLServer, type GraphQLServer } from "./graphqlServer.js";
+import { readJsonBody } from "./jsonBody.js";
+import { useOperationMetrics } from "./operationMetrics.js";
+import { createRateLimiter, useRateLimit } from "./rateLimit.js";
+import { postgresCheck, rabbitmqCheck, Readiness, redisCheck } from "./readiness.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
-import { securityHeaders } from "./securityHeaders.js";
-import { subgraphRateLimiting } from "./subgraphRateLimit.js";
+import { useRequestLog } from "./requestLog.js";
+import type { Runtime } from "./runtime.js";
 
 export type { RequestContext };
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {
-  name: string;
   typeDefs: DocumentNode;
   /** The subgraph's resolvers, typed by codegen. */
   resolvers: object;
   verifier: TokenVerifier;
-  logger: Logger;
-  metrics: Registry;
   /** Adds the subgraph's own per-request members (loaders, clients) to the base context. */
   context: (base: RequestContext) => TContext | Promise<TContext>;
   /** Routes of this subgraph besides `/graphql` (JWKS, REST), mounted first. */
   routes?: express.Router;
-  /** What guards the port (rate limits, trusted proxies, bounds, metrics token): `runtime.perimeter`. */
-  perimeter: SubgraphPerimeter;
-  /** Production mode: no landing page, no introspection. Default `NODE_ENV === "production"`. */
-  production?: boolean;
 }
 
-export interface SubgraphServer {
-  app: express.Express;
-  httpServer: Server;
+export interface SubgraphServer extends Omit<GraphQLServer, "apollo" | "contextFor"> {
   apollo: ApolloServer<RequestContext>;
   /** The executable schema, authorization enforced (for graphql-ws on the same port). */
   schema: GraphQLSchema;
-  /** The context `/graphql` builds for these request headers, for REST adapters running operations in process. */
-  contextFor(headers: IncomingHttpHeaders): Promise<RequestContext>;
-  /** Starts Apollo Server; call before listening. */
-  start(): Promise<void>;
-  /** Stops accepting, lets in-flight requests finish, closes the HTTP server. */
-  stop(): Promise<void>;
+  httpServer: Server;
+  /** The context `/graphql` builds for a request, for REST adapters running operations in process. */
+  contextFor(req: express.Request): Promise<RequestContext>;
 }
 
+/** Headers of a request, for what only needs them. */
+export type { IncomingHttpHeaders };
+
 /**
- * An Apollo subgraph on Express 5: `/graphql` with the federation schema, authorization
- * directives enforced, the caller verified from the bearer token (an invalid token is a 401,
- * never an anonymous call), internal errors masked, plus `/health` and `/metrics`. Its port is
- * guarded as the gateway's is: a bounded request id, security headers, rate limits per user or
- * client IP, a body limit, `_service`/`_entities` for signed-in callers only and in bounded
- * numbers, `/metrics` behind `METRICS_TOKEN`, JSON 404s.
+ * An Apollo subgraph on the shared skeleton (`createGraphQLServer`): `/graphql` with the
+ * federation schema, authorization directives enforced, the caller verified from the bearer
+ * token (an invalid token is a 401, never an anonymous call), internal errors masked. Its port
+ * is guarded as the gateway's is: rate limits per user or client IP (`SUBGRAPH_RATE_LIMIT_*`,
+ * counted under the subgraph's own keys so that a call through the gateway does not spend the
+ * gateway's quota twice), the body limit, `_service`/`_entities` for signed-in callers only and
+ * in bounded numbers; `/ready` checks PostgreSQL, Redis and RabbitMQ.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
+  runtime: Runtime<SubgraphConfig>,
   options: SubgraphServerOptions<TContext>,
 ): SubgraphServer {
-  const { name, logger, perimeter, production = process.env.NODE_ENV === "production" } = options;
-  const { settings } = perimeter;
-  const rateLimiting = subgraphRateLimiting({ service: name, perimeter, verifier: options.verifier, logger, metrics: options.metrics });
-  // The context reuses the token verification the rate limiter did for the same request.
-  const verifier = rateLimiting.verifier;
-  const app = express();
-  const httpServer = createServer(app);
-  boundRequestIdsOnUpgrade(httpServer);
-  const schema = enforceAuthorization(
-    buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as never }),
-  );
-  const apollo = new ApolloServer<RequestContext>({
-    schema,
-    formatError: maskingFormatError(logger),
-    introspection: !production,
-    includeStacktraceInErrorResponses: false,
-    // Shutdown is ours (`stopOnSignals`): Apollo's own handler would re-raise the signal.
-    stopOnTerminationSignals: false,
-    plugins: [
-      // Finishes every request already accepted (8 s at most, inside `stopOnSignals`' 10 s).
-      drainPlugin(httpServer, logger),
-      operationMetricsPlugin(options.metrics),
-      requestLogPlugin(),
-      federationGuardPlugin(settings.maxRepresentations),
-      ApolloServerPluginInlineTraceDisabled(),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
-    ],
+  const { config, logger, metrics, redis } = runtime;
+  const { verifier } = options;
+  const schema = enforceAuthorization(buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as never }));
+  const { windowSeconds, user, anonymous } = config.rateLimits;
+  // No login limit of its own here: logins are anonymous calls, and auth bounds its password hashing itself.
+  const rateLimiter = createRateLimiter({ redis, prefix: `${config.redisPrefix}${config.service}:`, windowSeconds, limits: { user, anonymous }, logger, metrics });
+  const rateLimit = useRateLimit(rateLimiter, verifier);
+  const readiness = new Readiness({ postgresql: postgresCheck(runtime.prisma), redis: redisCheck(redis), rabbitmq: rabbitmqCheck(config.amqpUrl) });
+
+  const server = createGraphQLServer<RequestContext>({
+    config,
     logger,
+    metrics,
+    readiness,
+    apollo: { schema, formatError: maskError },
+    routes: [["/api", rateLimit], ...(options.routes ? [options.routes] : [])],
+    graphql: [rateLimit, readJsonBody(config.bodyBytes)],
+    plugins: [
+      useErrorLog(logger),
+      useOperationMetrics(metrics),
+      useRequestLog(),
+      federationGuardPlugin(config.maxRepresentations),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+    context: async (req) => options.context(await readRequestContext(req, verifier, logger)),
   });
-
-  const contextFor = async (headers: IncomingHttpHeaders) => options.context(await readRequestContext(headers, verifier, logger));
-
-  app.disable("x-powered-by");
-  app.set("trust proxy", settings.trustProxy);
-  app.use(requestIdMiddleware());
-  app.use(securityHeaders({ production }));
-  app.use(operationalRoutes(name, options.metrics, { metricsToken: settings.metricsToken }));
-  app.use("/api", rateLimiting.middleware);
-  if (options.routes) app.use(options.routes);
-  let handler: express.RequestHandler | undefined;
-  const graphql = express.Router();
-  // Counted before the body is read: a refused flood costs no parsing.
-  graphql.use(rateLimiting.middleware);
-  graphql.use(express.json({ limit: settings.bodyBytes }));
-  graphql.use((req, res, next) => (handler ? handler(req, res, next) : res.status(503).end()));
-  app.use("/graphql", graphql);
-
-  return {
-    app,
-    httpServer,
-    apollo,
-    schema,
-    contextFor,
-    async start() {
-      await apollo.start();
-      handler = expressMiddleware(apollo, { context: ({ req }) => contextFor(req.headers) });
-      // Last, after every route, including those added once the server was built (`/ready`).
-      app.use(notFound());
-      app.use(jsonErrorHandler(logger));
-    },
-    stop: () => apollo.stop(),
-  };
+  return { ...server, schema };
 }

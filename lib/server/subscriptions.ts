@@ -4,10 +4,10 @@ import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../auth/verifier.js";
 import type { Logger } from "../logger.js";
 import type { RequestContext } from "./requestContext.js";
-import { readSubscriptionLimits, type SubscriptionLimits } from "./subscriptionLimits.js";
+import type { OperationLimits, WebSocketSettings } from "../config.js";
+import { operationGuards } from "./operationLimits.js";
 import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "./wsOperations.js";
 import { serveGraphqlWs, type GraphqlWsOptions } from "./wsServer.js";
-import { readWebSocketSettings, type WebSocketSettings } from "./wsSettings.js";
 
 export interface SubscriptionServerOptions<TContext> {
   httpServer: Server;
@@ -21,10 +21,10 @@ export interface SubscriptionServerOptions<TContext> {
   production: boolean;
   /** Adds the subgraph's own members to the base context, as for HTTP requests. */
   context: (base: RequestContext) => TContext;
-  /** Default: from `WS_*` and `SUBSCRIPTION_AUTH_RECHECK_MS` (`readWebSocketSettings`). */
-  settings?: WebSocketSettings;
-  /** Default: from `MAX_*` (`readSubscriptionLimits`). */
-  limits?: SubscriptionLimits;
+  /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`. */
+  settings: WebSocketSettings;
+  /** `MAX_*`, the same limits as the gateway's (a subscription has one root field). */
+  limits: OperationLimits;
 }
 
 /**
@@ -35,14 +35,13 @@ export interface SubscriptionServerOptions<TContext> {
  */
 export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<TContext>) {
   const { schema, logger, production, context } = options;
-  const limits = options.limits ?? readSubscriptionLimits();
+  const limits = operationGuards(options.limits);
   return serveGraphqlWs({
     ...options,
-    settings: options.settings ?? readWebSocketSettings(),
-    onSubscribe(payload, { principal, token, requestId, logger: requestLogger }) {
+    async onSubscribe(payload, { principal, token, requestId, logger: requestLogger }) {
       const document = parseOperation(payload.query, limits.parseOptions);
       if (Array.isArray(document)) return document;
-      const invalid = validateOperation(schema, document, limits.validationRules, production);
+      const invalid = await validateOperation(schema, document, limits.validationRules, production);
       if (invalid.length > 0) return invalid;
       const operation = subscriptionOperation(document, payload.operationName);
       if (Array.isArray(operation)) return operation;

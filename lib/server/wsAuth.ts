@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { CloseCode, type Context } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { Redis } from "ioredis";
@@ -7,6 +6,7 @@ import { watchRevocations, type RevocationNotice } from "../auth/revocation.js";
 import { InvalidTokenError, type Principal } from "../auth/tokens.js";
 import type { TokenVerifier } from "../auth/verifier.js";
 import type { Logger } from "../logger.js";
+import { requestIdFrom } from "./requestId.js";
 
 /** Who an accepted connection speaks for: kept on graphql-ws' `ctx.extra.connection`. */
 export interface WsConnection {
@@ -134,8 +134,7 @@ export function wsAuthenticator({ verifier, logger, recheckMs, revocations, onRe
       const token = tokenFromConnectionParams(ctx.connectionParams);
       if (!token) return refuse(ctx, 'no token in connectionParams (send { authorization: "Bearer <token>" })');
       const seen = notices;
-      const header = ctx.extra.request.headers["x-request-id"];
-      const requestId = typeof header === "string" && header !== "" ? header : randomUUID();
+      const requestId = requestIdFrom(ctx.extra.request.headers);
       let principal: Principal;
       try {
         principal = await verifier.verify(token);

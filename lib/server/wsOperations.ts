@@ -1,3 +1,4 @@
+import { ApolloServerPluginDisableSuggestions } from "@apollo/server/plugin/disableSuggestions";
 import {
   getOperationAST,
   getVariableValues,
@@ -32,26 +33,33 @@ export function parseOperation(query: string, options?: ParseOptions): DocumentN
   }
 }
 
-/** "Did you mean …?" would reveal the schema where introspection is off. */
-const withoutSuggestion = (message: string) => message.replace(/ Did you mean .+\?$/, "");
+/**
+ * Removes "Did you mean …?" from validation errors, which would reveal the schema where
+ * introspection is off: Apollo Server's own plugin (the one `hideSchemaDetailsFromClientErrors`
+ * installs over HTTP), run on the errors of a graphql-ws `subscribe`.
+ */
+async function hideSchemaDetails(errors: GraphQLError[]): Promise<void> {
+  const listener = await ApolloServerPluginDisableSuggestions().requestDidStart?.({} as never);
+  const validated = await listener?.validationDidStart?.({} as never);
+  await validated?.(errors);
+}
 
 /**
  * Validates against `schema` with graphql-js' rules and `extraRules` (operation limits, whose
- * errors keep their own code); other errors are `GRAPHQL_VALIDATION_FAILED`.
+ * errors keep their own code); other errors are `GRAPHQL_VALIDATION_FAILED`. With
+ * `hideSuggestions` (production), as over HTTP, without "Did you mean …?".
  */
-export function validateOperation(
+export async function validateOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   extraRules: readonly ValidationRule[] = [],
   hideSuggestions = false,
-): GraphQLError[] {
-  return validate(schema, document, [...specifiedRules, ...extraRules]).map(
-    (error) =>
-      new GraphQLError(hideSuggestions ? withoutSuggestion(error.message) : error.message, {
-        nodes: error.nodes,
-        extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...error.extensions },
-      }),
+): Promise<GraphQLError[]> {
+  const errors = validate(schema, document, [...specifiedRules, ...extraRules]).map(
+    (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...error.extensions } }),
   );
+  if (hideSuggestions) await hideSchemaDetails(errors);
+  return errors;
 }
 
 /**

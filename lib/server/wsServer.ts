@@ -9,7 +9,7 @@ import { apiError, maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { wsAuthenticator, type WsAuthOptions, type WsConnection, type WsContext, type WsExtra } from "./wsAuth.js";
 import { webSocketMetrics } from "./wsMetrics.js";
-import type { WebSocketSettings } from "./wsSettings.js";
+import type { WebSocketSettings } from "../config.js";
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -26,7 +26,7 @@ export interface GraphqlWsOptions {
    * Checks a `subscribe` message of an authenticated connection and returns what to run, or the
    * client's errors (sent as they are).
    */
-  onSubscribe(payload: SubscribePayload, connection: WsConnection): ExecutionArgs | readonly GraphQLError[];
+  onSubscribe(payload: SubscribePayload, connection: WsConnection): Promise<ExecutionArgs | readonly GraphQLError[]>;
   /** Runs the operation; default graphql-js' `subscribe`. */
   subscribe?: ServerOptions<Record<string, unknown>, Extra & WsExtra>["subscribe"];
   /**
@@ -60,7 +60,9 @@ export function serveGraphqlWs(options: GraphqlWsOptions) {
   });
   // The errors `onSubscribe` returned: written for the client, sent as they are.
   const clientErrors = new WeakSet<GraphQLError>();
-  const format = (ctx: WsContext, error: GraphQLError): GraphQLFormattedError => {
+  const format = (ctx: WsContext, thrown: GraphQLError): GraphQLFormattedError => {
+    // graphql-ws wraps what a stream throws (a subscriber fallen too far behind) without its code.
+    const error = thrown.extensions?.code === undefined && thrown.originalError instanceof GraphQLError ? thrown.originalError : thrown;
     if (clientErrors.has(error)) return error.toJSON();
     const formatted = error instanceof GraphQLError ? error.toJSON() : { message: String((error as Error)?.message) };
     return formatError(ctx.extra.connection?.logger ?? logger)(formatted, error);
@@ -73,12 +75,12 @@ export function serveGraphqlWs(options: GraphqlWsOptions) {
       connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
       onConnect: auth.onConnect,
       onClose: auth.onClose,
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has already registered this one: more than the limit means one too many.
         const refused =
           Object.keys(ctx.subscriptions).length > settings.maxSubscriptions
             ? [apiError("TOO_MANY_REQUESTS", `Too many subscriptions on this connection: ${settings.maxSubscriptions} at most`)]
-            : options.onSubscribe(payload, ctx.extra.connection!);
+            : await options.onSubscribe(payload, ctx.extra.connection!);
         if (areGraphQLErrors(refused)) for (const error of refused) clientErrors.add(error);
         return refused;
       },

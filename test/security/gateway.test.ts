@@ -15,6 +15,7 @@ import { apiError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/logger.js";
 import { listen } from "../../lib/server/http.js";
 import { createGatewayServer } from "../../gateway/src/server.js";
+import { readServiceConfig } from "../../lib/config.js";
 import { graphql, readCounter, type GraphQLResult } from "../support/graphql.js";
 import { startInProcessStack, type InProcessStack } from "../support/inProcessStack.js";
 
@@ -139,9 +140,7 @@ async function startGateway(env: Record<string, string> = {}) {
     logger,
     metrics: new Registry(),
     redis: runtime.redis,
-    redisPrefix: gatewayEnv.REDIS_PREFIX,
-    production: false,
-    env: gatewayEnv,
+    config: readServiceConfig("gateway", { ...gatewayEnv, NODE_ENV: "development" }),
   });
   await server.start();
   const url = await listen(server.httpServer, 0, "127.0.0.1", logger);

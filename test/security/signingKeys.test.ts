@@ -10,6 +10,7 @@ import { jwksKeyLookup, TokenVerifier } from "../../lib/auth/verifier.js";
 import { listen } from "../../lib/server/http.js";
 import { createLogger } from "../../lib/logger.js";
 import { createGatewayServer, type GatewayServer } from "../../gateway/src/server.js";
+import { readServiceConfig } from "../../lib/config.js";
 import { graphql } from "../support/graphql.js";
 import { startInProcessStack, type InProcessStack } from "../support/inProcessStack.js";
 
@@ -105,9 +106,7 @@ describe("signing keys looked up by a gateway", () => {
       logger: createLogger("gateway", "silent"),
       metrics: new Registry(),
       redis: runtime.redis,
-      redisPrefix: env.REDIS_PREFIX,
-      production: false,
-      env,
+      config: readServiceConfig("gateway", { ...env, NODE_ENV: "development" }),
     });
     await server.start();
     const url = await listen(server.httpServer, 0, "127.0.0.1", createLogger("gateway", "silent"));

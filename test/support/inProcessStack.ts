@@ -6,15 +6,13 @@ import { hashPassword } from "../../lib/auth/passwords.js";
 import type { Role } from "../../lib/auth/scopes.js";
 import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
-import { readBackingServices, type ServiceName } from "../../lib/config.js";
-import { readEventsConfig } from "../../lib/events/config.js";
+import { readBackingServices, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "../../lib/config.js";
 import { listen } from "../../lib/server/http.js";
-import { createBaseRuntime, createRuntime, type BaseRuntime, type Runtime } from "../../lib/server/runtime.js";
+import { createBaseRuntime, createRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../lib/server/subgraph.js";
 import { createGatewayServer, type GatewayServer } from "../../gateway/src/server.js";
 import { createAuthServer } from "../../subgraphs/auth/src/server.js";
 import { createProductionServer } from "../../subgraphs/production/src/server.js";
-import { readSubscriptionConsumerConfig } from "../../subgraphs/production/src/subscriptions/consumer.js";
 import { createUserServer } from "../../subgraphs/user/src/server.js";
 import { cloneTestDatabase, type TestDatabase } from "./database.js";
 import { graphql, type GraphQLResult } from "./graphql.js";
@@ -44,10 +42,10 @@ export interface TestAccount {
 
 /** The whole supergraph in this process: gateway and three subgraphs on free ports, real backing services. */
 export interface InProcessStack {
-  gateway: InProcessService & { server: GatewayServer };
-  auth: InProcessService<Runtime>;
-  user: InProcessService<Runtime>;
-  production: InProcessService<Runtime>;
+  gateway: InProcessService<BaseRuntime<GatewayConfig>> & { server: GatewayServer };
+  auth: InProcessService<Runtime<AuthConfig>>;
+  user: InProcessService<Runtime<UserConfig>>;
+  production: InProcessService<Runtime<ProductionConfig>>;
   /** The environment every service was built from. */
   env: Record<string, string>;
   /** The auth subgraph's signing key, to forge tokens. */
@@ -115,7 +113,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
 
-  async function subgraph(name: Exclude<ServiceName, "gateway">, build: (runtime: Runtime) => SubgraphServer): Promise<InProcessService<Runtime>> {
+  async function subgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer): Promise<InProcessService<Runtime<ConfigOf[N]>>> {
     const logs: Array<Record<string, unknown>> = [];
     const runtime = { ...(await createRuntime(name, processEnv())), logger: capturingLogger(name, logs, level) };
     stops.push(() => runtime.close());
@@ -127,14 +125,14 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
   }
 
   try {
-    const auth = await subgraph("auth", (runtime) => createAuthServer(runtime, { env: processEnv() }));
+    const auth = await subgraph("auth", createAuthServer);
     env.AUTH_URL = auth.url;
     const [user, production] = await Promise.all([
       subgraph("user", createUserServer),
       subgraph("production", (runtime) =>
         createProductionServer(runtime, {
-          relay: events ? { ...readEventsConfig(processEnv()), pollIntervalMs: 200 } : false,
-          subscriptions: events ? readSubscriptionConsumerConfig(processEnv()) : false,
+          relay: events ? { pollIntervalMs: 200 } : false,
+          subscriptions: events ? {} : false,
         }),
       ),
     ]);
@@ -146,13 +144,11 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     const runtime = { ...base, logger: capturingLogger("gateway", gatewayLogs, level) };
     stops.push(() => runtime.close());
     const server = createGatewayServer({
+      config: runtime.config,
       verifier: TokenVerifier.fromJwks(runtime.config, runtime.revocations),
       logger: runtime.logger,
       metrics: runtime.metrics,
       redis: runtime.redis,
-      redisPrefix: runtime.config.redisPrefix,
-      production: runtime.config.production,
-      env: processEnv(),
     });
     await server.start();
     stops.push(() => server.stop());

@@ -4,13 +4,12 @@ import type { ExecutionArgs, ParseOptions, ValidationRule } from "graphql";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../../../lib/auth/verifier.js";
-import type { Env } from "../../../lib/config.js";
-import { apiError } from "../../../lib/errors.js";
+import type { GatewayConfig, WebSocketSettings } from "../../../lib/config.js";
+import { apiError, maskingFormatError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { WsConnection } from "../../../lib/server/wsAuth.js";
 import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "../../../lib/server/wsOperations.js";
 import { serveGraphqlWs } from "../../../lib/server/wsServer.js";
-import { readWebSocketSettings, type WebSocketSettings } from "../../../lib/server/wsSettings.js";
 import { subgraphUrl } from "../config.js";
 import { ForwardingDataSource } from "../dataSource.js";
 import { formatGatewayError } from "../errors.js";
@@ -30,10 +29,10 @@ export interface GatewaySubscriptionsOptions {
   logger: Logger;
   /** Where `graphql_subscriptions_active` and the other subscription metrics go. */
   metrics: Registry;
-  /** Where subgraph URLs and the WebSocket settings are read, as for queries. */
-  env?: Env;
-  /** Default: from `env` (`WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`; see `readWebSocketSettings`). */
-  settings?: WebSocketSettings;
+  /** Where our subgraphs are called, as for queries (`AUTH_URL`, …). */
+  subgraphUrls: GatewayConfig["subgraphUrls"];
+  /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`. */
+  settings: WebSocketSettings;
   /** The operation limits of HTTP requests, applied to subscriptions alike. */
   limits?: {
     validationRules: readonly ValidationRule[];
@@ -70,10 +69,10 @@ interface Planned {
  * every service's graphql-ws server has (`serveGraphqlWs` in `lib/server/wsServer.ts`).
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions) {
-  const { httpServer, verifier, logger, env = process.env, limits } = options;
+  const { httpServer, verifier, logger, subgraphUrls, limits } = options;
   const graphOf = (supergraphSdl: string, version: number): Graph => {
     const planner = new SubscriptionPlanner(supergraphSdl);
-    const urls = new Map(planner.subgraphs().map(({ name, url }) => [name, subgraphUrl(name, url, env)]));
+    const urls = new Map(planner.subgraphs().map(({ name, url }) => [name, subgraphUrl(name, url, subgraphUrls)]));
     const services: ServiceMap = Object.fromEntries([...urls].map(([name, url]) => [name, new ForwardingDataSource({ url })]));
     return { version, planner, urls, services };
   };
@@ -86,21 +85,21 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
 
   const ws = serveGraphqlWs({
     httpServer,
-    settings: options.settings ?? readWebSocketSettings(env),
+    settings: options.settings,
     verifier,
     revocations: { redis: options.redis, prefix: options.redisPrefix },
     logger,
     metrics: options.metrics,
     // Keeps the name of the subgraph an error came from, as over HTTP.
-    formatError: formatGatewayError,
-    onSubscribe: (payload, connection) => {
+    formatError: (logger) => formatGatewayError(maskingFormatError(logger)),
+    onSubscribe: async (payload, connection) => {
       // A new subscription is planned on the current supergraph; open ones keep theirs.
       const current = graph;
       if (!current) return [apiError("SERVICE_UNAVAILABLE", "The gateway is still starting")];
       const { planner } = current;
       const document = parseOperation(payload.query, limits?.parseOptions);
       if (Array.isArray(document)) return document;
-      const invalid = validateOperation(planner.schema, document, limits?.validationRules, limits?.hideSuggestions);
+      const invalid = await validateOperation(planner.schema, document, limits?.validationRules, limits?.hideSuggestions);
       if (invalid.length > 0) return invalid;
       const operation = subscriptionOperation(document, payload.operationName);
       if (Array.isArray(operation)) return operation;

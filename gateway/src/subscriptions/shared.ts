@@ -2,11 +2,11 @@ import type { ExecutionResult } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { apiError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
-import { PushQueue } from "../../../lib/pubsub/queue.js";
+import { subscriberStream, type Feed } from "../../../lib/pubsub/subscriberStream.js";
 import { upstreamErrors, type UpstreamEvent } from "./enrich.js";
 
 interface Group {
-  subscribers: Set<PushQueue<ExecutionResult>>;
+  subscribers: Set<Feed<ExecutionResult>>;
   upstream: AsyncIterableIterator<UpstreamEvent>;
 }
 
@@ -28,7 +28,10 @@ export interface GroupSource {
  * Subscribers of the same operation, variables and token share one upstream subscription and
  * one enrichment per event: fan-out costs a push per subscriber, not a subgraph call. The key
  * includes the token (its `jti`), so a result computed under one caller's rights never
- * reaches another; the upstream closes when its last subscriber leaves.
+ * reaches another; the upstream opens when the first subscriber pulls and closes when its last
+ * subscriber leaves. Each subscriber's results wait in a bounded buffer (`subscriberStream`): one
+ * that falls `SUBSCRIBER_BUFFER` results behind is ended with `SERVICE_UNAVAILABLE`, the others
+ * go on.
  */
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
@@ -40,21 +43,25 @@ export class SharedSubscriptions {
     return this.groups.size;
   }
 
-  /** A new subscriber of `key`, as an async iterator of results; starting the upstream if needed. */
+  /** A new subscriber of `key`, as an async iterator of results; it joins (starting the upstream if needed) when it first pulls. */
   join(key: string, source: GroupSource): AsyncIterableIterator<ExecutionResult> {
-    let group = this.groups.get(key);
-    if (!group) {
-      group = { subscribers: new Set(), upstream: source.open() };
-      this.groups.set(key, group);
-      void this.pump(key, group, source);
-    }
-    const current = group;
-    const subscriber: PushQueue<ExecutionResult> = new PushQueue(() => this.leave(key, current, subscriber));
-    group.subscribers.add(subscriber);
-    return subscriber;
+    return subscriberStream<ExecutionResult>(
+      (subscriber) => {
+        let group = this.groups.get(key);
+        if (!group) {
+          group = { subscribers: new Set(), upstream: source.open() };
+          this.groups.set(key, group);
+          void this.pump(key, group, source);
+        }
+        const joined = group;
+        joined.subscribers.add(subscriber);
+        return () => this.leave(key, joined, subscriber);
+      },
+      { overflow: (n) => apiError("SERVICE_UNAVAILABLE", `More than ${n} results waited unread: subscribe again`) },
+    );
   }
 
-  private leave(key: string, group: Group, subscriber: PushQueue<ExecutionResult>) {
+  private leave(key: string, group: Group, subscriber: Feed<ExecutionResult>) {
     group.subscribers.delete(subscriber);
     if (group.subscribers.size > 0 || this.groups.get(key) !== group) return;
     this.groups.delete(key);

@@ -1,6 +1,7 @@
 import type { ExecutionResult } from "graphql";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { REQUEST_ID_HEADER } from "../../../lib/server/requestId.js";
 import type { UpstreamEvent } from "./enrich.js";
 
 export interface UpstreamOptions {
@@ -22,7 +23,7 @@ export interface UpstreamOptions {
 export function openUpstream({ url, query, operationName, variables, authorization, requestId }: UpstreamOptions): AsyncIterableIterator<UpstreamEvent> {
   class WebSocketWithRequestId extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, { headers: { "x-request-id": requestId } });
+      super(address, protocols, { headers: { [REQUEST_ID_HEADER]: requestId } });
     }
   }
   const client = createClient({

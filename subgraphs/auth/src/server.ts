@@ -1,11 +1,10 @@
-import type { Env } from "../../../lib/config.js";
 import express from "express";
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
 import { restInfo, serviceRest } from "../../../lib/rest/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
+import type { AuthConfig } from "../../../lib/config.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
-import { readAuthSettings } from "./config.js";
 import type { AuthContext, AuthServices } from "./context.js";
 import { Credentials } from "./credentials.js";
 import { DeviceTokens } from "./deviceTokens.js";
@@ -21,18 +20,13 @@ import { Users } from "./users.js";
 
 export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 
-export interface AuthServerOptions {
-  /** Where the auth-only settings (`JWT_PRIVATE_KEY`, `REFRESH_TOKEN_TTL`, …) are read; default `process.env`. */
-  env?: Env;
-}
-
 /**
  * The auth subgraph: logins, refresh-token sessions, passwords, and the signing key published
  * at `/.well-known/jwks.json` (port 8001). It checks incoming tokens with its own key.
  */
-export function createAuthServer(runtime: Runtime, { env = process.env }: AuthServerOptions = {}): SubgraphServer {
+export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
   const { config, logger, metrics, prisma, redis, revocations } = runtime;
-  const settings = readAuthSettings(env);
+  const settings = config.signIn;
   const key = loadSigningKey({ ...settings, production: config.production });
   const audience = { issuer: config.issuer, audience: config.audience };
   const rules = { ...audience, maxTtlSeconds: config.accessTokenTtlSeconds };
@@ -53,16 +47,11 @@ export function createAuthServer(runtime: Runtime, { env = process.env }: AuthSe
   };
   logger.info({ kid: key.kid }, "signing key loaded");
   const rest = serviceRest(authRoutes, logger, restInfo("Auth service", "Sign-in, token checks and sign-out."));
-  const server = rest.bind(createSubgraphServer<AuthContext>({
-    name: "auth",
+  const server = rest.bind(createSubgraphServer<AuthContext>(runtime, {
     typeDefs,
     resolvers,
     verifier: services.verifier,
-    logger,
-    metrics,
-    perimeter: runtime.perimeter,
     routes: express.Router().use(jwksRoute(key), rest.router),
-    production: config.production,
     context: (base) => ({ ...base, ...services }),
   }));
   let stopPurge: (() => void) | undefined;

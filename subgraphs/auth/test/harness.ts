@@ -61,7 +61,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<AuthH
   const logs: Array<Record<string, unknown>> = [];
   const logger = pino({ level: "debug", base: { service: "auth" } }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const runtime = { ...(await createRuntime("auth", runtimeEnv)), logger };
-  const server = createAuthServer(runtime, { env: runtimeEnv });
+  const server = createAuthServer(runtime);
   await server.start();
   const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
   const { issuer, audience, accessTokenTtlSeconds } = runtime.config;

@@ -1,5 +1,6 @@
 import { connectBroker, type BrokerOptions } from "../../../lib/events/broker.js";
 import { createEventPublisher } from "../../../lib/events/publisher.js";
+import type { ProductionConfig } from "../../../lib/config.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
 import { OutboxRelay, type RelayOptions } from "./relay.js";
 
@@ -19,7 +20,7 @@ export interface EventRelay {
  * Starts relaying this database's outbox to the broker at `AMQP_URL`. It never blocks the
  * service: without a broker, it reconnects in the background and the outbox fills meanwhile.
  */
-export function startEventRelay(runtime: Runtime, { exchange, pollIntervalMs, chunkSize, ...brokerOptions }: EventRelayOptions): EventRelay {
+export function startEventRelay(runtime: Runtime<ProductionConfig>, { exchange, pollIntervalMs, chunkSize, ...brokerOptions }: EventRelayOptions): EventRelay {
   const { config, logger, metrics } = runtime;
   const relayLogger = logger.child({ component: "outbox-relay" });
   const broker = connectBroker(config.amqpUrl, relayLogger, brokerOptions);

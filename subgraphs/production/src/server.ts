@@ -1,15 +1,15 @@
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
-import { readEventsConfig } from "../../../lib/events/config.js";
 import { restInfo, serviceRest } from "../../../lib/rest/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
+import type { ProductionConfig } from "../../../lib/config.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
 import type { ProductionContext } from "./context.js";
 import { startEventRelay, type EventRelay, type EventRelayOptions } from "./eventRelay.js";
 import { createProductionLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
 import { batchRoutes } from "./rest.js";
-import { readSubscriptionConsumerConfig, type SubscriptionConsumerOptions } from "./subscriptions/consumer.js";
+import type { SubscriptionConsumerOptions } from "./subscriptions/consumer.js";
 import { createProductionSubscriptions } from "./subscriptions/service.js";
 
 export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
@@ -17,32 +17,28 @@ export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 export interface ProductionServerOptions {
   /**
    * The outbox relay of this instance, started with the server and stopped with it; `false`
-   * for none. Default: relay to `EVENTS_EXCHANGE` (default `production.events`).
+   * for none. Default: relay to `EVENTS_EXCHANGE` (`config.events`); what is given here wins.
    */
-  relay?: EventRelayOptions | false;
+  relay?: Partial<EventRelayOptions> | false;
   /**
    * The consumer moving events from RabbitMQ to the subscribers (Redis pub/sub); `false` for
-   * none. Default: `EVENTS_EXCHANGE` and queue `SUBSCRIPTIONS_QUEUE` (default `production.subscriptions`).
+   * none. Default: `EVENTS_EXCHANGE`, `SUBSCRIPTIONS_QUEUE` and the `EVENTS_*` limits (`config.events`); what is given here wins.
    */
-  subscriptions?: SubscriptionConsumerOptions | false;
+  subscriptions?: Partial<SubscriptionConsumerOptions> | false;
 }
 
 /** The production subgraph: batches, their history and events (port 8003). */
-export function createProductionServer(runtime: Runtime, options: ProductionServerOptions = {}): SubgraphServer {
+export function createProductionServer(runtime: Runtime<ProductionConfig>, options: ProductionServerOptions = {}): SubgraphServer {
   const { config, logger, metrics, prisma, revocations } = runtime;
-  const relayOptions = options.relay ?? readEventsConfig();
+  const { exchange, queue, consumer } = config.events;
+  const relayOptions = options.relay === false ? false : { exchange, ...options.relay };
   const verifier = TokenVerifier.fromJwks(config, revocations);
-  const subscriptions = createProductionSubscriptions(runtime, options.subscriptions ?? readSubscriptionConsumerConfig());
+  const subscriptions = createProductionSubscriptions(runtime, options.subscriptions === false ? false : { exchange, queue, ...consumer, ...options.subscriptions });
   const rest = serviceRest(batchRoutes, logger, restInfo("Production service", "Production batches."));
-  const server = rest.bind(createSubgraphServer<ProductionContext>({
-    name: "production",
+  const server = rest.bind(createSubgraphServer<ProductionContext>(runtime, {
     typeDefs,
     resolvers,
     verifier,
-    logger,
-    metrics,
-    perimeter: runtime.perimeter,
-    production: config.production,
     routes: rest.router,
     context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma), events: subscriptions.events }),
   }));

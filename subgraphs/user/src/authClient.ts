@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
-import { apiError } from "../../../lib/errors.js";
+import { apiError, isCallerCode } from "../../../lib/errors.js";
+import { REQUEST_ID_HEADER } from "../../../lib/server/requestId.js";
 import type { Logger } from "../../../lib/logger.js";
 
 /** How long a call to the auth subgraph may take before it counts as unavailable. */
@@ -30,9 +31,6 @@ export class AuthUnavailableError extends Error {
   override name = "AuthUnavailableError";
 }
 
-/** Errors auth wrote for the caller: passed on as they are, for example a password-policy message. */
-const CLIENT_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS"]);
-
 type GraphQLResponse = { data?: unknown; errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> };
 
 /**
@@ -62,7 +60,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "x-request-id": requestId,
+          [REQUEST_ID_HEADER]: requestId,
           ...(authorization ? { authorization } : {}),
         },
         body: JSON.stringify({ query, variables }),
@@ -75,7 +73,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const error = body.errors?.[0];
     if (error) {
       const code = error.extensions?.code;
-      if (typeof code === "string" && CLIENT_CODES.has(code)) {
+      // Errors auth wrote for the caller are passed on as they are, for example a password-policy message.
+      if (isCallerCode(code)) {
         const { http: _http, ...extensions } = error.extensions ?? {};
         throw new GraphQLError(error.message ?? code, { extensions });
       }

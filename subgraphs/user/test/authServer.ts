@@ -15,7 +15,7 @@ export interface TestAuthServer extends AuthEndpoint {
 export async function startAuthServer(redisPrefix: string): Promise<TestAuthServer> {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-  const started = await startInProcess("auth", (runtime, env) => createAuthServer(runtime, { env }), {
+  const started = await startInProcess("auth", createAuthServer, {
     REDIS_PREFIX: redisPrefix,
     JWT_PRIVATE_KEY: pem,
   });

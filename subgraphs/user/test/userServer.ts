@@ -2,9 +2,9 @@ import { randomBytes, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
 import type { Role, User } from "../../../generated/prisma/client.js";
 import { signAccessToken } from "../../../lib/auth/tokens.js";
-import { SERVICES, type Env, type ServiceName } from "../../../lib/config.js";
+import { SERVICES, type ConfigOf, type Env } from "../../../lib/config.js";
 import { listen } from "../../../lib/server/http.js";
-import { createRuntime, type Runtime } from "../../../lib/server/runtime.js";
+import { createRuntime, type Runtime, type SubgraphName } from "../../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../../lib/server/subgraph.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
 import { createUserServer } from "../src/server.js";
@@ -31,11 +31,11 @@ export interface TestUserServer {
 export const newRedisPrefix = () => `${inject("redisPrefix")}user-${randomBytes(3).toString("hex")}:`;
 
 /** A subgraph started in this process on a free port, on this run's database. */
-export async function startInProcess(
-  name: ServiceName,
-  build: (runtime: Runtime, env: Env) => SubgraphServer,
+export async function startInProcess<N extends SubgraphName>(
+  name: N,
+  build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer,
   env: Env,
-): Promise<{ url: string; runtime: Runtime; stop(): Promise<void> }> {
+): Promise<{ url: string; runtime: Runtime<ConfigOf[N]>; stop(): Promise<void> }> {
   const runtimeEnv: Env = {
     ...process.env,
     DATABASE_URL: inject("databaseUrl"),
@@ -45,7 +45,7 @@ export async function startInProcess(
   };
   const runtime = await createRuntime(name, runtimeEnv);
   try {
-    const server = build(runtime, runtimeEnv);
+    const server = build(runtime);
     await server.start();
     const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
     return { url, runtime, stop: () => server.stop().finally(() => runtime.close()) };

@@ -1,24 +1,16 @@
-import { read, type Env } from "../../../../lib/config.js";
+import type { ConsumerSettings, ProductionConfig } from "../../../../lib/config.js";
 import { connectBroker } from "../../../../lib/events/broker.js";
-import { readConsumerSettings, readEventsConfig, type ConsumerSettings } from "../../../../lib/events/config.js";
 import { startEventConsumer } from "../../../../lib/events/consumer.js";
 import type { EventPubSub } from "../../../../lib/pubsub/redis.js";
 import type { Runtime } from "../../../../lib/server/runtime.js";
 import type { BatchEvent } from "./payloads.js";
 import { VERIFY_REASONS, verifyEvent } from "./verify.js";
 
-/** Default queue of the subscription consumer, shared by every production instance. */
-export const DEFAULT_SUBSCRIPTIONS_QUEUE = "production.subscriptions";
-
 export interface SubscriptionConsumerOptions extends Partial<ConsumerSettings> {
+  /** `EVENTS_EXCHANGE`. */
   exchange: string;
   /** `SUBSCRIPTIONS_QUEUE`, default `production.subscriptions`; tests use their own. */
   queue: string;
-}
-
-/** The consumer's settings from `EVENTS_EXCHANGE`, `SUBSCRIPTIONS_QUEUE` and the `EVENTS_*` limits. */
-export function readSubscriptionConsumerConfig(env: Env = process.env): SubscriptionConsumerOptions {
-  return { ...readEventsConfig(env), ...readConsumerSettings(env), queue: read(env, "SUBSCRIPTIONS_QUEUE", DEFAULT_SUBSCRIPTIONS_QUEUE) };
 }
 
 /**
@@ -27,7 +19,7 @@ export function readSubscriptionConsumerConfig(env: Env = process.env): Subscrip
  * checked against the database (`verify.ts`) and published as the records have it. Its own
  * broker connection, so that it reconnects independently of the relay.
  */
-export function startSubscriptionConsumer(runtime: Runtime, events: EventPubSub, { exchange, queue, ...settings }: SubscriptionConsumerOptions) {
+export function startSubscriptionConsumer(runtime: Runtime<ProductionConfig>, events: EventPubSub, { exchange, queue, ...settings }: SubscriptionConsumerOptions) {
   const logger = runtime.logger.child({ component: "subscription-consumer" });
   const broker = connectBroker(runtime.config.amqpUrl, logger);
   const consumer = startEventConsumer(broker, {

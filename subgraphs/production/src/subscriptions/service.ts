@@ -1,4 +1,5 @@
 import { createEventPubSub, type EventPubSub } from "../../../../lib/pubsub/redis.js";
+import type { ProductionConfig } from "../../../../lib/config.js";
 import type { Runtime } from "../../../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../../../lib/server/subgraph.js";
 import { serveSubscriptions } from "../../../../lib/server/subscriptions.js";
@@ -15,7 +16,7 @@ export interface ProductionSubscriptions {
   stop(): Promise<void>;
 }
 
-export function createProductionSubscriptions(runtime: Runtime, consumer: SubscriptionConsumerOptions | false): ProductionSubscriptions {
+export function createProductionSubscriptions(runtime: Runtime<ProductionConfig>, consumer: SubscriptionConsumerOptions | false): ProductionSubscriptions {
   const { config, logger, prisma } = runtime;
   const events = createEventPubSub(config.redisUrl, config.redisPrefix, logger);
   const stops: Array<() => Promise<void>> = [];
@@ -30,6 +31,8 @@ export function createProductionSubscriptions(runtime: Runtime, consumer: Subscr
         logger,
         metrics: runtime.metrics,
         production: config.production,
+        settings: config.websockets,
+        limits: config.subscriptionLimits,
         // A getter: a subscription context lives as long as the subscription, and cached
         // loaders would serve every event the batch as it was at the first one.
         context: (base) => ({

@@ -1,6 +1,7 @@
-import { readInt, type Env } from "../config.js";
+import { SUBSCRIPTION_AUTH_RECHECK_MS, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS } from "./variables/websockets.js";
+import type { Env } from "./variable.js";
 
-/** Bounds of every graphql-ws server (the gateway's and each subgraph's). */
+/** Bounds of every graphql-ws server (the gateway's and the production subgraph's). */
 export interface WebSocketSettings {
   /**
    * `WS_MAX_PAYLOAD_BYTES`, default 65536 (64 KiB): the largest message accepted. `ws` reads a
@@ -20,11 +21,11 @@ export interface WebSocketSettings {
   authRecheckMs: number;
 }
 
-export function readWebSocketSettings(env: Env = process.env): WebSocketSettings {
+export function readWebSocketSettings(env: Env): WebSocketSettings {
   return {
-    maxPayloadBytes: readInt(env, "WS_MAX_PAYLOAD_BYTES", 65_536, 1_024, 104_857_600),
-    maxSubscriptions: readInt(env, "WS_MAX_SUBSCRIPTIONS", 25, 1, 10_000),
-    connectionInitTimeoutMs: readInt(env, "WS_CONNECTION_INIT_TIMEOUT_MS", 5_000, 100, 600_000),
-    authRecheckMs: readInt(env, "SUBSCRIPTION_AUTH_RECHECK_MS", 30_000, 100, 3_600_000),
+    maxPayloadBytes: WS_MAX_PAYLOAD_BYTES.read(env),
+    maxSubscriptions: WS_MAX_SUBSCRIPTIONS.read(env),
+    connectionInitTimeoutMs: WS_CONNECTION_INIT_TIMEOUT_MS.read(env),
+    authRecheckMs: SUBSCRIPTION_AUTH_RECHECK_MS.read(env),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readAuthSettings } from "./config.js";
+import { readAuthSettings } from "./subgraphs.js";
 
 describe("auth settings", () => {
   it("default to OWASP-style sign-in delays and a hash queue the size of the machine", () => {

@@ -1,0 +1,54 @@
+import { DEFAULT_EVENT_LIMITS } from "../../events/parse.js";
+import { integer, text } from "../variable.js";
+
+/** The production events on RabbitMQ, and how the subscription consumer bounds what it accepts. */
+
+export const EVENTS_EXCHANGE = text({
+  name: "EVENTS_EXCHANGE",
+  description: "the durable topic exchange batch events are published to (the name other systems publish to)",
+  readers: ["production"],
+  default: "production.events",
+});
+
+export const SUBSCRIPTIONS_QUEUE = text({
+  name: "SUBSCRIPTIONS_QUEUE",
+  description: "the durable queue the production instances share to feed subscriptions (its dead letters: `<queue>.dlq`)",
+  readers: ["production"],
+  default: "production.subscriptions",
+});
+
+export const EVENTS_MAX_BYTES = integer({
+  name: "EVENTS_MAX_BYTES",
+  description: "largest event message the subscription consumer accepts; a larger one is dead-lettered at once",
+  readers: ["production"],
+  default: DEFAULT_EVENT_LIMITS.maxBytes,
+  min: 1_024,
+  max: 16 * 1_048_576,
+});
+
+export const EVENTS_MAX_DEPTH = integer({
+  name: "EVENTS_MAX_DEPTH",
+  description: "deepest nesting of an event message the subscription consumer accepts; a deeper one is dead-lettered at once",
+  readers: ["production"],
+  default: DEFAULT_EVENT_LIMITS.maxDepth,
+  min: 2,
+  max: 1_000,
+});
+
+export const EVENTS_MAX_ATTEMPTS = integer({
+  name: "EVENTS_MAX_ATTEMPTS",
+  description: "handling attempts of one event (Redis or PostgreSQL away) before it is dead-lettered as `retries_exhausted`",
+  readers: ["production"],
+  default: 5,
+  min: 1,
+  max: 100,
+});
+
+export const EVENTS_RETRY_DELAY_MS = integer({
+  name: "EVENTS_RETRY_DELAY_MS",
+  description: "wait before an event's first retry, doubling with each, up to 30 s",
+  readers: ["production"],
+  default: 1_000,
+  min: 0,
+  max: 600_000,
+});
