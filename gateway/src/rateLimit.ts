@@ -9,7 +9,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limite
 import type { TokenVerifier } from "../../lib/auth/verifier.js";
 import { readInt, type Env } from "../../lib/config.js";
 import type { Logger } from "../../lib/logger.js";
-import { RestError } from "../../lib/rest/errors.js";
+import { RestError } from "../../rest/engine/errors.js";
 import { requestScope } from "./requestScope.js";
 import { countRootFields } from "./rootFields.js";
 

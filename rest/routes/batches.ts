@@ -1,10 +1,10 @@
 import type { Request } from "express";
-import { snakeCase, toCamelKeys, toSnakeKeys } from "../../../lib/rest/caseConversion.js";
-import { found } from "../../../lib/rest/errors.js";
-import { bodyInput, created } from "../../../lib/rest/mapping.js";
-import { array, integer, nullable, number, object, page, string } from "../../../lib/rest/jsonSchema.js";
-import { legacyPage, PAGE_PARAMETERS, pageVariables, queryString } from "../../../lib/rest/query.js";
-import type { RestParameter, RestRoute } from "../../../lib/rest/route.js";
+import { snakeCase, toCamelKeys, toSnakeKeys } from "../engine/caseConversion.js";
+import { found } from "../engine/errors.js";
+import { bodyInput, created } from "../engine/mapping.js";
+import { array, integer, nullable, number, object, page, string } from "../engine/jsonSchema.js";
+import { legacyPage, PAGE_PARAMETERS, pageVariables, queryString } from "../engine/query.js";
+import type { RestParameter, RestRoute } from "../engine/route.js";
 
 /**
  * The legacy REST endpoints of the production service, each one GraphQL operation of this

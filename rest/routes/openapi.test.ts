@@ -1,20 +1,17 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import express from "express";
-import { describe, expect, it } from "vitest";
-import { gatewayRoutes } from "../../gateway/src/rest.js";
-import { authRoutes } from "../../subgraphs/auth/src/rest.js";
-import { batchRoutes } from "../../subgraphs/production/src/rest.js";
-import { userRoutes } from "../../subgraphs/user/src/rest.js";
-import { createLogger } from "../logger.js";
-import { operationalRoutes } from "../server/http.js";
-import { openApiDocument, openApiPath } from "./openapi.js";
-import { documentedRoutes, registeredRoutes } from "./registeredRoutes.js";
-import type { RestRoute } from "./route.js";
-import { restRouter } from "./router.js";
-import { restInfo } from "./service.js";
 import { Registry } from "prom-client";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../lib/logger.js";
+import { operationalRoutes } from "../../lib/server/http.js";
+import { openApiDocument, openApiPath } from "../engine/openapi.js";
+import { documentedRoutes, registeredRoutes } from "../engine/registeredRoutes.js";
+import type { RestRoute } from "../engine/route.js";
+import { restRouter } from "../engine/router.js";
+import { restInfo } from "../engine/service.js";
+import { authRoutes, batchRoutes, legacyRoutes, userRoutes } from "./index.js";
 
-const TABLES: Record<string, readonly RestRoute[]> = { gateway: gatewayRoutes, auth: authRoutes, user: userRoutes, production: batchRoutes };
+const TABLES: Record<string, readonly RestRoute[]> = { gateway: legacyRoutes, auth: authRoutes, user: userRoutes, production: batchRoutes };
 const info = restInfo("Test", "Test.");
 
 /** An app mounted as the services mount theirs: operational routes, then the REST router. */
@@ -40,7 +37,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("covers every legacy endpoint on the gateway", () => {
-    expect(documentedRoutes(openApiDocument(gatewayRoutes, info)).sort()).toEqual(
+    expect(documentedRoutes(openApiDocument(legacyRoutes, info)).sort()).toEqual(
       [
         "GET /health",
         "GET /api/openapi.json",
@@ -71,7 +68,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("gives every operation a unique id", () => {
-    const ids = Object.values(openApiDocument(gatewayRoutes, info).paths).flatMap((ops) =>
+    const ids = Object.values(openApiDocument(legacyRoutes, info).paths).flatMap((ops) =>
       Object.values(ops).map((op) => (op as { operationId: string }).operationId),
     );
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,7 +1,7 @@
 import type { Request } from "express";
-import { toSnakeKeys } from "../../../lib/rest/caseConversion.js";
-import { array, boolean, integer, nullable, object, string } from "../../../lib/rest/jsonSchema.js";
-import type { RestRoute } from "../../../lib/rest/route.js";
+import { toSnakeKeys } from "../engine/caseConversion.js";
+import { array, boolean, integer, nullable, object, string } from "../engine/jsonSchema.js";
+import type { RestRoute } from "../engine/route.js";
 
 /** The legacy REST endpoints of the auth service, each one GraphQL operation of this subgraph. */
 
