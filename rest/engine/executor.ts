@@ -27,10 +27,10 @@ export interface GraphQLTarget {
  * The context factory may throw (an invalid token is a 401 `GraphQLError`): callers map it.
  */
 export function apolloExecutor(target: () => GraphQLTarget): Executor {
-  return async (headers, { query, operationName, variables }) => {
+  return async (headers, { query, variables }) => {
     const { apollo, contextFor } = target();
     const contextValue = await contextFor(headers);
-    const response = await apollo.executeOperation({ query, operationName, variables }, { contextValue });
+    const response = await apollo.executeOperation({ query, variables }, { contextValue });
     if (response.body.kind !== "single") throw new Error("REST operations never defer or stream");
     const { data, errors } = response.body.singleResult;
     return { data, errors };

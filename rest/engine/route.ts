@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import type { OperationCall } from "./operation.js";
 
 /** A JSON Schema (draft 2020-12, the dialect OpenAPI 3.1 embeds). */
 export type JsonSchema = Record<string, unknown>;
@@ -22,11 +23,10 @@ export interface RestResult {
   headers?: Record<string, string>;
 }
 
-/** The GraphQL operation a route runs: one document, and the operation of it to run. */
+/** The GraphQL request a route sends to the graph. */
 export interface RestOperation {
+  /** The document's text: one operation and the fragments it spreads. */
   query: string;
-  /** Needed when the document holds several operations. */
-  operationName?: string;
   variables: Record<string, unknown>;
 }
 
@@ -35,7 +35,7 @@ export interface RestOperation {
  * GraphQL operation and the operation's data to the legacy JSON. Validation, authorization
  * and status transitions stay in the subgraphs, so REST and GraphQL can never disagree.
  */
-export interface RestRoute<TData = any> {
+export interface RestRoute<TData = unknown> {
   method: "get" | "post" | "put" | "delete";
   /** Express path, `/api/batches/:id`; OpenAPI gets `/api/batches/{id}`. */
   path: string;
@@ -45,12 +45,12 @@ export interface RestRoute<TData = any> {
   description?: string;
   /** OpenAPI tag grouping the routes of one service. */
   tag: string;
-  /** The GraphQL document (tagged `/* GraphQL *\/`), answered by the graph. */
-  operation: string;
-  /** Which operation of `operation` to run for this request; default its only one. */
-  operationName?(req: Request): string;
-  /** Path parameters, query and body (snake_case) mapped to the operation's variables (camelCase). */
-  variables(req: Request): Record<string, unknown>;
+  /**
+   * The GraphQL operation a request runs, answered by the graph: `run(graphql(...), variables)`,
+   * a document typed by codegen and the path parameters, query and body (snake_case) mapped to
+   * its variables (camelCase). A route may choose among documents of one result shape by request.
+   */
+  operation(req: Request): OperationCall<TData>;
   /** The operation's data mapped to the legacy response; throw {@link RestError} for a null meaning 404. */
   result(data: TData, req: Request): RestResult;
   /** Path and query parameters. */
@@ -64,3 +64,9 @@ export interface RestRoute<TData = any> {
   /** Whether the route needs `Authorization: Bearer`; for the documentation, the graph decides. */
   authenticated: boolean;
 }
+
+/**
+ * A table entry, its operation's result type inferred from `operation` and checked in
+ * `result`; a table lists routes of different results as `RestRoute`.
+ */
+export const restRoute = <TData>(route: RestRoute<TData>): RestRoute => route;

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GraphQLError } from "graphql";
 import { createLogger } from "../../lib/logger.js";
 import type { Executor, GraphQLOutcome } from "./executor.js";
-import type { RestRoute } from "./route.js";
+import { run, type TypedDocument } from "./operation.js";
+import { restRoute, type RestRoute } from "./route.js";
 import { restRouter } from "./router.js";
 import { restInfo } from "./service.js";
 
@@ -15,32 +16,35 @@ const executor = vi.fn<Executor>(async () => {
   return outcome;
 });
 
+/** Documents of a made-up schema, typed as codegen types the real ones. */
+const CreateThing: TypedDocument<{ createThing: { id: string } }, { input: unknown }> =
+  "mutation CreateThing($input: ThingInput!) { createThing(input: $input) { id } }";
+const DeleteThing: TypedDocument<{ deleteThing: boolean }, { id: string }> = "mutation DeleteThing($id: ID!) { deleteThing(id: $id) }";
+
 const routes: RestRoute[] = [
-  {
+  restRoute({
     method: "post",
     path: "/api/things",
     summary: "Create",
     tag: "t",
-    operation: "mutation CreateThing($input: ThingInput!) { createThing(input: $input) { id } }",
-    variables: (req) => ({ input: req.body }),
+    operation: (req) => run(CreateThing, { input: req.body }),
     result: ({ createThing }) => ({ status: 201, body: createThing, headers: { location: `/api/things/${createThing.id}` } }),
     body: { required: true, schema: {} },
     response: { status: 201, description: "Created." },
     errors: [400],
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "delete",
     path: "/api/things/:id",
     summary: "Delete",
     tag: "t",
-    operation: "mutation DeleteThing($id: ID!) { deleteThing(id: $id) }",
-    variables: (req) => ({ id: req.params.id }),
+    operation: (req) => run(DeleteThing, { id: req.params.id }),
     result: () => ({ status: 204 }),
     response: { status: 204, description: "Deleted." },
     errors: [],
     authenticated: true,
-  },
+  }),
 ];
 
 let server: ReturnType<express.Express["listen"]>;
@@ -68,8 +72,7 @@ describe("the REST router", () => {
     expect(response.headers.get("x-request-id")).toBe("req-9");
     expect(await response.json()).toEqual({ id: "t1" });
     expect(executor).toHaveBeenCalledWith(expect.objectContaining({ "x-request-id": "req-9" }), {
-      query: routes[0]!.operation,
-      operationName: undefined,
+      query: CreateThing.toString(),
       variables: { input: { name: "x" } },
     });
   });

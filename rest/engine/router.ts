@@ -70,13 +70,11 @@ function handler(route: RestRoute, executor: Executor): RequestHandler {
   return async (req, res, next) => {
     try {
       requestId(req, res);
-      const outcome = await executor(req.headers, {
-        query: route.operation,
-        operationName: route.operationName?.(req),
-        variables: route.variables(req),
-      });
+      const { document, variables } = route.operation(req);
+      const outcome = await executor(req.headers, { query: document.toString(), variables });
       if (outcome.errors?.length) throw restErrorFromGraphQL(outcome.errors);
       if (!outcome.data) throw internalError();
+      // The graph answered this document over the schema it was typed against (codegen).
       const result = route.result(outcome.data, req);
       res.status(result.status).set(result.headers ?? {});
       if (result.body === undefined) res.end();

@@ -1,9 +1,11 @@
 import type { Request } from "express";
 import { toSnakeKeys } from "../engine/caseConversion.js";
 import { array, boolean, integer, nullable, object, string } from "../engine/jsonSchema.js";
-import type { RestRoute } from "../engine/route.js";
+import { run } from "../engine/operation.js";
+import { restRoute, type RestRoute } from "../engine/route.js";
+import { graphql } from "../__generated__/gql.js";
 
-/** The legacy REST endpoints of the auth service, each one GraphQL operation of this subgraph. */
+/** The legacy REST endpoints of the auth service, each one GraphQL operation of its subgraph. */
 
 const body = (req: Request): Record<string, unknown> => req.body ?? {};
 
@@ -32,19 +34,22 @@ const VERIFY_RESPONSE = object(
 );
 
 export const authRoutes: RestRoute[] = [
-  {
+  restRoute({
     method: "post",
     path: "/api/auth/login",
     summary: "Sign in with email and password",
     description:
       "After repeated failures each attempt must wait longer (429 with `Retry-After`), unless it comes with the `device_token` of an earlier sign-in on this device. 503 with `Retry-After` when sign-in is busy.",
     tag: "auth",
-    operation: /* GraphQL */ `
-      mutation Login($email: String!, $password: String!, $deviceToken: String) {
-        login(email: $email, password: $password, deviceToken: $deviceToken) { accessToken tokenType expiresIn refreshToken userId deviceToken }
-      }
-    `,
-    variables: (req) => ({ email: body(req).email, password: body(req).password, deviceToken: body(req).device_token }),
+    operation: (req) =>
+      run(
+        graphql(`
+          mutation Login($email: String!, $password: String!, $deviceToken: String) {
+            login(email: $email, password: $password, deviceToken: $deviceToken) { accessToken tokenType expiresIn refreshToken userId deviceToken }
+          }
+        `),
+        { email: body(req).email, password: body(req).password, deviceToken: body(req).device_token },
+      ),
     result: ({ login }) => ({ status: 200, body: toSnakeKeys(login) }),
     body: {
       required: true,
@@ -60,19 +65,22 @@ export const authRoutes: RestRoute[] = [
     response: { status: 200, description: "Signed in.", schema: TOKEN_RESPONSE },
     errors: [400, 401, 422, 429, 503],
     authenticated: false,
-  },
-  {
+  }),
+  restRoute({
     method: "post",
     path: "/api/auth/verify",
     summary: "Check an access token",
     description: "Never fails for a bad token: answers `valid: false` with the `reason`.",
     tag: "auth",
-    operation: /* GraphQL */ `
-      query VerifyToken($token: String!) {
-        verifyToken(token: $token) { valid reason userId email roles scopes expiresAt }
-      }
-    `,
-    variables: (req) => ({ token: body(req).token }),
+    operation: (req) =>
+      run(
+        graphql(`
+          query VerifyToken($token: String!) {
+            verifyToken(token: $token) { valid reason userId email roles scopes expiresAt }
+          }
+        `),
+        { token: body(req).token },
+      ),
     result: ({ verifyToken: { reason, ...info } }) => ({
       status: 200,
       body: { ...toSnakeKeys<Record<string, unknown>>(info), ...(info.valid ? {} : { reason }) },
@@ -81,23 +89,26 @@ export const authRoutes: RestRoute[] = [
     response: { status: 200, description: "What the token says.", schema: VERIFY_RESPONSE },
     errors: [400, 422],
     authenticated: false,
-  },
-  {
+  }),
+  restRoute({
     method: "post",
     path: "/api/auth/logout",
     summary: "Sign out",
     description: "The bearer token is refused from now on; the sign-in of `refresh_token`, when given, ends.",
     tag: "auth",
-    operation: /* GraphQL */ `
-      mutation Logout($refreshToken: String) {
-        logout(refreshToken: $refreshToken)
-      }
-    `,
-    variables: (req) => ({ refreshToken: body(req).refresh_token }),
+    operation: (req) =>
+      run(
+        graphql(`
+          mutation Logout($refreshToken: String) {
+            logout(refreshToken: $refreshToken)
+          }
+        `),
+        { refreshToken: body(req).refresh_token },
+      ),
     result: () => ({ status: 204 }),
     body: { required: false, schema: object({ refresh_token: string("The refresh token to end too.") }, ["refresh_token"]) },
     response: { status: 204, description: "Signed out." },
     errors: [400, 401, 422],
     authenticated: true,
-  },
+  }),
 ];

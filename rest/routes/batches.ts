@@ -1,22 +1,26 @@
+import type { ResultOf } from "@graphql-typed-document-node/core";
 import type { Request } from "express";
 import { snakeCase, toCamelKeys, toSnakeKeys } from "../engine/caseConversion.js";
 import { found } from "../engine/errors.js";
 import { bodyInput, created } from "../engine/mapping.js";
 import { array, integer, nullable, number, object, page, string } from "../engine/jsonSchema.js";
 import { legacyPage, PAGE_PARAMETERS, pageVariables, queryString } from "../engine/query.js";
-import type { RestParameter, RestRoute } from "../engine/route.js";
+import { run, type OperationCall } from "../engine/operation.js";
+import { restRoute, type RestParameter, type RestRoute } from "../engine/route.js";
+import { graphql } from "../__generated__/gql.js";
 
 /**
- * The legacy REST endpoints of the production service, each one GraphQL operation of this
+ * The legacy REST endpoints of the production service, each one GraphQL operation of its
  * subgraph: `created_by` is only the creator's id, so no other subgraph is needed.
  */
 
-const LEGACY_BATCH = /* GraphQL */ `
+/** The fields of a batch in every legacy response, spread as `...LegacyBatch`. */
+const LegacyBatch = graphql(`
   fragment LegacyBatch on Batch {
     id batchNumber productCode productName plannedQuantity actualQuantity unit status stage yield
     createdBy { id } createdAt updatedAt version
   }
-`;
+`);
 
 const STATUS = string("Batch status.", { enum: ["PLANNED", "IN_PROGRESS", "QA_HOLD", "RELEASED", "COMPLETED", "REJECTED", "CANCELLED"] });
 const STAGE = string("Manufacturing stage.", { enum: ["DISPENSING", "GRANULATION", "BLENDING", "COMPRESSION", "COATING", "PACKAGING"] });
@@ -67,51 +71,93 @@ const ID: RestParameter = { name: "id", in: "path", description: "The batch's id
 
 interface GraphChange {
   field: string;
-  changedBy: { id: string };
+  changedBy: { id: string } | null;
+}
+
+/**
+ * The id of a user reference. The graph may answer `User` fields with null when the user
+ * subgraph is away, but `createdBy { id }` and `changedBy { id }` are the ids the production
+ * subgraph holds, answered without it: a null here is a broken graph, logged and a 500.
+ */
+function userId(user: { id: string } | null, field: string): string {
+  if (!user) throw new Error(`the graph answered ${field} with null`);
+  return user.id;
 }
 
 /**
  * A batch as legacy JSON: snake_case, `created_by` as the creator's id and, when it was read,
  * the change history with each `changed_by` as a user id and `field` in snake_case.
  */
-function legacyBatch({ createdBy, changes, ...batch }: { createdBy: { id: string }; changes?: GraphChange[] }) {
+function legacyBatch({ createdBy, changes, ...batch }: ResultOf<typeof LegacyBatch> & { changes?: GraphChange[] }) {
   return {
     ...toSnakeKeys(batch),
-    created_by: createdBy.id,
+    created_by: userId(createdBy, "createdBy"),
     ...(changes && {
-      changes: changes.map(({ field, changedBy, ...change }) => ({ field: snakeCase(field), ...toSnakeKeys(change), changed_by: changedBy.id })),
+      changes: changes.map(({ field, changedBy, ...change }) => ({
+        field: snakeCase(field),
+        ...toSnakeKeys(change),
+        changed_by: userId(changedBy, "changedBy"),
+      })),
     }),
   };
 }
 
+const UpdateBatch = graphql(`
+  mutation UpdateBatch($id: ID!, $version: Int!, $input: UpdateBatchInput!, $reason: String) {
+    batch: updateBatch(id: $id, version: $version, input: $input, reason: $reason) { ...LegacyBatch }
+  }
+`);
+
+const ChangeBatchStatus = graphql(`
+  mutation ChangeBatchStatus($id: ID!, $status: BatchStatus!, $reason: String, $actualQuantity: Float, $version: Int) {
+    batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity, version: $version) {
+      ...LegacyBatch
+    }
+  }
+`);
+
+/** Both in one GraphQL request, which stops at the first failing mutation. */
+const UpdateThenChangeBatchStatus = graphql(`
+  mutation UpdateThenChangeBatchStatus(
+    $id: ID!, $version: Int!, $input: UpdateBatchInput!, $status: BatchStatus!, $reason: String, $actualQuantity: Float
+  ) {
+    updated: updateBatch(id: $id, version: $version, input: $input, reason: $reason) { id }
+    batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity) { ...LegacyBatch }
+  }
+`);
+
 /** The body of `PUT /api/batches/:id` split between `changeBatchStatus` and `updateBatch`. */
-function batchChange(req: Request) {
+function batchChange(req: Request): OperationCall<{ batch: ResultOf<typeof LegacyBatch> }> {
   const { status, reason, version, actualQuantity, ...fields } = toCamelKeys(req.body ?? {});
-  const updates = status === undefined ? { ...fields, ...(actualQuantity === undefined ? {} : { actualQuantity }) } : fields;
-  const operation =
-    status === undefined ? "UpdateBatch" : Object.keys(updates).length > 0 ? "UpdateThenChangeBatchStatus" : "ChangeBatchStatus";
-  return { operation, variables: { id: req.params.id, version, input: updates, status, reason, actualQuantity } };
+  const id = req.params.id;
+  if (status === undefined) {
+    return run(UpdateBatch, { id, version, input: { ...fields, ...(actualQuantity === undefined ? {} : { actualQuantity }) }, reason });
+  }
+  if (Object.keys(fields).length === 0) return run(ChangeBatchStatus, { id, status, reason, actualQuantity, version });
+  return run(UpdateThenChangeBatchStatus, { id, version, input: fields, status, reason, actualQuantity });
 }
 
 export const batchRoutes: RestRoute[] = [
-  {
+  restRoute({
     method: "get",
     path: "/api/batches",
     summary: "List batches, newest first, a page at a time",
     tag: "batches",
-    operation: /* GraphQL */ `
-      query ListBatches($filter: BatchFilter, $first: Int, $offset: Int) {
-        batches(filter: $filter, first: $first, offset: $offset) {
-          totalCount
-          nodes { ...LegacyBatch }
-        }
-      }
-      ${LEGACY_BATCH}
-    `,
-    variables: (req) => ({
-      ...pageVariables(req).variables,
-      filter: { status: queryString(req, "status"), stage: queryString(req, "stage"), product: queryString(req, "search") },
-    }),
+    operation: (req) =>
+      run(
+        graphql(`
+          query ListBatches($filter: BatchFilter, $first: Int, $offset: Int) {
+            batches(filter: $filter, first: $first, offset: $offset) {
+              totalCount
+              nodes { ...LegacyBatch }
+            }
+          }
+        `),
+        {
+          ...pageVariables(req).variables,
+          filter: { status: queryString(req, "status"), stage: queryString(req, "stage"), product: queryString(req, "search") },
+        },
+      ),
     result: ({ batches }, req) => legacyPage(req, batches, legacyBatch),
     parameters: [
       ...PAGE_PARAMETERS,
@@ -127,35 +173,34 @@ export const batchRoutes: RestRoute[] = [
     response: { status: 200, description: "A page of batches.", schema: page(BATCH, "batches") },
     errors: [401, 403, 422],
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "get",
     path: "/api/batches/:id",
     summary: "Read a batch",
     tag: "batches",
-    operation: /* GraphQL */ `
-      query GetBatch($id: ID!) {
-        batch(id: $id) { ...LegacyBatch changes { field oldValue newValue reason changedBy { id } changedAt } }
-      }
-      ${LEGACY_BATCH}
-    `,
-    variables: (req) => ({ id: req.params.id }),
+    operation: (req) =>
+      run(
+        graphql(`
+          query GetBatch($id: ID!) {
+            batch(id: $id) { ...LegacyBatch changes { field oldValue newValue reason changedBy { id } changedAt } }
+          }
+        `),
+        { id: req.params.id },
+      ),
     result: ({ batch }, req) => ({ status: 200, body: legacyBatch(found(batch, "batch", req.params.id)) }),
     parameters: [ID],
     response: { status: 200, description: "The batch, with its change history.", schema: BATCH_WITH_CHANGES },
     errors: [401, 403, 404, 422],
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "post",
     path: "/api/batches",
     summary: "Create a batch, PLANNED at the first stage",
     tag: "batches",
-    operation: /* GraphQL */ `
-      mutation CreateBatch($input: CreateBatchInput!) { createBatch(input: $input) { ...LegacyBatch } }
-      ${LEGACY_BATCH}
-    `,
-    variables: (req) => ({ input: bodyInput(req) }),
+    operation: (req) =>
+      run(graphql(`mutation CreateBatch($input: CreateBatchInput!) { createBatch(input: $input) { ...LegacyBatch } }`), { input: bodyInput(req) }),
     result: ({ createBatch }) => created("/api/batches", createBatch.id, legacyBatch(createBatch)),
     body: {
       required: true,
@@ -170,8 +215,8 @@ export const batchRoutes: RestRoute[] = [
     response: { status: 201, description: "Created.", schema: BATCH },
     errors: [400, 401, 403, 409, 422],
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "put",
     path: "/api/batches/:id",
     summary: "Change a batch's fields and/or its status",
@@ -183,25 +228,7 @@ export const batchRoutes: RestRoute[] = [
       "GraphQL request that stops at the first failure; `actual_quantity` then goes to the status change.",
     ].join(" "),
     tag: "batches",
-    operation: /* GraphQL */ `
-      mutation UpdateBatch($id: ID!, $version: Int!, $input: UpdateBatchInput!, $reason: String) {
-        batch: updateBatch(id: $id, version: $version, input: $input, reason: $reason) { ...LegacyBatch }
-      }
-      mutation ChangeBatchStatus($id: ID!, $status: BatchStatus!, $reason: String, $actualQuantity: Float, $version: Int) {
-        batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity, version: $version) {
-          ...LegacyBatch
-        }
-      }
-      mutation UpdateThenChangeBatchStatus(
-        $id: ID!, $version: Int!, $input: UpdateBatchInput!, $status: BatchStatus!, $reason: String, $actualQuantity: Float
-      ) {
-        updated: updateBatch(id: $id, version: $version, input: $input, reason: $reason) { id }
-        batch: changeBatchStatus(id: $id, status: $status, reason: $reason, actualQuantity: $actualQuantity) { ...LegacyBatch }
-      }
-      ${LEGACY_BATCH}
-    `,
-    operationName: (req) => batchChange(req).operation,
-    variables: (req) => batchChange(req).variables,
+    operation: batchChange,
     result: ({ batch }) => ({ status: 200, body: legacyBatch(batch) }),
     parameters: [ID],
     body: {
@@ -219,5 +246,5 @@ export const batchRoutes: RestRoute[] = [
     response: { status: 200, description: "The batch as it is now.", schema: BATCH },
     errors: [400, 401, 403, 404, 409, 422],
     authenticated: true,
-  },
+  }),
 ];

@@ -1,16 +1,20 @@
+import type { ResultOf } from "@graphql-typed-document-node/core";
 import type { Request } from "express";
 import { toCamelKeys, toSnakeKeys } from "../engine/caseConversion.js";
 import { found } from "../engine/errors.js";
 import { bodyInput, created } from "../engine/mapping.js";
 import { array, boolean, nullable, object, page, string } from "../engine/jsonSchema.js";
 import { legacyPage, PAGE_PARAMETERS, pageVariables, queryBoolean, queryString } from "../engine/query.js";
-import type { RestParameter, RestRoute } from "../engine/route.js";
+import { run } from "../engine/operation.js";
+import { restRoute, type RestParameter, type RestRoute } from "../engine/route.js";
+import { graphql } from "../__generated__/gql.js";
 
-/** The legacy REST endpoints of the user service, each one GraphQL operation of this subgraph. */
+/** The legacy REST endpoints of the user service, each one GraphQL operation of its subgraph. */
 
-const LEGACY_USER = /* GraphQL */ `
+/** The fields of a user in every legacy response, spread as `...LegacyUser`. */
+const LegacyUser = graphql(`
   fragment LegacyUser on User { id email name roles department active createdAt updatedAt }
-`;
+`);
 
 const ROLE = string("A role.", { enum: ["ADMIN", "QA", "PRODUCTION", "VIEWER"] });
 
@@ -36,30 +40,32 @@ const ID: RestParameter = { name: "id", in: "path", description: "The user's id.
 
 const USER_ERRORS = [401, 403, 404, 422];
 
-const legacyUser = (user: unknown) => toSnakeKeys(user);
+const legacyUser = (user: ResultOf<typeof LegacyUser>) => toSnakeKeys(user);
 const withId = (req: Request) => ({ id: req.params.id });
 
 export const userRoutes: RestRoute[] = [
-  {
+  restRoute({
     method: "get",
     path: "/api/users",
     summary: "List users, by email, a page at a time",
     tag: "users",
-    operation: /* GraphQL */ `
-      query ListUsers($search: String, $role: Role, $active: Boolean, $first: Int, $offset: Int) {
-        users(search: $search, role: $role, active: $active, first: $first, offset: $offset) {
-          totalCount
-          nodes { ...LegacyUser }
-        }
-      }
-      ${LEGACY_USER}
-    `,
-    variables: (req) => ({
-      ...pageVariables(req).variables,
-      search: queryString(req, "search"),
-      role: queryString(req, "role"),
-      active: queryBoolean(req, "active"),
-    }),
+    operation: (req) =>
+      run(
+        graphql(`
+          query ListUsers($search: String, $role: Role, $active: Boolean, $first: Int, $offset: Int) {
+            users(search: $search, role: $role, active: $active, first: $first, offset: $offset) {
+              totalCount
+              nodes { ...LegacyUser }
+            }
+          }
+        `),
+        {
+          ...pageVariables(req).variables,
+          search: queryString(req, "search"),
+          role: queryString(req, "role"),
+          active: queryBoolean(req, "active"),
+        },
+      ),
     result: ({ users }, req) => legacyPage(req, users, legacyUser),
     parameters: [
       ...PAGE_PARAMETERS,
@@ -70,33 +76,26 @@ export const userRoutes: RestRoute[] = [
     response: { status: 200, description: "A page of users.", schema: page(USER, "users") },
     errors: [401, 403, 422],
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "get",
     path: "/api/users/:id",
     summary: "Read a user",
     tag: "users",
-    operation: /* GraphQL */ `
-      query GetUser($id: ID!) { user(id: $id) { ...LegacyUser } }
-      ${LEGACY_USER}
-    `,
-    variables: withId,
+    operation: (req) => run(graphql(`query GetUser($id: ID!) { user(id: $id) { ...LegacyUser } }`), withId(req)),
     result: ({ user }, req) => ({ status: 200, body: legacyUser(found(user, "user", req.params.id)) }),
     parameters: [ID],
     response: { status: 200, description: "The user.", schema: USER },
     errors: USER_ERRORS,
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "post",
     path: "/api/users",
     summary: "Create a user with a password",
     tag: "users",
-    operation: /* GraphQL */ `
-      mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { ...LegacyUser } }
-      ${LEGACY_USER}
-    `,
-    variables: (req) => ({ input: bodyInput(req) }),
+    operation: (req) =>
+      run(graphql(`mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { ...LegacyUser } }`), { input: bodyInput(req) }),
     result: ({ createUser }) => created("/api/users", createUser.id, legacyUser(createUser)),
     body: {
       required: true,
@@ -105,18 +104,18 @@ export const userRoutes: RestRoute[] = [
     response: { status: 201, description: "Created.", schema: USER },
     errors: [400, 401, 403, 409, 422],
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "put",
     path: "/api/users/:id",
     summary: "Change some fields of a user",
     description: "Fields left out keep their value, except `department`, which null clears.",
     tag: "users",
-    operation: /* GraphQL */ `
-      mutation UpdateUser($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { ...LegacyUser } }
-      ${LEGACY_USER}
-    `,
-    variables: (req) => ({ ...withId(req), input: toCamelKeys(req.body ?? {}) }),
+    operation: (req) =>
+      run(graphql(`mutation UpdateUser($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { ...LegacyUser } }`), {
+        ...withId(req),
+        input: toCamelKeys(req.body ?? {}),
+      }),
     result: ({ updateUser }) => ({ status: 200, body: legacyUser(updateUser) }),
     parameters: [ID],
     body: {
@@ -126,21 +125,18 @@ export const userRoutes: RestRoute[] = [
     response: { status: 200, description: "The changed user.", schema: USER },
     errors: [400, ...USER_ERRORS, 409],
     authenticated: true,
-  },
-  {
+  }),
+  restRoute({
     method: "delete",
     path: "/api/users/:id",
     summary: "Deactivate a user",
     description: "The record is kept, inactive, for the audit trail; the user is signed out everywhere.",
     tag: "users",
-    operation: /* GraphQL */ `
-      mutation DeleteUser($id: ID!) { deleteUser(id: $id) { id } }
-    `,
-    variables: withId,
+    operation: (req) => run(graphql(`mutation DeleteUser($id: ID!) { deleteUser(id: $id) { id } }`), withId(req)),
     result: () => ({ status: 204 }),
     parameters: [ID],
     response: { status: 204, description: "Deactivated." },
     errors: USER_ERRORS,
     authenticated: true,
-  },
+  }),
 ];
