@@ -1,7 +1,7 @@
-import { Prisma } from "../../../generated/prisma/client.js";
-import { apiError } from "../../../lib/errors.js";
-import { checkOptionalText, checkText, type TextRule } from "../../../lib/graphql/text.js";
-import type { CreateBatchInput, UpdateBatchInput } from "./__generated__/resolvers-types.js";
+import { Prisma } from "../../../../generated/prisma/client.js";
+import { apiError } from "../../../../lib/errors.js";
+import { checkOptionalText, checkText, type TextRule } from "../../../../lib/graphql/text.js";
+import type { CreateBatchInput, UpdateBatchInput } from "../__generated__/resolvers-types.js";
 
 /**
  * The longest text each production input accepts, in characters (the SDL descriptions state

@@ -5,25 +5,19 @@
  * history row, a change of master data one change history row per field.
  */
 import { randomUUID } from "node:crypto";
-import type { Batch, PrismaClient } from "../../../generated/prisma/client.js";
-import type { BatchStatus } from "../../../generated/prisma/enums.js";
-import { apiError } from "../../../lib/errors.js";
-import { isUuid } from "../../../lib/graphql/ids.js";
-import type { CreateBatchInput, UpdateBatchInput } from "./__generated__/resolvers-types.js";
+import type { Batch, PrismaClient } from "../../../../generated/prisma/client.js";
+import type { BatchStatus } from "../../../../generated/prisma/enums.js";
+import { apiError } from "../../../../lib/errors.js";
+import { isUuid } from "../../../../lib/graphql/ids.js";
+import type { CreateBatchInput, UpdateBatchInput } from "../__generated__/resolvers-types.js";
+import { writeOutbox } from "../outbox/writeOutbox.js";
+import type { Actor } from "./actor.js";
 import { batchFrozen, batchNotFound, staleVersion } from "./batchErrors.js";
+import { batchCreated, statusChanged } from "./batchEvents.js";
 import { createFields, quantity, reasonText, updateFields } from "./batchInput.js";
-import { batchCreated, statusChanged, type EventCause } from "./events.js";
-import { fieldChanges, historyRows } from "./fieldChanges.js";
-import { writeOutbox } from "./outbox.js";
+import { fieldChanges, historyRows } from "./changeHistory.js";
 import { nextStage } from "./stages.js";
 import { authorizeTransition, OPEN_FOR_EDITS } from "./statusMachine.js";
-
-/** Who asks for a change: the verified caller and the request. */
-export interface Actor extends EventCause {
-  scopes: readonly string[];
-}
-
-export { isUuid };
 
 /** The batch as it is now, or NOT_FOUND; with `version`, CONFLICT unless that is still its version. */
 async function current(prisma: Pick<PrismaClient, "batch">, id: string, version?: number | null): Promise<Batch> {

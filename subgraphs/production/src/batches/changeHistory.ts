@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Batch } from "../../../generated/prisma/client.js";
-import { Prisma } from "../../../generated/prisma/client.js";
+import type { Batch } from "../../../../generated/prisma/client.js";
+import { Prisma } from "../../../../generated/prisma/client.js";
 
 /** The master data `updateBatch` may change, by GraphQL field name (the change history's `field`). */
 export interface MasterDataChanges {

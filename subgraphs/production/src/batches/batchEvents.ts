@@ -2,9 +2,9 @@
  * The events of the production domain and the exact shape of their `data` (snake_case, as the
  * legacy publishers write it). `EVENTS.md` documents them for other teams.
  */
-import type { Batch, BatchStatusChange } from "../../../generated/prisma/client.js";
-import type { BatchStage, BatchStatus } from "../../../generated/prisma/enums.js";
-import { createEnvelope, type EventEnvelope } from "../../../lib/events/envelope.js";
+import type { Batch, BatchStatusChange } from "../../../../generated/prisma/client.js";
+import type { BatchStage, BatchStatus } from "../../../../generated/prisma/enums.js";
+import { createEnvelope, type EventEnvelope } from "../../../../lib/events/envelope.js";
 import { yieldOf } from "./yield.js";
 
 /** `source` of every envelope this subgraph publishes. */

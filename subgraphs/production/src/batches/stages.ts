@@ -1,4 +1,4 @@
-import type { BatchStage } from "../../../generated/prisma/enums.js";
+import type { BatchStage } from "../../../../generated/prisma/enums.js";
 
 /** The manufacturing stages in order (the SDL and the database enum list them in that order too). */
 export const STAGES: readonly BatchStage[] = ["DISPENSING", "GRANULATION", "BLENDING", "COMPRESSION", "COATING", "PACKAGING"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BatchStatus } from "../../../generated/prisma/enums.js";
+import { BatchStatus } from "../../../../generated/prisma/enums.js";
 import { allowedNext, authorizeTransition, isFinal } from "./statusMachine.js";
 
 const STATUSES = Object.values(BatchStatus);

@@ -1,4 +1,4 @@
-import type { Prisma } from "../../../generated/prisma/client.js";
+import type { Prisma } from "../../../../generated/prisma/client.js";
 
 /**
  * actual / planned, or null when there is no figure: no actual quantity yet, or a planned

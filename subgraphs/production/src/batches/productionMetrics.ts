@@ -3,9 +3,9 @@
  * statements whatever the number of batches). Completion and start times come from the audit
  * trail, the record of when each status was reached.
  */
-import type { PrismaClient } from "../../../generated/prisma/client.js";
-import { BatchStatus } from "../../../generated/prisma/enums.js";
-import { apiError } from "../../../lib/errors.js";
+import type { PrismaClient } from "../../../../generated/prisma/client.js";
+import { BatchStatus } from "../../../../generated/prisma/enums.js";
+import { apiError } from "../../../../lib/errors.js";
 
 /** Longest range asked for at once, in days (a year, leap day included). */
 export const MAX_RANGE_DAYS = 366;
