@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { httpStatusOf, isClientCode, type ErrorCode } from "./errorCodes.js";
+import { httpStatusOf, isClientCode, REST_STATUS, type ErrorCode } from "./errorCodes.js";
 import type { Logger } from "./logger.js";
 
 export { ERROR_CODES, httpStatusOf, isCallerCode, isClientCode, isLimitCode, isRetryLaterCode, REST_STATUS, type ErrorCode } from "./errorCodes.js";
@@ -44,4 +44,35 @@ export function maskingFormatError(logger: Logger) {
     if (!isClientCode(formatted.extensions?.code)) logger.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
     return maskError(formatted);
   };
+}
+
+/**
+ * The one error body of every REST endpoint:
+ * `{ "error": { "code", "message", "details"? }, "request_id" }`.
+ */
+export interface RestErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+  request_id: string;
+}
+
+/** An error a REST endpoint answers with; `code` picks the status from `REST_STATUS` (`errorCodes.ts`; unlike `/graphql`, invalid values are 422, the legacy contract). */
+export class RestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return REST_STATUS[this.code] ?? 500;
+  }
+
+  body(requestId: string): RestErrorBody {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) },
+      request_id: requestId,
+    };
+  }
 }

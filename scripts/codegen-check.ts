@@ -1,6 +1,6 @@
 /**
- * `npm run codegen:check` (part of `npm test`): generates the resolver types in memory with
- * the configuration of `codegen.ts` and fails, naming them, when files on disk differ.
+ * `npm run codegen:check` (part of `npm test`): generates the resolver and REST operation types
+ * in memory with the configuration of `codegen.ts` and fails, naming them, when files on disk differ.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { documentedRoutes } from "../../lib/rest/registeredRoutes.js";
+import { documentedRoutes } from "../../rest/engine/registeredRoutes.js";
 import { rest, restError } from "../../test/support/rest.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 import { seedStack } from "../../test/support/seed.js";

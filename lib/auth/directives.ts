@@ -19,7 +19,7 @@ export interface Requirement {
 }
 
 /** Whatever a context must offer for the checks: the caller, when a valid token came. */
-export interface AuthContext {
+export interface AuthorizationContext {
   auth: Principal | null;
 }
 
@@ -76,7 +76,7 @@ export function enforceAuthorization<TSchema extends GraphQLSchema>(schema: TSch
     for (const field of Object.values(type.getFields())) {
       const requirements = requirementOf(field, type);
       if (requirements.length === 0) continue;
-      const resolve: GraphQLFieldResolver<unknown, AuthContext> = field.resolve ?? defaultFieldResolver;
+      const resolve: GraphQLFieldResolver<unknown, AuthorizationContext> = field.resolve ?? defaultFieldResolver;
       const path = `${type.name}.${field.name}`;
       field.resolve = (source, args, context, info) => {
         assertAllowed(context.auth, requirements, path);
@@ -84,7 +84,7 @@ export function enforceAuthorization<TSchema extends GraphQLSchema>(schema: TSch
       };
       const subscribe = field.subscribe;
       if (subscribe) {
-        field.subscribe = (source, args, context: AuthContext, info) => {
+        field.subscribe = (source, args, context: AuthorizationContext, info) => {
           assertAllowed(context.auth, requirements, path);
           return subscribe(source, args, context, info);
         };

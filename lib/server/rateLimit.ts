@@ -4,7 +4,7 @@ import { Counter, type Registry } from "prom-client";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { TokenVerifier } from "../auth/verifier.js";
 import type { Logger } from "../logger.js";
-import { RestError } from "../rest/errors.js";
+import { RestError } from "../errors.js";
 import { registered } from "./operationMetrics.js";
 import { authenticate } from "./requestContext.js";
 import { requestIdOf } from "./requestId.js";

@@ -3,7 +3,7 @@ import type { Registry } from "prom-client";
 import { Revocations } from "../auth/revocation.js";
 import { processEnv, readServiceConfig, type ConfigOf, type Env, type ServiceName } from "../config.js";
 import { createLogger, type Logger } from "../logger.js";
-import { createMetricsRegistry, dbQueryCounter } from "../metrics.js";
+import { createMetricsRegistry, dbQueryCounter } from "../metricsRegistry.js";
 import { checkBackingServices } from "../preflight.js";
 import { createPrismaClient, type PrismaClient } from "../prisma.js";
 

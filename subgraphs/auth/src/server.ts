@@ -1,6 +1,6 @@
 import express from "express";
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
-import { restInfo, serviceRest } from "../../../lib/rest/service.js";
+import { restInfo, serviceRest } from "../../../rest/engine/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
 import type { AuthConfig } from "../../../lib/config.js";
@@ -12,7 +12,7 @@ import { HashQueue } from "./hashQueue.js";
 import { TokenIssuer } from "./issuer.js";
 import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
 import { resolvers } from "./resolvers/index.js";
-import { authRoutes } from "./rest.js";
+import { authRoutes } from "../../../rest/routes/auth.js";
 import { startSessionPurge } from "./sessionPurge.js";
 import { Sessions } from "./sessions.js";
 import { LoginThrottle } from "./throttle.js";

@@ -1,8 +1,8 @@
 import type { RequestContext } from "../../../lib/server/subgraph.js";
 import type { PrismaClient } from "../../../lib/prisma.js";
 import type { EventPubSub } from "../../../lib/pubsub/redis.js";
-import type { Actor } from "./batches.js";
-import type { ProductionLoaders } from "./loaders.js";
+import type { Actor } from "./batches/actor.js";
+import type { ProductionLoaders } from "./batches/loaders.js";
 
 /** What the production resolvers get with each request. */
 export interface ProductionContext extends RequestContext {

@@ -1,14 +1,14 @@
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
-import { restInfo, serviceRest } from "../../../lib/rest/service.js";
+import { restInfo, serviceRest } from "../../../rest/engine/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
 import type { ProductionConfig } from "../../../lib/config.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
 import type { ProductionContext } from "./context.js";
-import { startEventRelay, type EventRelay, type EventRelayOptions } from "./eventRelay.js";
-import { createProductionLoaders } from "./loaders.js";
+import { startEventRelay, type EventRelay, type EventRelayOptions } from "./outbox/startRelay.js";
+import { createProductionLoaders } from "./batches/loaders.js";
 import { resolvers } from "./resolvers/index.js";
-import { batchRoutes } from "./rest.js";
+import { batchRoutes } from "../../../rest/routes/batches.js";
 import type { SubscriptionConsumerOptions } from "./subscriptions/consumer.js";
 import { createProductionSubscriptions } from "./subscriptions/service.js";
 

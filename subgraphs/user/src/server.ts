@@ -1,5 +1,5 @@
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
-import { restInfo, serviceRest } from "../../../lib/rest/service.js";
+import { restInfo, serviceRest } from "../../../rest/engine/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
 import type { UserConfig } from "../../../lib/config.js";
@@ -8,7 +8,7 @@ import { createAuthClient } from "./authClient.js";
 import type { UserContext } from "./context.js";
 import { createUserLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
-import { userRoutes } from "./rest.js";
+import { userRoutes } from "../../../rest/routes/users.js";
 
 export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 

@@ -1,5 +1,5 @@
 import type { BatchResolvers } from "../__generated__/resolvers-types.js";
-import { yieldOf } from "../yield.js";
+import { yieldOf } from "../batches/yield.js";
 
 export const Batch: BatchResolvers = {
   __resolveReference: ({ id }, ctx) => ctx.loaders.batchById.load(id),

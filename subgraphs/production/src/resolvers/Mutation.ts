@@ -1,5 +1,5 @@
 import type { MutationResolvers } from "../__generated__/resolvers-types.js";
-import { advanceStage, changeStatus, createBatch, updateBatch } from "../batches.js";
+import { advanceStage, changeStatus, createBatch, updateBatch } from "../batches/batchWrites.js";
 import { actorOf } from "../context.js";
 
 export const Mutation: MutationResolvers = {

@@ -1,10 +1,10 @@
 import { selects } from "../../../../lib/graphql/pagination.js";
 import type { QueryResolvers } from "../__generated__/resolvers-types.js";
 import { checkText } from "../../../../lib/graphql/text.js";
-import { TEXT_RULES } from "../batchInput.js";
-import { listBatches } from "../batchList.js";
-import { productionMetrics } from "../metrics.js";
-import { STAGES } from "../stages.js";
+import { TEXT_RULES } from "../batches/batchInput.js";
+import { listBatches } from "../batches/batchList.js";
+import { productionMetrics } from "../batches/productionMetrics.js";
+import { STAGES } from "../batches/stages.js";
 
 export const Query: QueryResolvers = {
   batchStages: () => [...STAGES],

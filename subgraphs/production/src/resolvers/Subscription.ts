@@ -3,7 +3,7 @@ import { eventStream } from "../../../../lib/pubsub/stream.js";
 import type { Batch } from "../../../../generated/prisma/client.js";
 import type { SubscriptionResolvers } from "../__generated__/resolvers-types.js";
 import type { ProductionContext } from "../context.js";
-import { EventType } from "../events.js";
+import { EventType } from "../batches/batchEvents.js";
 import type { BatchEvent } from "../subscriptions/payloads.js";
 import { checkAfter, replayAfter } from "../subscriptions/replay.js";
 

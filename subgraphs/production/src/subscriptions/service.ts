@@ -5,7 +5,7 @@ import type { SubgraphServer } from "../../../../lib/server/subgraph.js";
 import { serveSubscriptions } from "../../../../lib/server/subscriptions.js";
 import type { TokenVerifier } from "../../../../lib/auth/verifier.js";
 import type { ProductionContext } from "../context.js";
-import { createProductionLoaders } from "../loaders.js";
+import { createProductionLoaders } from "../batches/loaders.js";
 import { startSubscriptionConsumer, type SubscriptionConsumerOptions } from "./consumer.js";
 
 /** The subscription side of one production instance: Redis pub/sub, graphql-ws, the consumer. */

@@ -9,8 +9,8 @@ import type { PrismaClient } from "../../../../generated/prisma/client.js";
 import { BatchStatus } from "../../../../generated/prisma/enums.js";
 import { UnhandleableEventError } from "../../../../lib/events/deadLetter.js";
 import { isUuid } from "../../../../lib/graphql/ids.js";
-import { EventType } from "../events.js";
-import { yieldOf } from "../yield.js";
+import { EventType } from "../batches/batchEvents.js";
+import { yieldOf } from "../batches/yield.js";
 import type { BatchEvent } from "./payloads.js";
 
 /** Why an event contradicts the records: the consumer's `reasons`, a fixed list. */
