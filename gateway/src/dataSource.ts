@@ -1,68 +1,96 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import type { GraphQLError } from "graphql";
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { GraphQLError } from "graphql";
+import type { Counter } from "prom-client";
 import { REQUEST_ID_HEADER } from "../../lib/server/requestId.js";
 import type { GatewayContext } from "./context.js";
+import type { InflightQueries } from "./inflightQueries.js";
 import { recordRefusal } from "./refusals.js";
-import { SubgraphRefusal, SubgraphUnavailableError, subgraphErrorBody } from "./subgraphClient.js";
+import type { SubgraphAnswer, SubgraphClient } from "./subgraphClient.js";
+import { SubgraphRefusal, SubgraphUnavailableError, subgraphErrorBody } from "./subgraphErrors.js";
+
+type Response = Awaited<ReturnType<GraphQLDataSource["process"]>>;
+
+/** The query is a read (may be retried and shared), not a mutation. */
+const isQuery = (query: string | undefined) => query !== undefined && /^\s*(query\b|\{)/.test(query);
+
+export interface ForwardingDataSourceOptions {
+  client: SubgraphClient;
+  /** Identical queries in flight, shared by every data source of the gateway. */
+  inflight?: InflightQueries<SubgraphAnswer>;
+  /** Counts the calls that joined one already in flight. */
+  deduplicated?: Counter<"subgraph">;
+}
 
 /**
  * Calls one subgraph, forwarding the caller's `Authorization` header (subgraphs verify the
- * token again) and the request id (so one id follows the call through every log).
+ * token again), the request id (so one id follows the call through every log) and the
+ * client's address (for the subgraphs' per-IP limits). It implements `GraphQLDataSource`
+ * directly over the subgraph's pooled client instead of `RemoteGraphQLDataSource` and its
+ * WHATWG `fetch` layers. Identical queries in flight at the same time, for the same caller
+ * (token, or address when anonymous), are sent once; mutations never are.
  */
-export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  /** The subgraph's name, for errors (set from the constructor's `config`, as every option is). */
-  declare readonly subgraph?: string;
+export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(private readonly options: ForwardingDataSourceOptions) {}
 
-  constructor(config?: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { subgraph?: string }) {
-    super(config);
+  get subgraph(): string {
+    return this.options.client.name;
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { request, context } = options;
-    const headers = request.http?.headers;
-    if (!headers || !("requestId" in context)) return;
-    const { requestId, authorization, clientIp } = context as GatewayContext;
-    headers.set(REQUEST_ID_HEADER, requestId);
-    if (authorization) headers.set("authorization", authorization);
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<Response> {
+    const { request } = options;
+    const context = options.context as Partial<GatewayContext>;
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+    if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+    if (context.authorization) headers.authorization = context.authorization;
     // The client's address (as `TRUST_PROXY` lets the gateway see it), for the subgraphs' per-IP limits.
-    if (clientIp) headers.set("x-forwarded-for", clientIp);
-  }
-
-  /**
-   * A 4xx whose body is a GraphQL response (the subgraph refused a value the gateway cannot
-   * check, such as a malformed `DateTime`; or a token revoked since the gateway checked it) is
-   * the subgraph's answer, passed on with its status; anything else is an error without a code
-   * (masked), as Apollo makes it.
-   */
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]): Promise<GraphQLError> {
-    if (response.status >= 400 && response.status < 500) {
-      const body = subgraphErrorBody(await this.parseBody(response).catch(() => undefined));
-      if (body) return new SubgraphRefusal(this.subgraph ?? this.url ?? "subgraph", response.status, undefined, body);
-    }
-    return super.errorFromResponse(response);
-  }
-
-  /**
-   * A subgraph that refused the call on purpose (busy, rate limited) answers with its own
-   * errors. A subgraph that cannot be reached (down, timed out, circuit open) answers like a
-   * subgraph with an error: the gateway then returns the other subgraphs' data, and this error
-   * with the subgraph's name in `extensions.serviceName`, instead of failing the whole operation.
-   */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>["process"]> {
+    if (context.clientIp) headers["x-forwarded-for"] = context.clientIp;
+    const { client, inflight, deduplicated } = this.options;
+    const query = isQuery(request.query);
     try {
-      return await super.process(options);
+      const send = () => client.post(body, headers, query);
+      const answer =
+        query && inflight
+          ? await inflight.run(`${client.name}\n${context.authorization ?? `anonymous ${context.clientIp ?? ""}`}\n${body}`, send, () => deduplicated?.inc({ subgraph: client.name }))
+          : await send();
+      return this.response(answer);
     } catch (err) {
       if (err instanceof SubgraphRefusal) {
         // The subgraph's own answer, passed on as it is; its status and `Retry-After` too (refusals.ts).
-        recordRefusal(options.context as GatewayContext | undefined, err);
-        return { data: err.body.data ?? undefined, errors: err.body.errors } as never;
+        recordRefusal(context as GatewayContext, err);
+        return { data: err.body.data ?? undefined, errors: err.body.errors } as Response;
       }
       if (!(err instanceof SubgraphUnavailableError)) throw err;
-      (options.context as Partial<GatewayContext>).logger?.warn({ err, subgraph: err.subgraph }, "subgraph unavailable");
+      context.logger?.warn({ err, subgraph: err.subgraph }, "subgraph unavailable");
       // For an entity fetch, the path of the first entity: the gateway maps it onto the
       // client's response (`["batches", "edges", 0, "node", "createdBy"]`): one error a fetch.
-      const path = options.request.variables?.representations ? ["_entities", 0] : undefined;
+      const path = request.variables?.representations ? ["_entities", 0] : undefined;
       return { errors: [{ message: err.message, path, extensions: { code: "SERVICE_UNAVAILABLE" } }] as never };
     }
+  }
+
+  /**
+   * A GraphQL response, parsed for this caller alone (a shared answer is text, so no two
+   * requests share objects the gateway merges into). A 4xx whose body is a GraphQL response
+   * (the subgraph refused a value the gateway cannot check, such as a malformed `DateTime`; or
+   * a token revoked since the gateway checked it) is the subgraph's answer, passed on with its
+   * status; anything else is an error without a code, masked for the client.
+   */
+  private response({ status, contentType, text }: SubgraphAnswer): Response {
+    const json = /json/.test(contentType) ? parseJson(text) : undefined;
+    if (status >= 200 && status < 300 && json && typeof json === "object") return json as Response;
+    const body = subgraphErrorBody(json);
+    if (body && status >= 400 && status < 500) throw new SubgraphRefusal(this.subgraph, status, undefined, body);
+    throw new GraphQLError(`${status}: subgraph ${this.subgraph} answered ${json === undefined ? "without a GraphQL response" : "with an error status"}`, {
+      extensions: { response: { status, body: text.slice(0, 1_000) } },
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GatewayContext } from "./context.js";
-import type { SubgraphRefusal } from "./subgraphClient.js";
+import type { SubgraphRefusal } from "./subgraphErrors.js";
 
 /** Notes on the request's context that a subgraph refused part of it; the highest status and longest wait win. */
 export function recordRefusal(context: GatewayContext | undefined, refusal: SubgraphRefusal): void {

@@ -104,6 +104,7 @@ export function createGatewayServer({ config, verifier, logger, metrics, redis }
     metrics,
     subgraphUrls: config.subgraphUrls,
     settings: config.websockets,
+    buildService: subgraphs.buildService,
     limits: { ...limits, hideSuggestions: production },
   });
   // The supergraph the gateway loads at start, and each one it reloads, plans subscriptions too.

@@ -22,7 +22,7 @@ const urlOf = (target: Target, service: "auth" | "user" | "production") => (targ
 
 async function login(email: string, password = "demo-password"): Promise<string> {
   const response = await rest(stack.gateway.url, "POST", "/api/auth/login", { json: { email, password } });
-  expect(response.status).toBe(200);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body.access_token;
 }
 
@@ -30,12 +30,12 @@ beforeAll(async () => {
   // REST logins count against the gateway's login limit like GraphQL ones: this file signs in often.
   stack = await startStack({ env: { RATE_LIMIT_LOGIN: "1000" } });
   await seedStack(stack);
-  const [admin, production, qa, viewer] = await Promise.all([
-    login("admin@example.com", "admin-password"),
-    login("production@example.com"),
-    login("qa@example.com"),
-    login("viewer@example.com"),
-  ]);
+  // One after another: each sign-in costs a deliberately slow password hash, and four queued
+  // at once on a busy machine can outlast the gateway's subgraph timeout.
+  const admin = await login("admin@example.com", "admin-password");
+  const production = await login("production@example.com");
+  const qa = await login("qa@example.com");
+  const viewer = await login("viewer@example.com");
   tokens = { admin: admin!, production: production!, qa: qa!, viewer: viewer! };
 });
 

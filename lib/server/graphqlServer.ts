@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Request, type RequestHandler } from "express";
@@ -76,6 +76,9 @@ export function createGraphQLServer<TContext extends RequestContext>(options: Gr
       // Finishes every request already accepted (8 s at most, inside `stopOnSignals`' 10 s).
       drainPlugin(httpServer, logger),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // No HTTP caching is offered (every answer depends on the caller's token), so no service
+      // pays for Apollo's cache-control hints, which it would otherwise work out for every field.
+      ApolloServerPluginCacheControlDisabled(),
       ...options.plugins,
     ],
     logger,

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { ServiceMap } from "@apollo/gateway";
+import type { GraphQLDataSource, ServiceMap } from "@apollo/gateway";
 import type { ExecutionArgs, ParseOptions, ValidationRule } from "graphql";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
@@ -11,7 +11,6 @@ import type { WsConnection } from "../../../lib/server/wsAuth.js";
 import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "../../../lib/server/wsOperations.js";
 import { serveGraphqlWs } from "../../../lib/server/wsServer.js";
 import { subgraphUrl } from "../config.js";
-import { ForwardingDataSource } from "../dataSource.js";
 import { formatGatewayError } from "../errors.js";
 import { eventEnricher } from "./enrich.js";
 import { upstreamMetrics } from "./metrics.js";
@@ -33,6 +32,8 @@ export interface GatewaySubscriptionsOptions {
   subgraphUrls: GatewayConfig["subgraphUrls"];
   /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`. */
   settings: WebSocketSettings;
+  /** The data source of a subgraph, as queries get it (pooled, with timeouts and a circuit breaker). */
+  buildService: (definition: { name: string; url: string }) => GraphQLDataSource;
   /** The operation limits of HTTP requests, applied to subscriptions alike. */
   limits?: {
     validationRules: readonly ValidationRule[];
@@ -73,7 +74,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
   const graphOf = (supergraphSdl: string, version: number): Graph => {
     const planner = new SubscriptionPlanner(supergraphSdl);
     const urls = new Map(planner.subgraphs().map(({ name, url }) => [name, subgraphUrl(name, url, subgraphUrls)]));
-    const services: ServiceMap = Object.fromEntries([...urls].map(([name, url]) => [name, new ForwardingDataSource({ url })]));
+    const services: ServiceMap = Object.fromEntries([...urls].map(([name, url]) => [name, options.buildService({ name, url })]));
     return { version, planner, urls, services };
   };
   // Set by `updateSupergraph`, which the gateway calls with the supergraph it loads at start
