@@ -5,17 +5,21 @@
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runScript } from "./script.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+/** Where the build goes: `dist/`, or the folder given as the only argument (tests build into a temporary one). */
+const out = resolve(ROOT, process.argv[2] ?? "dist");
+
 await runScript(async () => {
-  rmSync(`${ROOT}dist`, { recursive: true, force: true });
-  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  rmSync(out, { recursive: true, force: true });
+  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json", "--outDir", out], { cwd: ROOT, stdio: "inherit" });
   for (const name of readdirSync(`${ROOT}subgraphs`)) {
     const schema = `subgraphs/${name}/schema.graphql`;
-    if (existsSync(`${ROOT}${schema}`)) cpSync(`${ROOT}${schema}`, `${ROOT}dist/${schema}`);
+    if (existsSync(`${ROOT}${schema}`)) cpSync(`${ROOT}${schema}`, join(out, schema));
   }
-  console.log("build: dist/ ready (node dist/gateway/src/index.js, node dist/subgraphs/<name>/src/index.js)");
+  console.log(`build: ${out} ready (node <it>/gateway/src/index.js, node <it>/subgraphs/<name>/src/index.js)`);
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceName } from "../../lib/config.js";
 
@@ -26,10 +27,12 @@ export interface RunningService {
 
 /**
  * Starts one service with `tsx`, exactly as `npm start` does, on port 0, and resolves once it
- * logs the URL it listens on. `env` is added to the test run's environment.
+ * logs the URL it listens on. `env` is added to the test run's environment. With `compiled`, the
+ * folder of a build (`npm run build`): the service runs from there as compiled JavaScript.
  */
-export function startService(name: ServiceName, env: Record<string, string> = {}): Promise<RunningService> {
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY[name]], {
+export function startService(name: ServiceName, env: Record<string, string> = {}, { compiled }: { compiled?: string } = {}): Promise<RunningService> {
+  const args = compiled ? [join(compiled, ENTRY[name].replace(/\.ts$/, ".js"))] : ["--import", "tsx", ENTRY[name]];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", [`${name.toUpperCase()}_PORT`]: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],

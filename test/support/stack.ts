@@ -24,6 +24,8 @@ export interface StackOptions {
   redisPrefix?: string;
   /** More variables for every service. */
   env?: Record<string, string>;
+  /** The folder of a build (`npm run build`): the services run compiled, from there. */
+  compiled?: string;
 }
 
 /** A new P-256 signing key, as the auth subgraph takes it in `JWT_PRIVATE_KEY`. */
@@ -49,7 +51,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const started: RunningService[] = [];
   const start = async (name: Parameters<typeof startService>[0], extra: Record<string, string> = {}) => {
-    const service = await startService(name, { ...env, ...extra });
+    const service = await startService(name, { ...env, ...extra }, { compiled: options.compiled });
     started.push(service);
     return service;
   };
