@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it, vi } from "vitest";
 import { graphql } from "../../test/support/graphql.js";
 import { startService, type RunningService } from "../../test/support/services.js";
 import { accessToken, seedStack } from "../../test/support/seed.js";
@@ -52,7 +52,8 @@ it("finishes every accepted request on SIGTERM during a burst, and exits in unde
     }
   };
   const workers = Array.from({ length: 16 }, worker);
-  await new Promise((r) => setTimeout(r, 1_000));
+  // The burst is under way once every worker has had an answer.
+  await vi.waitFor(() => expect(outcomes.length).toBeGreaterThanOrEqual(16), { timeout: 20_000, interval: 20 });
   const signalled = Date.now();
   stopping = true;
   const exitCode = await gateway.stop();
@@ -74,4 +75,14 @@ it("finishes every accepted request on SIGTERM during a burst, and exits in unde
   const drained = gateway.logs.find((line) => line.msg === "drained");
   expect(drained).toMatchObject({ received: answered.length + 2, answered: answered.length + 2 });
   for (const o of outcomes) if ("error" in o) expect(["ECONNREFUSED", "ECONNRESET"]).toContain(o.error);
+});
+
+it("stops cleanly on Ctrl-C (SIGINT) and on SIGTERM", async () => {
+  const env = { REDIS_PREFIX: `${inject("redisPrefix")}signals:` };
+  const [interrupted, terminated] = await Promise.all([startService("gateway", env), startService("gateway", env)]);
+  const exited = new Promise<number | null>((resolve) => interrupted.process.once("close", resolve));
+  interrupted.process.kill("SIGINT");
+  expect(await exited).toBe(0);
+  expect(await terminated.stop()).toBe(0);
+  expect(terminated.logs.at(-1)).toMatchObject({ msg: "stopped" });
 });

@@ -40,9 +40,37 @@ export interface TestAccount {
   roles: Role[];
 }
 
+/** A gateway running in this process, and how to stop it. */
+export type InProcessGateway = InProcessService<BaseRuntime<GatewayConfig>> & { server: GatewayServer; stop(): Promise<void> };
+
+/**
+ * Starts one gateway in this process on a free port, built as `gateway/src/index.ts` builds it;
+ * `env` is added to the process environment (subgraph URLs, limits, `NODE_ENV`).
+ */
+export async function startInProcessGateway(env: Record<string, string> = {}): Promise<InProcessGateway> {
+  const logs: Array<Record<string, unknown>> = [];
+  const base = await createBaseRuntime("gateway", { ...process.env, GATEWAY_PORT: "0", ...env });
+  const runtime = { ...base, logger: capturingLogger("gateway", logs, env.LOG_LEVEL ?? "info") };
+  const server = createGatewayServer({
+    config: runtime.config,
+    verifier: TokenVerifier.fromJwks(runtime.config, runtime.revocations),
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+    redis: runtime.redis,
+  });
+  try {
+    await server.start();
+    const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+    return { name: "gateway", url, runtime, logs, server, stop: () => server.stop().finally(() => runtime.close()) };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
 /** The whole supergraph in this process: gateway and three subgraphs on free ports, real backing services. */
 export interface InProcessStack {
-  gateway: InProcessService<BaseRuntime<GatewayConfig>> & { server: GatewayServer };
+  gateway: InProcessGateway;
   auth: InProcessService<Runtime<AuthConfig>>;
   user: InProcessService<Runtime<UserConfig>>;
   production: InProcessService<Runtime<ProductionConfig>>;
@@ -139,26 +167,15 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     env.USER_URL = user.url;
     env.PRODUCTION_URL = production.url;
 
-    const gatewayLogs: Array<Record<string, unknown>> = [];
-    const base = await createBaseRuntime("gateway", processEnv());
-    const runtime = { ...base, logger: capturingLogger("gateway", gatewayLogs, level) };
-    stops.push(() => runtime.close());
-    const server = createGatewayServer({
-      config: runtime.config,
-      verifier: TokenVerifier.fromJwks(runtime.config, runtime.revocations),
-      logger: runtime.logger,
-      metrics: runtime.metrics,
-      redis: runtime.redis,
-    });
-    await server.start();
-    stops.push(() => server.stop());
-    const gatewayUrl = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+    const gateway = await startInProcessGateway(env);
+    stops.push(() => gateway.stop());
+    const gatewayUrl = gateway.url;
     if (events) stops.unshift(() => deleteBrokerObjects(env.EVENTS_EXCHANGE!, env.SUBSCRIPTIONS_QUEUE!));
     if (database) stops.unshift(() => database.drop());
 
     const { issuer, audience } = auth.runtime.config;
     const stack: InProcessStack = {
-      gateway: { name: "gateway", url: gatewayUrl, runtime, logs: gatewayLogs, server },
+      gateway,
       auth,
       user,
       production,
