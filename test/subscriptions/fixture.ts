@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import amqp from "amqplib";
 import { readBackingServices } from "../../lib/config.js";
+import { withClient } from "../../scripts/database.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
 import { graphql } from "../support/graphql.js";
@@ -25,6 +26,12 @@ export interface SubscriptionFixture {
   publishRaw(routingKey: string, body: string | Buffer, properties?: amqp.Options.Publish): Promise<void>;
   /** How many messages wait in a queue. */
   messageCount(queue: string): Promise<number>;
+  /**
+   * The id of the latest event in the event log (of one batch, if given), to subscribe with
+   * `after`: every later event is then replayed or delivered live, whenever the subscription
+   * becomes live, so a test needs no wait before causing events.
+   */
+  lastEventId(batchId?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -68,6 +75,15 @@ export async function startSubscriptionFixture({ env = {}, redisPrefix, database
     async messageCount(name) {
       return (await channel.checkQueue(name)).messageCount;
     },
+    lastEventId: (batchId) =>
+      withClient(database.url, async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          "SELECT id FROM production.outbox_events WHERE $1::uuid IS NULL OR batch_id = $1::uuid ORDER BY sequence DESC LIMIT 1",
+          [batchId ?? null],
+        );
+        if (!rows[0]) throw new Error(`no event in the log${batchId ? ` for batch ${batchId}` : ""}`);
+        return rows[0].id;
+      }),
     async close() {
       await stack.stop();
       await channel.deleteExchange(exchange).catch(() => undefined);
