@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "./support/graphql.js";
-import { accessToken, seedStack } from "./support/seed.js";
+import { login } from "./support/login.js";
+import { seedStack } from "./support/seed.js";
 import { startStack, type Stack } from "./support/stack.js";
 import { subscribe, untilDelivering } from "./support/subscriptions.js";
 import { startTestConsumer, type TestConsumer } from "../subgraphs/production/test/eventConsumer.js";
@@ -30,7 +31,7 @@ const POLL = { timeout: 10_000 };
 const logged = (logs: Array<Record<string, unknown>>, requestId: string) => logs.filter((entry) => entry.requestId === requestId);
 
 it("follows one request id from the gateway through the subgraph and the event to the subscription delivery", async () => {
-  const token = await accessToken(stack.gateway.url, "production@example.com");
+  const token = await login(stack.gateway.url, "production@example.com");
   const subscription = subscribe(stack.gateway.url, { authorization: `Bearer ${token}` }, `subscription { batchCreated { batchNumber } }`);
   const create = (batchNumber: string, headers: Record<string, string> = {}) =>
     graphql(

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, readCounter } from "../../test/support/graphql.js";
 import { startService, type RunningService } from "../../test/support/services.js";
-import { accessToken, seedStack } from "../../test/support/seed.js";
+import { login } from "../../test/support/login.js";
+import { seedStack } from "../../test/support/seed.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 
 /** Short enough for a test; what matters is that a call ends within it. */
@@ -32,7 +33,7 @@ beforeAll(async () => {
     SUBGRAPH_BREAKER_FAILURES: "3",
     SUBGRAPH_BREAKER_RESET_MS: "500",
   });
-  token = await accessToken(gateway.url, "production@example.com");
+  token = await login(gateway.url, "production@example.com");
   const created = await graphql(
     gateway.url,
     `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`,

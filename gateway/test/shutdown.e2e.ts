@@ -2,7 +2,8 @@ import { request } from "node:http";
 import { afterAll, beforeAll, expect, inject, it, vi } from "vitest";
 import { graphql } from "../../test/support/graphql.js";
 import { startService, type RunningService } from "../../test/support/services.js";
-import { accessToken, seedStack } from "../../test/support/seed.js";
+import { login } from "../../test/support/login.js";
+import { seedStack } from "../../test/support/seed.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 
 let stack: Stack;
@@ -13,7 +14,7 @@ beforeAll(async () => {
   stack = await startStack();
   await seedStack(stack);
   gateway = await startService("gateway", { ...stack.env, USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
-  token = await accessToken(gateway.url, "viewer@example.com");
+  token = await login(gateway.url, "viewer@example.com");
 });
 
 afterAll(async () => {

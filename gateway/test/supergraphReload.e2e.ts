@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "../../test/support/graphql.js";
-import { accessToken, seedStack } from "../../test/support/seed.js";
+import { login } from "../../test/support/login.js";
+import { seedStack } from "../../test/support/seed.js";
 import { startService, type RunningService } from "../../test/support/services.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 import { subscribe } from "../../test/support/subscriptions.js";
@@ -78,7 +79,7 @@ async function refusal(token: string, query: string): Promise<unknown> {
 }
 
 it("plans new subscriptions on the reloaded supergraph", async () => {
-  const token = await accessToken(gateway.url, "viewer@example.com");
+  const token = await login(gateway.url, "viewer@example.com");
   const COMPLETED = `subscription { batchCompleted { id } }`;
   expect(await refusal(token, COMPLETED)).toBeUndefined();
 

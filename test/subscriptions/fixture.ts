@@ -4,7 +4,7 @@ import { readBackingServices } from "../../lib/config.js";
 import { withClient } from "../../scripts/database.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
-import { graphql } from "../support/graphql.js";
+import { login } from "../support/login.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { seedStack } from "../support/seed.js";
 
@@ -58,16 +58,7 @@ export async function startSubscriptionFixture({ env = {}, redisPrefix, database
     stack,
     exchange,
     queue,
-    async login(role) {
-      const password = role === "admin" ? "admin-password" : "demo-password";
-      const result = await graphql(
-        stack.gateway.url,
-        /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`,
-        { email: `${role}@example.com`, password },
-      );
-      if (!result.data?.login) throw new Error(`login of ${role} failed: ${JSON.stringify(result.errors)}`);
-      return result.data.login.accessToken as string;
-    },
+    login: (role) => login(stack.gateway.url, `${role}@example.com`, role === "admin" ? "admin-password" : undefined),
     async publishRaw(routingKey, body, properties = {}) {
       channel.publish(exchange, routingKey, Buffer.from(body), { persistent: true, ...properties });
       await channel.waitForConfirms();

@@ -1,6 +1,5 @@
 import { createPublicKey, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import amqp from "amqplib";
-import { pino, type Logger } from "pino";
 import { inject } from "vitest";
 import { hashPassword } from "../../lib/auth/passwords.js";
 import type { Role } from "../../lib/auth/scopes.js";
@@ -8,7 +7,7 @@ import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
 import { readBackingServices, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "../../lib/config.js";
 import { listen } from "../../lib/server/http.js";
-import { createBaseRuntime, createRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
+import { createBaseRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../lib/server/subgraph.js";
 import { createGatewayServer, type GatewayServer } from "../../gateway/src/server.js";
 import { createAuthServer } from "../../subgraphs/auth/src/server.js";
@@ -16,6 +15,8 @@ import { createProductionServer } from "../../subgraphs/production/src/server.js
 import { createUserServer } from "../../subgraphs/user/src/server.js";
 import { cloneTestDatabase, type TestDatabase } from "./database.js";
 import { graphql, type GraphQLResult } from "./graphql.js";
+import { capturingLogger, startInProcessSubgraph } from "./inProcessSubgraph.js";
+import { login } from "./login.js";
 import { newSigningKey } from "./stack.js";
 
 /** Cheap scrypt for test accounts: `verifyPassword` reads the cost from the stored hash. */
@@ -105,10 +106,6 @@ export interface InProcessStackOptions {
   databaseUrl?: string;
 }
 
-function capturingLogger(service: string, logs: Array<Record<string, unknown>>, level: string): Logger {
-  return pino({ level, base: { service } }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-}
-
 /**
  * Starts auth, user, production and the gateway in this process, each on a free port, built by
  * the same `createXServer` functions their `index.ts` use, against real PostgreSQL, Redis and
@@ -134,7 +131,6 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     GATEWAY_PORT: "0",
     ...options.env,
   };
-  const processEnv = (): Record<string, string | undefined> => ({ ...process.env, ...env });
   const level = env.LOG_LEVEL ?? "info";
   const stops: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
@@ -142,13 +138,8 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
   };
 
   async function subgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer): Promise<InProcessService<Runtime<ConfigOf[N]>>> {
-    const logs: Array<Record<string, unknown>> = [];
-    const runtime = { ...(await createRuntime(name, processEnv())), logger: capturingLogger(name, logs, level) };
-    stops.push(() => runtime.close());
-    const server = build(runtime);
-    await server.start();
-    stops.push(() => server.stop());
-    const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+    const { url, runtime, logs, stop } = await startInProcessSubgraph(name, build, env, level);
+    stops.push(stop);
     return { name, url, runtime, logs };
   }
 
@@ -190,11 +181,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
         await auth.runtime.prisma.credential.create({ data: { userId: id, passwordHash: await hashPassword(password, CHEAP_SCRYPT) } });
         return { id, email: address, name, password, roles };
       },
-      async login({ email, password }) {
-        const result = await graphql(gatewayUrl, LOGIN, { email, password });
-        if (!result.data?.login) throw new Error(`login of ${email} failed: ${JSON.stringify(result.errors)}`);
-        return result.data.login.accessToken as string;
-      },
+      login: ({ email, password }) => login(gatewayUrl, email, password),
       tokenFor: (account, ttlSeconds = 600) =>
         signAccessToken({ id: account.id, email: account.email, roles: account.roles }, { privateKey, kid, issuer, audience, ttlSeconds }),
       call: (query, variables, token, baseUrl = gatewayUrl) => graphql(baseUrl, query, variables, token),
@@ -207,8 +194,6 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     throw err;
   }
 }
-
-const LOGIN = /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
 
 /** Deletes the exchange and queues a stack declared. */
 async function deleteBrokerObjects(exchange: string, queue: string) {
