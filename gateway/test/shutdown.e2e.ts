@@ -78,7 +78,8 @@ it("finishes every accepted request on SIGTERM during a burst, and exits in unde
   for (const o of outcomes) if ("error" in o) expect(["ECONNREFUSED", "ECONNRESET"]).toContain(o.error);
 });
 
-it("stops cleanly on Ctrl-C (SIGINT) and on SIGTERM", async () => {
+// Two processes start first: on a busy machine that alone can take longer than a test usually may.
+it("stops cleanly on Ctrl-C (SIGINT) and on SIGTERM", { timeout: 120_000 }, async () => {
   const env = { REDIS_PREFIX: `${inject("redisPrefix")}signals:` };
   const [interrupted, terminated] = await Promise.all([startService("gateway", env), startService("gateway", env)]);
   const exited = new Promise<number | null>((resolve) => interrupted.process.once("close", resolve));
