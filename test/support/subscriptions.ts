@@ -46,8 +46,8 @@ export function subscribe<TData = Record<string, any>>(
   });
   const results = new Collector<TestSubscription<TData>["results"][number]>("subscription results");
   const receivedAt: number[] = [];
-  let settle!: (outcome: { completed: true } | { error: unknown }) => void;
-  const ended = new Promise<{ completed: true } | { error: unknown }>((resolve) => (settle = resolve));
+  let end!: (outcome: { completed: true } | { error: unknown }) => void;
+  const ended = new Promise<{ completed: true } | { error: unknown }>((resolve) => (end = resolve));
   client.subscribe<TData>(
     { query, variables },
     {
@@ -55,8 +55,8 @@ export function subscribe<TData = Record<string, any>>(
         receivedAt.push(performance.now());
         results.push(result as never);
       },
-      error: (error) => settle({ error }),
-      complete: () => settle({ completed: true }),
+      error: (error) => end({ error }),
+      complete: () => end({ completed: true }),
     },
   );
   return {
