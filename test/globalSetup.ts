@@ -15,22 +15,52 @@ declare module "vitest" {
   }
 }
 
-/**
- * One template database (migrated once), one shared database copied from it and one Redis key
- * prefix per test run, removed at the end: runs side by side never meet.
- */
-export default async function setup(project: TestProject) {
+interface RunResources {
+  databaseUrl: string;
+  templateDatabaseUrl: string;
+  redisPrefix: string;
+  /** Projects of this run still using them. */
+  users: number;
+  remove(): Promise<void>;
+}
+
+/** Shared by the projects of one run (integration and e2e): the template is migrated once. */
+const run = globalThis as { batchTestRun?: Promise<RunResources> };
+
+async function createResources(): Promise<RunResources> {
   const { databaseUrl, redisUrl } = readBackingServices();
   const template = await createTestDatabase(databaseUrl, "_template");
   const shared = await cloneTestDatabase(template.url);
   const redisPrefix = `batch-test-${process.pid}-${randomBytes(4).toString("hex")}:`;
-  project.provide("databaseUrl", shared.url);
-  project.provide("templateDatabaseUrl", template.url);
-  project.provide("redisPrefix", redisPrefix);
+  return {
+    databaseUrl: shared.url,
+    templateDatabaseUrl: template.url,
+    redisPrefix,
+    users: 0,
+    async remove() {
+      await shared.drop();
+      await template.drop();
+      await removeKeys(redisUrl, redisPrefix);
+    },
+  };
+}
+
+/**
+ * One template database (migrated once), one shared database copied from it and one Redis key
+ * prefix per test run, for every project that uses services, removed when the last of them ends:
+ * runs side by side never meet. Unit tests have no global set-up at all.
+ */
+export default async function setup(project: TestProject) {
+  const resources = await (run.batchTestRun ??= createResources());
+  resources.users += 1;
+  project.provide("databaseUrl", resources.databaseUrl);
+  project.provide("templateDatabaseUrl", resources.templateDatabaseUrl);
+  project.provide("redisPrefix", resources.redisPrefix);
   return async () => {
-    await shared.drop();
-    await template.drop();
-    await removeKeys(redisUrl, redisPrefix);
+    resources.users -= 1;
+    if (resources.users > 0) return;
+    run.batchTestRun = undefined;
+    await resources.remove();
   };
 }
 

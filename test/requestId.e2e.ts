@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "./support/graphql.js";
-import { accessToken, seedStack } from "./support/seed.js";
+import { login } from "./support/login.js";
+import { seedStack } from "./support/seed.js";
 import { startStack, type Stack } from "./support/stack.js";
-import { settle, subscribe } from "./support/subscriptions.js";
+import { subscribe, untilDelivering } from "./support/subscriptions.js";
 import { startTestConsumer, type TestConsumer } from "../subgraphs/production/test/eventConsumer.js";
 
 /**
@@ -30,22 +31,27 @@ const POLL = { timeout: 10_000 };
 const logged = (logs: Array<Record<string, unknown>>, requestId: string) => logs.filter((entry) => entry.requestId === requestId);
 
 it("follows one request id from the gateway through the subgraph and the event to the subscription delivery", async () => {
-  const token = await accessToken(stack.gateway.url, "production@example.com");
+  const token = await login(stack.gateway.url, "production@example.com");
   const subscription = subscribe(stack.gateway.url, { authorization: `Bearer ${token}` }, `subscription { batchCreated { batchNumber } }`);
-  await settle();
+  const create = (batchNumber: string, headers: Record<string, string> = {}) =>
+    graphql(
+      stack.gateway.url,
+      `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`,
+      { input: { batchNumber, productCode: "P-1", productName: "Product", plannedQuantity: 10, unit: "kg" } },
+      token,
+      headers,
+    );
+  await untilDelivering(subscription, () => create(`PROBE-${randomBytes(4).toString("hex")}`));
 
   const requestId = `trace-${randomBytes(6).toString("hex")}`;
   const batchNumber = `RID-${randomBytes(4).toString("hex")}`;
-  const created = await graphql(
-    stack.gateway.url,
-    `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`,
-    { input: { batchNumber, productCode: "P-1", productName: "Product", plannedQuantity: 10, unit: "kg" } },
-    token,
-    { "x-request-id": requestId },
-  );
+  const created = await create(batchNumber, { "x-request-id": requestId });
   expect(created.errors).toBeUndefined();
-  expect(await subscription.waitFor(1)).toEqual([{ data: { batchCreated: { batchNumber } } }]);
-  const [message] = await consumer.waitFor(1);
+  await expect.poll(() => subscription.results, POLL).toContainEqual({ data: { batchCreated: { batchNumber } } });
+  // The probes' events came first; the traced one is the event carrying the request id.
+  const traced = () => consumer.messages.find((m) => JSON.parse(m.content.toString()).correlationId === requestId);
+  await expect.poll(traced, POLL).toBeDefined();
+  const message = traced();
   await subscription.close();
 
   const operation = expect.objectContaining({ msg: "graphql operation", operationType: "mutation" });

@@ -12,13 +12,15 @@ import { messageProperties } from "../../lib/events/publisher.js";
 import { batchInput, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { graphql } from "../../test/support/graphql.js";
-import { settle, subscribe, type TestSubscription } from "../../test/support/subscriptions.js";
+import { subscribe, type TestSubscription } from "../../test/support/subscriptions.js";
 import { startSubscriptionFixture } from "../../test/subscriptions/fixture.js";
 import { percentile, rssMiB } from "../support/stats.js";
 
 const N = Number(process.env.BENCH_SUBSCRIBERS || 1000);
 const M = Number(process.env.BENCH_EVENTS || 100);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS || 20);
+/** A bench measures over time: it lets the subscribers connect, and paces its events. */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const QUERY = /* GraphQL */ `subscription { batchStatusChanged { eventId newStatus changedBy { email } batch { id status } } }`;
 
 const fixture = await startSubscriptionFixture({
@@ -38,7 +40,7 @@ try {
   const latencies: number[] = [];
   const subscribers: TestSubscription[] = [];
   for (let i = 0; i < N; i++) subscribers.push(subscribe(gateway, { authorization: `Bearer ${viewer}` }, QUERY));
-  await settle(3_000);
+  await pause(3_000);
   const rssSubscribed = await rssMiB(gatewayPid);
 
   for (let i = 0; i < M; i++) {
@@ -53,7 +55,7 @@ try {
   }
 
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && subscribers.some((s) => s.results.length < M)) await settle(200);
+  while (Date.now() < deadline && subscribers.some((s) => s.results.length < M)) await pause(200);
   const rssAfter = await rssMiB(gatewayPid);
   for (const s of subscribers) {
     s.results.forEach((result, i) => {

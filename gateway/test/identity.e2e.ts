@@ -4,13 +4,9 @@ import { createPrismaClient } from "../../lib/prisma.js";
 import { graphql, readCounter } from "../../test/support/graphql.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 import { forgedTokens } from "./forgedTokens.js";
+import { login as signIn } from "../../test/support/login.js";
 import { seedStack } from "../../test/support/seed.js";
 
-const LOGIN = /* GraphQL */ `
-  mutation Login($email: String!, $password: String!) {
-    login(email: $email, password: $password) { accessToken tokenType expiresIn refreshToken userId }
-  }
-`;
 const ME = /* GraphQL */ `query { me { id email name roles } }`;
 const CREATE_USER = /* GraphQL */ `
   mutation Create($input: CreateUserInput!) { createUser(input: $input) { id email name roles active } }
@@ -21,11 +17,7 @@ const unique = (name: string) => `${name}-${randomBytes(4).toString("hex")}@exam
 let stack: Stack;
 let gateway: string;
 
-async function login(email: string, password: string): Promise<string> {
-  const result = await graphql(gateway, LOGIN, { email, password });
-  expect(result.errors).toBeUndefined();
-  return result.data!.login.accessToken;
-}
+const login = (email: string, password: string) => signIn(gateway, email, password);
 
 beforeAll(async () => {
   stack = await startStack();

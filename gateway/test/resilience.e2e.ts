@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, readCounter } from "../../test/support/graphql.js";
 import { startService, type RunningService } from "../../test/support/services.js";
-import { accessToken, seedStack } from "../../test/support/seed.js";
+import { login } from "../../test/support/login.js";
+import { seedStack } from "../../test/support/seed.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 
 /** Short enough for a test; what matters is that a call ends within it. */
@@ -32,7 +33,7 @@ beforeAll(async () => {
     SUBGRAPH_BREAKER_FAILURES: "3",
     SUBGRAPH_BREAKER_RESET_MS: "500",
   });
-  token = await accessToken(gateway.url, "production@example.com");
+  token = await login(gateway.url, "production@example.com");
   const created = await graphql(
     gateway.url,
     `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`,
@@ -76,9 +77,10 @@ describe("a subgraph that is down", () => {
     expect(await readCounter(gateway.url, "subgraph_fetch_errors_total")).toBeGreaterThanOrEqual(5);
 
     user.service = await startService("user", { ...stack.env, USER_PORT: port });
-    // The circuit lets a trial call through after 500 ms.
-    await new Promise((r) => setTimeout(r, 600));
-    const again = await graphql(gateway.url, BATCHES, { product }, token);
+    // The circuit lets a trial call through after 500 ms, and closes once it succeeds.
+    const answer = () => graphql(gateway.url, BATCHES, { product }, token);
+    await expect.poll(async () => (await answer()).errors, { timeout: 10_000 }).toBeUndefined();
+    const again = await answer();
     expect(again.errors).toBeUndefined();
     expect(again.data!.batches.edges[0].node.createdBy.name).toEqual(expect.any(String));
   });

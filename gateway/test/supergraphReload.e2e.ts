@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "../../test/support/graphql.js";
-import { accessToken, seedStack } from "../../test/support/seed.js";
+import { login } from "../../test/support/login.js";
+import { seedStack } from "../../test/support/seed.js";
 import { startService, type RunningService } from "../../test/support/services.js";
 import { startStack, type Stack } from "../../test/support/stack.js";
 import { subscribe } from "../../test/support/subscriptions.js";
@@ -56,13 +57,12 @@ it("swaps the schema when supergraph.graphql is replaced, without failing the re
 
   // A file that does not compose is refused: the gateway keeps serving the last good schema.
   replace("this is not a supergraph");
-  await new Promise((r) => setTimeout(r, 2_500));
+  const refused = (l: Record<string, unknown>) => l.msg === "supergraph file unreadable, keeping the current schema" || l.msg === "new supergraph refused, keeping the current schema";
+  await expect.poll(() => gateway.logs.some(refused), { timeout: 10_000 }).toBe(true);
   expect(await description()).toBe(before);
-  expect(gateway.logs.some((l) => l.msg === "supergraph file unreadable, keeping the current schema" || l.msg === "new supergraph refused, keeping the current schema")).toBe(true);
 
   replace(original.replace("A production batch of one product.", "Reloaded: a production batch of one product."));
-  const deadline = Date.now() + 10_000;
-  while ((await description()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await expect.poll(description, { timeout: 10_000 }).not.toBe(before);
   stop = true;
   await load;
   expect(await description()).toMatch(/^Reloaded: a production batch/);
@@ -79,7 +79,7 @@ async function refusal(token: string, query: string): Promise<unknown> {
 }
 
 it("plans new subscriptions on the reloaded supergraph", async () => {
-  const token = await accessToken(gateway.url, "viewer@example.com");
+  const token = await login(gateway.url, "viewer@example.com");
   const COMPLETED = `subscription { batchCompleted { id } }`;
   expect(await refusal(token, COMPLETED)).toBeUndefined();
 

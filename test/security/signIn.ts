@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLResult } from "../support/graphql.js";
 
-/** Helpers of the sign-in attack tests (`login.test.ts`, `accounts.test.ts`). */
+/** Helpers of the sign-in attack tests (`login.int.test.ts`, `accounts.int.test.ts`). */
 
 export const LOGIN = /* GraphQL */ `
   mutation Login($email: String!, $password: String!) {

@@ -2,7 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { graphql } from "../support/graphql.js";
-import { settle, subscribe } from "../support/subscriptions.js";
+import { subscribe } from "../support/subscriptions.js";
 import { bearer, STATUS_CHANGED, useSubscriptionStack } from "./batches.js";
 
 /**
@@ -21,7 +21,8 @@ describe("authentication and validation", () => {
   it("refuses a revoked token, and ends a subscription whose token is revoked while connected", async () => {
     const token = await world.fixture.login("viewer");
     const sub = subscribe(world.gateway, bearer(token), STATUS_CHANGED);
-    await settle();
+    // Accepted (connection_ack) before the logout: what ends it is the revocation of a live token.
+    await sub.connected;
     const logout = await graphql(world.gateway, `mutation { logout }`, {}, token);
     expect(logout.errors).toBeUndefined();
     expect(await sub.closed).toEqual({ code: 4401, reason: "Unauthorized: token revoked" });

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import amqp from "amqplib";
 import { readBackingServices } from "../../lib/config.js";
+import { withClient } from "../../scripts/database.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
-import { graphql } from "../support/graphql.js";
+import { login } from "../support/login.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { seedStack } from "../support/seed.js";
 
@@ -25,6 +26,12 @@ export interface SubscriptionFixture {
   publishRaw(routingKey: string, body: string | Buffer, properties?: amqp.Options.Publish): Promise<void>;
   /** How many messages wait in a queue. */
   messageCount(queue: string): Promise<number>;
+  /**
+   * The id of the latest event in the event log (of one batch, if given), to subscribe with
+   * `after`: every later event is then replayed or delivered live, whenever the subscription
+   * becomes live, so a test needs no wait before causing events.
+   */
+  lastEventId(batchId?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,16 +58,7 @@ export async function startSubscriptionFixture({ env = {}, redisPrefix, database
     stack,
     exchange,
     queue,
-    async login(role) {
-      const password = role === "admin" ? "admin-password" : "demo-password";
-      const result = await graphql(
-        stack.gateway.url,
-        /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`,
-        { email: `${role}@example.com`, password },
-      );
-      if (!result.data?.login) throw new Error(`login of ${role} failed: ${JSON.stringify(result.errors)}`);
-      return result.data.login.accessToken as string;
-    },
+    login: (role) => login(stack.gateway.url, `${role}@example.com`, role === "admin" ? "admin-password" : undefined),
     async publishRaw(routingKey, body, properties = {}) {
       channel.publish(exchange, routingKey, Buffer.from(body), { persistent: true, ...properties });
       await channel.waitForConfirms();
@@ -68,6 +66,15 @@ export async function startSubscriptionFixture({ env = {}, redisPrefix, database
     async messageCount(name) {
       return (await channel.checkQueue(name)).messageCount;
     },
+    lastEventId: (batchId) =>
+      withClient(database.url, async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          "SELECT id FROM production.outbox_events WHERE $1::uuid IS NULL OR batch_id = $1::uuid ORDER BY sequence DESC LIMIT 1",
+          [batchId ?? null],
+        );
+        if (!rows[0]) throw new Error(`no event in the log${batchId ? ` for batch ${batchId}` : ""}`);
+        return rows[0].id;
+      }),
     async close() {
       await stack.stop();
       await channel.deleteExchange(exchange).catch(() => undefined);

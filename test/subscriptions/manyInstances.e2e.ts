@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { graphql, readCounter } from "../support/graphql.js";
 import { startService, type RunningService } from "../support/services.js";
-import { settle, subscribe } from "../support/subscriptions.js";
+import { subscribe } from "../support/subscriptions.js";
 import { startSubscriptionFixture, type SubscriptionFixture } from "./fixture.js";
 
 /**
@@ -27,24 +27,30 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-const SUBSCRIPTION = /* GraphQL */ `subscription { batchStatusChanged { eventId newStatus changedBy { email } batch { id } } }`;
+const SUBSCRIPTION = /* GraphQL */ `subscription($after: String) { batchStatusChanged(after: $after) { eventId newStatus changedBy { email } batch { id } } }`;
 
 it("delivers 500 changes made through gateway A exactly once to subscribers on both gateways", { timeout: 180_000 }, async () => {
   const gatewayA = fixture.stack.gateway.url;
   const [production, qa, viewer] = await Promise.all([fixture.login("production"), fixture.login("qa"), fixture.login("viewer")]);
-  const subscribers = [gatewayA, gatewayA, gatewayB.url, gatewayB.url].map((url) => subscribe(url, { token: viewer }, SUBSCRIPTION));
-  await settle(2_000);
-  // The two subscribers of gateway A (same token, same operation) share one upstream subscription.
-  expect(await readCounter(gatewayA, "graphql_ws_connections")).toBe(2);
-  expect(await readCounter(gatewayA, "graphql_subscriptions_active")).toBe(2);
-  expect(await readCounter(gatewayA, "graphql_subscription_upstreams")).toBe(1);
-
-  // 10 batches, 50 changes each (QA_HOLD, then rework to IN_PROGRESS), the batches in parallel.
   const call = async (query: string, variables: Record<string, unknown>, token: string) => {
     const result = await graphql(gatewayA, query, variables, token);
     expect(result.errors).toBeUndefined();
     return result.data!;
   };
+  // From an event made first on: every later change is replayed or delivered live, whenever each
+  // subscription is up, so the changes can start at once.
+  const { createBatch: anchor } = await call(CREATE_BATCH, { input: batchInput(`MI-${randomBytes(4).toString("hex")}`) }, production);
+  const after = await fixture.lastEventId(anchor.id);
+  const subscribers = [gatewayA, gatewayA, gatewayB.url, gatewayB.url].map((url) => subscribe(url, { token: viewer }, SUBSCRIPTION, { after }));
+  // The two subscribers of gateway A (same token, same operation) share one upstream subscription.
+  await expect.poll(() => readCounter(gatewayA, "graphql_subscriptions_active"), { timeout: 15_000 }).toBe(2);
+  expect(await readCounter(gatewayA, "graphql_ws_connections")).toBe(2);
+  await expect.poll(() => readCounter(gatewayA, "graphql_subscription_upstreams"), { timeout: 15_000 }).toBe(1);
+  // Both of gateway B's attached too before any change: a subscriber joining a shared upstream late would start later.
+  await expect.poll(() => readCounter(gatewayB.url, "graphql_subscriptions_active"), { timeout: 15_000 }).toBe(2);
+  await expect.poll(() => readCounter(gatewayB.url, "graphql_subscription_upstreams"), { timeout: 15_000 }).toBe(1);
+
+  // 10 batches, 50 changes each (QA_HOLD, then rework to IN_PROGRESS), the batches in parallel.
   await Promise.all(
     Array.from({ length: 10 }, async () => {
       const { createBatch } = await call(CREATE_BATCH, { input: batchInput(`MI-${randomBytes(4).toString("hex")}`) }, production);
@@ -58,10 +64,13 @@ it("delivers 500 changes made through gateway A exactly once to subscribers on b
   );
 
   await Promise.all(subscribers.map((s) => s.waitFor(500, 60_000)));
-  await settle(2_000);
+  // One more change, last: a duplicate of any before would have come before it.
+  await call(CHANGE_STATUS, { id: anchor.id, status: "IN_PROGRESS" }, production);
+  await Promise.all(subscribers.map((s) => s.waitFor(501)));
   for (const subscriber of subscribers) {
-    expect(subscriber.results).toHaveLength(500);
-    const events = subscriber.results.map((r) => r.data!.batchStatusChanged);
+    expect(subscriber.results).toHaveLength(501);
+    expect(subscriber.results[500]!.data!.batchStatusChanged.batch.id).toBe(anchor.id);
+    const events = subscriber.results.slice(0, 500).map((r) => r.data!.batchStatusChanged);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(500);
     expect(events.every((e) => e.changedBy.email === "production@example.com" || e.changedBy.email === "qa@example.com")).toBe(true);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { settle, subscribe } from "../support/subscriptions.js";
+import { subscribe } from "../support/subscriptions.js";
 import { bearer, STATUS_CHANGED, useSubscriptionStack } from "./batches.js";
 
 /**
@@ -22,8 +22,8 @@ describe("resuming with after", () => {
 
   it("replays the 100 events missed while disconnected, in order, then goes on live, without duplicates", async () => {
     const batch = await world.createBatch();
-    const first = subscribe(world.gateway, bearer(world.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
-    await settle();
+    const created = await world.fixture.lastEventId(batch.id);
+    const first = subscribe(world.gateway, bearer(world.tokens.viewer), STATUS_CHANGED, { batchId: batch.id, after: created });
     await world.changeStatus(batch.id, "IN_PROGRESS");
     const [seen] = await first.waitFor(1);
     await first.close();
@@ -40,8 +40,11 @@ describe("resuming with after", () => {
     await world.changeStatus(batch.id, "QA_HOLD");
     expected.push("QA_HOLD");
     await resumed.waitFor(101);
-    await settle(1_500);
-    const events = resumed.results.map((r) => r.data!.batchStatusChanged);
+    // One more change, last: a duplicate of any before would have come before it.
+    await world.changeStatus(batch.id, "IN_PROGRESS", world.tokens.qa, "last");
+    await resumed.waitFor(102);
+    expect(resumed.results[101]!.data!.batchStatusChanged).toMatchObject({ newStatus: "IN_PROGRESS", reason: "last" });
+    const events = resumed.results.slice(0, 101).map((r) => r.data!.batchStatusChanged);
     expect(events.map((e) => e.newStatus)).toEqual(expected);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(101);
     expect(events.slice(0, 100).every((e, i) => e.reason === (i % 2 === 1 ? `rework ${(i - 1) / 2}` : null))).toBe(true);

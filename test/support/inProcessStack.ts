@@ -1,6 +1,5 @@
 import { createPublicKey, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import amqp from "amqplib";
-import { pino, type Logger } from "pino";
 import { inject } from "vitest";
 import { hashPassword } from "../../lib/auth/passwords.js";
 import type { Role } from "../../lib/auth/scopes.js";
@@ -8,7 +7,7 @@ import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
 import { readBackingServices, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "../../lib/config.js";
 import { listen } from "../../lib/server/http.js";
-import { createBaseRuntime, createRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
+import { createBaseRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../lib/server/subgraph.js";
 import { createGatewayServer, type GatewayServer } from "../../gateway/src/server.js";
 import { createAuthServer } from "../../subgraphs/auth/src/server.js";
@@ -16,6 +15,8 @@ import { createProductionServer } from "../../subgraphs/production/src/server.js
 import { createUserServer } from "../../subgraphs/user/src/server.js";
 import { cloneTestDatabase, type TestDatabase } from "./database.js";
 import { graphql, type GraphQLResult } from "./graphql.js";
+import { capturingLogger, startInProcessSubgraph } from "./inProcessSubgraph.js";
+import { login } from "./login.js";
 import { newSigningKey } from "./stack.js";
 
 /** Cheap scrypt for test accounts: `verifyPassword` reads the cost from the stored hash. */
@@ -40,9 +41,37 @@ export interface TestAccount {
   roles: Role[];
 }
 
+/** A gateway running in this process, and how to stop it. */
+export type InProcessGateway = InProcessService<BaseRuntime<GatewayConfig>> & { server: GatewayServer; stop(): Promise<void> };
+
+/**
+ * Starts one gateway in this process on a free port, built as `gateway/src/index.ts` builds it;
+ * `env` is added to the process environment (subgraph URLs, limits, `NODE_ENV`).
+ */
+export async function startInProcessGateway(env: Record<string, string> = {}): Promise<InProcessGateway> {
+  const logs: Array<Record<string, unknown>> = [];
+  const base = await createBaseRuntime("gateway", { ...process.env, GATEWAY_PORT: "0", ...env });
+  const runtime = { ...base, logger: capturingLogger("gateway", logs, env.LOG_LEVEL ?? "info") };
+  const server = createGatewayServer({
+    config: runtime.config,
+    verifier: TokenVerifier.fromJwks(runtime.config, runtime.revocations),
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+    redis: runtime.redis,
+  });
+  try {
+    await server.start();
+    const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+    return { name: "gateway", url, runtime, logs, server, stop: () => server.stop().finally(() => runtime.close()) };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
 /** The whole supergraph in this process: gateway and three subgraphs on free ports, real backing services. */
 export interface InProcessStack {
-  gateway: InProcessService<BaseRuntime<GatewayConfig>> & { server: GatewayServer };
+  gateway: InProcessGateway;
   auth: InProcessService<Runtime<AuthConfig>>;
   user: InProcessService<Runtime<UserConfig>>;
   production: InProcessService<Runtime<ProductionConfig>>;
@@ -77,10 +106,6 @@ export interface InProcessStackOptions {
   databaseUrl?: string;
 }
 
-function capturingLogger(service: string, logs: Array<Record<string, unknown>>, level: string): Logger {
-  return pino({ level, base: { service } }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-}
-
 /**
  * Starts auth, user, production and the gateway in this process, each on a free port, built by
  * the same `createXServer` functions their `index.ts` use, against real PostgreSQL, Redis and
@@ -106,7 +131,6 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     GATEWAY_PORT: "0",
     ...options.env,
   };
-  const processEnv = (): Record<string, string | undefined> => ({ ...process.env, ...env });
   const level = env.LOG_LEVEL ?? "info";
   const stops: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
@@ -114,13 +138,8 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
   };
 
   async function subgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer): Promise<InProcessService<Runtime<ConfigOf[N]>>> {
-    const logs: Array<Record<string, unknown>> = [];
-    const runtime = { ...(await createRuntime(name, processEnv())), logger: capturingLogger(name, logs, level) };
-    stops.push(() => runtime.close());
-    const server = build(runtime);
-    await server.start();
-    stops.push(() => server.stop());
-    const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+    const { url, runtime, logs, stop } = await startInProcessSubgraph(name, build, env, level);
+    stops.push(stop);
     return { name, url, runtime, logs };
   }
 
@@ -139,26 +158,15 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     env.USER_URL = user.url;
     env.PRODUCTION_URL = production.url;
 
-    const gatewayLogs: Array<Record<string, unknown>> = [];
-    const base = await createBaseRuntime("gateway", processEnv());
-    const runtime = { ...base, logger: capturingLogger("gateway", gatewayLogs, level) };
-    stops.push(() => runtime.close());
-    const server = createGatewayServer({
-      config: runtime.config,
-      verifier: TokenVerifier.fromJwks(runtime.config, runtime.revocations),
-      logger: runtime.logger,
-      metrics: runtime.metrics,
-      redis: runtime.redis,
-    });
-    await server.start();
-    stops.push(() => server.stop());
-    const gatewayUrl = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+    const gateway = await startInProcessGateway(env);
+    stops.push(() => gateway.stop());
+    const gatewayUrl = gateway.url;
     if (events) stops.unshift(() => deleteBrokerObjects(env.EVENTS_EXCHANGE!, env.SUBSCRIPTIONS_QUEUE!));
     if (database) stops.unshift(() => database.drop());
 
     const { issuer, audience } = auth.runtime.config;
     const stack: InProcessStack = {
-      gateway: { name: "gateway", url: gatewayUrl, runtime, logs: gatewayLogs, server },
+      gateway,
       auth,
       user,
       production,
@@ -173,11 +181,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
         await auth.runtime.prisma.credential.create({ data: { userId: id, passwordHash: await hashPassword(password, CHEAP_SCRYPT) } });
         return { id, email: address, name, password, roles };
       },
-      async login({ email, password }) {
-        const result = await graphql(gatewayUrl, LOGIN, { email, password });
-        if (!result.data?.login) throw new Error(`login of ${email} failed: ${JSON.stringify(result.errors)}`);
-        return result.data.login.accessToken as string;
-      },
+      login: ({ email, password }) => login(gatewayUrl, email, password),
       tokenFor: (account, ttlSeconds = 600) =>
         signAccessToken({ id: account.id, email: account.email, roles: account.roles }, { privateKey, kid, issuer, audience, ttlSeconds }),
       call: (query, variables, token, baseUrl = gatewayUrl) => graphql(baseUrl, query, variables, token),
@@ -190,8 +194,6 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     throw err;
   }
 }
-
-const LOGIN = /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
 
 /** Deletes the exchange and queues a stack declared. */
 async function deleteBrokerObjects(exchange: string, queue: string) {

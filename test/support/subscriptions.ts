@@ -46,8 +46,8 @@ export function subscribe<TData = Record<string, any>>(
   });
   const results = new Collector<TestSubscription<TData>["results"][number]>("subscription results");
   const receivedAt: number[] = [];
-  let settle!: (outcome: { completed: true } | { error: unknown }) => void;
-  const ended = new Promise<{ completed: true } | { error: unknown }>((resolve) => (settle = resolve));
+  let end!: (outcome: { completed: true } | { error: unknown }) => void;
+  const ended = new Promise<{ completed: true } | { error: unknown }>((resolve) => (end = resolve));
   client.subscribe<TData>(
     { query, variables },
     {
@@ -55,8 +55,8 @@ export function subscribe<TData = Record<string, any>>(
         receivedAt.push(performance.now());
         results.push(result as never);
       },
-      error: (error) => settle({ error }),
-      complete: () => settle({ completed: true }),
+      error: (error) => end({ error }),
+      complete: () => end({ completed: true }),
     },
   );
   return {
@@ -71,8 +71,15 @@ export function subscribe<TData = Record<string, any>>(
 }
 
 /**
- * Waits for the subscription to be live at the far end (WebSocket, upstream subscription,
- * Redis SUBSCRIBE): graphql-ws acknowledges connections, not subscriptions, so a test leaves
- * it a moment before causing the events it expects.
+ * Resolves once the subscription delivers, for a subscription that cannot start from a known
+ * event with `after`: graphql-ws acknowledges connections, not subscriptions, so `probe` causes
+ * an event the subscription matches, again at each poll, until one has arrived.
  */
-export const settle = (ms = 1_500) => new Promise((resolve) => setTimeout(resolve, ms));
+export async function untilDelivering(subscription: Pick<TestSubscription, "results" | "waitFor">, probe: () => Promise<unknown>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (subscription.results.length === 0) {
+    if (Date.now() > deadline) throw new Error(`the subscription delivered nothing in ${timeoutMs} ms of probing`);
+    await probe();
+    await subscription.waitFor(1, 500).catch(() => undefined);
+  }
+}

@@ -1,12 +1,11 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
-import { pino } from "pino";
 import { inject } from "vitest";
 import { hashPassword } from "../../../lib/auth/passwords.js";
 import type { Role } from "../../../lib/auth/scopes.js";
 import { keyId, signAccessToken } from "../../../lib/auth/tokens.js";
-import { listen } from "../../../lib/server/http.js";
-import { createRuntime, type Runtime } from "../../../lib/server/runtime.js";
+import type { Runtime } from "../../../lib/server/runtime.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
+import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { createAuthServer } from "../src/server.js";
 
 /** Cheap scrypt for fixtures: `verifyPassword` reads the cost from the hash. */
@@ -49,21 +48,16 @@ export interface AuthHarness {
 /** Starts the subgraph; `env` adds variables (for example `LOGIN_MAX_FAILURES`). */
 export async function startAuth(env: Record<string, string> = {}): Promise<AuthHarness> {
   const privateKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
-  const runtimeEnv = {
-    ...process.env,
-    DATABASE_URL: inject("databaseUrl"),
-    REDIS_PREFIX: `${inject("redisPrefix")}auth-${randomBytes(3).toString("hex")}:`,
-    AUTH_PORT: "0",
-    LOG_LEVEL: "silent",
-    JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-    ...env,
-  };
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: "debug", base: { service: "auth" } }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const runtime = { ...(await createRuntime("auth", runtimeEnv)), logger };
-  const server = createAuthServer(runtime);
-  await server.start();
-  const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+  const { url, runtime, logs, stop } = await startInProcessSubgraph(
+    "auth",
+    createAuthServer,
+    {
+      REDIS_PREFIX: `${inject("redisPrefix")}auth-${randomBytes(3).toString("hex")}:`,
+      JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+      ...env,
+    },
+    "debug",
+  );
   const { issuer, audience, accessTokenTtlSeconds } = runtime.config;
   const harness: AuthHarness = {
     url,
@@ -81,10 +75,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<AuthH
     },
     tokenFor: (user) =>
       signAccessToken(user, { privateKey, kid: keyId(createPublicKey(privateKey)), issuer, audience, ttlSeconds: accessTokenTtlSeconds }),
-    async stop() {
-      await server.stop();
-      await runtime.close();
-    },
+    stop,
   };
   return harness;
 }

@@ -5,6 +5,7 @@ import { startStack, type Stack } from "../../../test/support/stack.js";
 import { startTestConsumer, type TestConsumer } from "./eventConsumer.js";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
 import { createOwnDatabase } from "./ownDatabase.js";
+import { login as signIn } from "../../../test/support/login.js";
 import { seedStack } from "../../../test/support/seed.js";
 
 /**
@@ -17,12 +18,6 @@ let stack: Stack;
 let gateway: string;
 let tokens: Record<"production" | "qa" | "viewer", string>;
 
-async function login(email: string): Promise<string> {
-  const result = await graphql(gateway, `mutation($email: String!) { login(email: $email, password: "demo-password") { accessToken } }`, { email });
-  expect(result.errors).toBeUndefined();
-  return result.data!.login.accessToken;
-}
-
 beforeAll(async () => {
   // A database of its own: the relay of this stack is then the only one publishing its events.
   [database, consumer] = await Promise.all([createOwnDatabase(), startTestConsumer()]);
@@ -32,7 +27,7 @@ beforeAll(async () => {
   });
   gateway = stack.gateway.url;
   await seedStack(stack);
-  const [production, qa, viewer] = await Promise.all(["production", "qa", "viewer"].map((name) => login(`${name}@example.com`)));
+  const [production, qa, viewer] = await Promise.all(["production", "qa", "viewer"].map((name) => signIn(gateway, `${name}@example.com`)));
   tokens = { production: production!, qa: qa!, viewer: viewer! };
 });
 

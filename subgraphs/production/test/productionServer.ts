@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import type { Role } from "../../../lib/auth/scopes.js";
 import { signAccessToken } from "../../../lib/auth/tokens.js";
-import { listen } from "../../../lib/server/http.js";
-import { createRuntime, type Runtime } from "../../../lib/server/runtime.js";
+import type { Runtime } from "../../../lib/server/runtime.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
+import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { createProductionServer, type ProductionServerOptions } from "../src/server.js";
 import type { JwksServer } from "./jwksServer.js";
 
@@ -38,18 +38,16 @@ export interface StartOptions extends ProductionServerOptions {
  * events run one against a database of their own, where no other relay competes.
  */
 export async function startProductionServer(auth: JwksServer, options: StartOptions = {}): Promise<TestProductionServer> {
-  const runtime = await createRuntime("production", {
-    ...process.env,
-    DATABASE_URL: options.databaseUrl ?? inject("databaseUrl"),
-    REDIS_PREFIX: `${inject("redisPrefix")}production-${randomBytes(3).toString("hex")}:`,
-    PRODUCTION_PORT: "0",
-    LOG_LEVEL: "silent",
-    AUTH_URL: auth.url,
-    ...options.env,
-  });
-  const server = createProductionServer(runtime, { relay: options.relay ?? false, subscriptions: false });
-  await server.start();
-  const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+  const { url, runtime, stop } = await startInProcessSubgraph(
+    "production",
+    (runtime) => createProductionServer(runtime, { relay: options.relay ?? false, subscriptions: false }),
+    {
+      DATABASE_URL: options.databaseUrl ?? inject("databaseUrl"),
+      REDIS_PREFIX: `${inject("redisPrefix")}production-${randomBytes(3).toString("hex")}:`,
+      AUTH_URL: auth.url,
+      ...options.env,
+    },
+  );
   const { issuer, audience } = runtime.config;
   return {
     url,
@@ -60,10 +58,7 @@ export async function startProductionServer(auth: JwksServer, options: StartOpti
       return { userId, token: signAccessToken(user, { privateKey: auth.privateKey, kid: auth.kid, issuer, audience, ttlSeconds: 600 }) };
     },
     call: (query, variables, token, headers) => graphql(url, query, variables, token, headers),
-    async stop() {
-      await server.stop();
-      await runtime.close();
-    },
+    stop,
   };
 }
 

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { keyId } from "../../../lib/auth/tokens.js";
 import { createAuthServer } from "../../auth/src/server.js";
-import { startInProcess, type AuthEndpoint } from "./userServer.js";
+import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
+import type { AuthEndpoint } from "./userServer.js";
 
 /** The real auth subgraph, in this process, with a signing key the test knows. */
 export interface TestAuthServer extends AuthEndpoint {
@@ -15,7 +16,7 @@ export interface TestAuthServer extends AuthEndpoint {
 export async function startAuthServer(redisPrefix: string): Promise<TestAuthServer> {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-  const started = await startInProcess("auth", createAuthServer, {
+  const started = await startInProcessSubgraph("auth", createAuthServer, {
     REDIS_PREFIX: redisPrefix,
     JWT_PRIVATE_KEY: pem,
   });

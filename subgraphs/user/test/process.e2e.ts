@@ -4,7 +4,7 @@ import { readServiceConfig } from "../../../lib/config.js";
 import { createPrismaClient } from "../../../lib/prisma.js";
 import { graphql } from "../../../test/support/graphql.js";
 import { startService, type RunningService } from "../../../test/support/services.js";
-import { startFakeAuth, type FakeAuth } from "./fakeAuth.js";
+import { startFakeAuth, type FakeAuth } from "../../../test/support/fakeAuth.js";
 import { newRedisPrefix, uniqueTag } from "./userServer.js";
 
 // `npm start`'s way: `src/index.ts` as a process of its own, configured by the environment.

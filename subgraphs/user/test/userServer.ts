@@ -2,11 +2,9 @@ import { randomBytes, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
 import type { Role, User } from "../../../generated/prisma/client.js";
 import { signAccessToken } from "../../../lib/auth/tokens.js";
-import { SERVICES, type ConfigOf, type Env } from "../../../lib/config.js";
-import { listen } from "../../../lib/server/http.js";
-import { createRuntime, type Runtime, type SubgraphName } from "../../../lib/server/runtime.js";
-import type { SubgraphServer } from "../../../lib/server/subgraph.js";
+import type { Runtime } from "../../../lib/server/runtime.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
+import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { createUserServer } from "../src/server.js";
 
 /** Where the auth subgraph (or its stand-in) is, and the key its JWKS publishes. */
@@ -30,37 +28,12 @@ export interface TestUserServer {
 /** A Redis key prefix of this run that no other server shares. */
 export const newRedisPrefix = () => `${inject("redisPrefix")}user-${randomBytes(3).toString("hex")}:`;
 
-/** A subgraph started in this process on a free port, on this run's database. */
-export async function startInProcess<N extends SubgraphName>(
-  name: N,
-  build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer,
-  env: Env,
-): Promise<{ url: string; runtime: Runtime<ConfigOf[N]>; stop(): Promise<void> }> {
-  const runtimeEnv: Env = {
-    ...process.env,
-    DATABASE_URL: inject("databaseUrl"),
-    [SERVICES[name].portVariable]: "0",
-    LOG_LEVEL: "silent",
-    ...env,
-  };
-  const runtime = await createRuntime(name, runtimeEnv);
-  try {
-    const server = build(runtime);
-    await server.start();
-    const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
-    return { url, runtime, stop: () => server.stop().finally(() => runtime.close()) };
-  } catch (err) {
-    await runtime.close();
-    throw err;
-  }
-}
-
 /**
  * Starts the user subgraph with `auth` as the auth subgraph (JWKS and sagas). `redisPrefix`
  * must be auth's when a test relies on auth's revocations.
  */
 export async function startUserServer(auth: AuthEndpoint, redisPrefix = newRedisPrefix()): Promise<TestUserServer> {
-  const started = await startInProcess("user", createUserServer, { REDIS_PREFIX: redisPrefix, AUTH_URL: auth.url });
+  const started = await startInProcessSubgraph("user", createUserServer, { REDIS_PREFIX: redisPrefix, AUTH_URL: auth.url });
   const { issuer, audience } = started.runtime.config;
   return {
     ...started,

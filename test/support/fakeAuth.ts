@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { keyId } from "../../../lib/auth/tokens.js";
+import { keyId } from "../../lib/auth/tokens.js";
 
 /** One GraphQL call the stand-in received. */
 export interface AuthCall {
@@ -12,8 +12,9 @@ export interface AuthCall {
 }
 
 /**
- * A real HTTP server standing in for the auth subgraph: its JWKS and the two mutations, whose
- * calls it records and whose failures a test can choose.
+ * A real HTTP server standing in for the auth subgraph, for a subgraph tested alone: its JWKS,
+ * and the mutations the user subgraph calls, whose calls it records and whose failures a test
+ * can choose.
  */
 export interface FakeAuth {
   url: string;

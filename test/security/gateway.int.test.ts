@@ -9,7 +9,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import express from "express";
 import { parse } from "graphql";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
 import { apiError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/logger.js";
@@ -116,15 +116,7 @@ describe("fragments do not hide root fields", () => {
 
 /** Polls `check` until it stops throwing, at most `deadlineMs`. */
 async function eventually<T>(check: () => Promise<T>, deadlineMs = 10_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  return vi.waitFor(check, { timeout: deadlineMs, interval: 20 });
 }
 
 /**

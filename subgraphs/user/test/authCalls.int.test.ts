@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../lib/logger.js";
 import { graphql } from "../../../test/support/graphql.js";
 import { AuthUnavailableError, createAuthClient } from "../src/authClient.js";
-import { startFakeAuth } from "./fakeAuth.js";
+import { startFakeAuth } from "../../../test/support/fakeAuth.js";
 import { useUserSubgraph } from "./fixture.js";
 import { insertUser, uniqueTag } from "./userServer.js";
 

@@ -81,7 +81,8 @@ it("commits 200 status changes while the broker is unreachable and publishes all
   // 200 status changes and 50 completions wait in the outbox; nothing got through.
   const waiting = await prisma.outboxEvent.count({ where: { publishedAt: null } });
   expect(waiting).toBe(250);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // The relay sees them all waiting, and publishes none while the broker is out of reach.
+  await expect.poll(() => readCounter(server.url, "outbox_backlog"), { timeout: 10_000 }).toBe(waiting);
   expect(consumer.messages).toHaveLength(BATCHES);
 
   proxy.restore();

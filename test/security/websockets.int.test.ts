@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createClient, type Client } from "graphql-ws";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { readBackingServices } from "../../lib/config.js";
 import { batchInput, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { Collector } from "../support/collector.js";
@@ -315,9 +315,10 @@ async function within<T>(ms: number, promise: Promise<T>, what: string): Promise
 
 /** Polls `check` until it holds, failing after `ms`. */
 async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`${what}: not within ${ms} ms`);
+    },
+    { timeout: ms, interval: 50 },
+  );
 }

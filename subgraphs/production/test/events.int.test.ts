@@ -166,9 +166,11 @@ describe("events on the exchange", () => {
     await consumer.waitFor(start + ids.length + more.length);
     await expect.poll(active).toHaveLength(1);
 
-    // A little longer, for any duplicate to show up.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const received = consumer.messages.slice(start).map((m) => body(m).data.batch_id);
+    // One more event, last: a duplicate of any before would have been published before it.
+    const [last] = await createMany(servers[0]!, 1);
+    await expect.poll(() => consumer.messages.map((m) => body(m).data.batch_id)).toContain(last);
+    expect(body(consumer.messages.at(-1)!).data.batch_id).toBe(last);
+    const received = consumer.messages.slice(start, -1).map((m) => body(m).data.batch_id);
     expect(received.sort()).toEqual([...ids, ...more].sort());
   });
 });

@@ -14,12 +14,34 @@ beforeAll(async () => {
   server = await startProductionServer(auth);
   sql = new pg.Client({ connectionString: inject("databaseUrl") });
   await sql.connect();
-  const production = server.signIn("PRODUCTION");
-  const created = await server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber()) }, production.token);
-  batchId = created.data!.createBatch.id;
-  await server.call(CHANGE_STATUS, { id: batchId, status: "IN_PROGRESS" }, production.token);
-  await server.call(ADVANCE_STAGE, { id: batchId }, production.token);
+  batchId = await startedBatch();
 });
+
+/** A new batch put in progress and advanced one stage: two entries in each record. */
+async function startedBatch(): Promise<string> {
+  const { token } = server.signIn("PRODUCTION");
+  const created = await server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber()) }, token);
+  const id = created.data!.createBatch.id as string;
+  expect((await server.call(CHANGE_STATUS, { id, status: "IN_PROGRESS" }, token)).errors).toBeUndefined();
+  expect((await server.call(ADVANCE_STAGE, { id }, token)).errors).toBeUndefined();
+  return id;
+}
+
+const RECORDS = [
+  { table: "batch_status_changes", edit: "SET reason = 'edited'" },
+  { table: "batch_stage_changes", edit: "SET to_stage = 'PACKAGING'" },
+];
+
+/** Every kind of edit of a batch's records, each of which must be refused. */
+async function attemptEdits(id: string) {
+  for (const { table, edit } of RECORDS) {
+    for (const statement of [`UPDATE production.${table} ${edit} WHERE batch_id = $1`, `DELETE FROM production.${table} WHERE batch_id = $1`]) {
+      await expect(sql.query(statement, [id])).rejects.toMatchObject({ code: "42501" });
+    }
+    await expect(sql.query(`TRUNCATE production.${table} CASCADE`)).rejects.toMatchObject({ code: "42501" });
+  }
+  await expect(sql.query("DELETE FROM production.batches WHERE id = $1", [id])).rejects.toMatchObject({ code: "23503" });
+}
 
 afterAll(async () => {
   await sql?.end();
@@ -28,10 +50,7 @@ afterAll(async () => {
 });
 
 // Both records of a batch are append-only in the database itself, whatever the client.
-describe.each([
-  { table: "batch_status_changes", edit: "SET reason = 'edited'" },
-  { table: "batch_stage_changes", edit: "SET to_stage = 'PACKAGING'" },
-])("production.$table in the database", ({ table, edit }) => {
+describe.each(RECORDS)("production.$table in the database", ({ table, edit }) => {
   const refused = (operation: string) => ({ code: "42501", message: `production.${table} is append-only: ${operation} refused` });
 
   it.each([
@@ -55,9 +74,11 @@ describe("the audit trail in the database", () => {
   });
 
   it("still holds every entry after the attempts", async () => {
+    const id = await startedBatch();
+    await attemptEdits(id);
     const { rows } = await sql.query(
       "SELECT from_status::text, to_status::text, reason FROM production.batch_status_changes WHERE batch_id = $1 ORDER BY changed_at",
-      [batchId],
+      [id],
     );
     expect(rows).toEqual([
       { from_status: null, to_status: "PLANNED", reason: null },
@@ -66,6 +87,7 @@ describe("the audit trail in the database", () => {
   });
 
   it("writes the audit entry and the event of a status change with the change, never without it", async () => {
+    const batchId = await startedBatch();
     const counts = async () => {
       const { rows } = await sql.query<{ changes: number; events: number; version: number }>(
         `SELECT (SELECT count(*)::int FROM production.batch_status_changes WHERE batch_id = $1) AS changes,
@@ -88,9 +110,11 @@ describe("the audit trail in the database", () => {
 
 describe("the stage history in the database", () => {
   it("still holds every entry after the attempts", async () => {
+    const id = await startedBatch();
+    await attemptEdits(id);
     const { rows } = await sql.query(
       "SELECT from_stage::text, to_stage::text FROM production.batch_stage_changes WHERE batch_id = $1 ORDER BY changed_at",
-      [batchId],
+      [id],
     );
     expect(rows).toEqual([
       { from_stage: null, to_stage: "DISPENSING" },

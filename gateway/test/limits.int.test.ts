@@ -1,20 +1,17 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "../../test/support/graphql.js";
-import { startService } from "../../test/support/services.js";
+import { startInProcessGateway, startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 import { DASHBOARD_QUERY } from "../../test/support/queries.js";
-import { accessToken, seedStack } from "../../test/support/seed.js";
-import { startStack, type Stack } from "../../test/support/stack.js";
 
-let stack: Stack;
+let stack: InProcessStack;
 let gateway: string;
 let token: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startInProcessStack({ events: false });
   gateway = stack.gateway.url;
-  await seedStack(stack);
-  token = await accessToken(gateway, "qa@example.com");
+  token = await stack.login(await stack.createUser({ roles: ["QA"] }));
 });
 
 afterAll(async () => {
@@ -41,6 +38,7 @@ describe("operation limits", () => {
   });
 
   it("counts operations by name, subgraph calls and errors in /metrics", async () => {
+    expect((await graphql(gateway, DASHBOARD_QUERY, {}, token)).errors).toBeUndefined();
     const gatewayMetrics = await (await fetch(`${gateway}/metrics`)).text();
     const dashboard = { operation_name: "Dashboard", operation_type: "query", outcome: "ok" };
     expect(sample(gatewayMetrics, "graphql_requests_total", dashboard)).toBeGreaterThanOrEqual(1);
@@ -116,7 +114,7 @@ describe("operation limits", () => {
   });
 
   it("answers no introspection and no field suggestions in production", async () => {
-    const production = await startService("gateway", { ...stack.env, NODE_ENV: "production", USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
+    const production = await startInProcessGateway({ ...stack.env, NODE_ENV: "production" });
     try {
       const introspection = await graphql(production.url, `{ __schema { types { name } } }`, {}, token);
       expect(introspection.status).toBe(400);
@@ -131,7 +129,7 @@ describe("operation limits", () => {
   });
 
   it("serves a persisted query by hash on another instance once registered on one (APQ cache in Redis)", async () => {
-    const other = await startService("gateway", { ...stack.env, USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
+    const other = await startInProcessGateway(stack.env);
     try {
       const query = "query Persisted { me { roles } }";
       const extensions = { persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(query).digest("hex") } };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readCounter } from "../../../test/support/graphql.js";
-import { startFakeAuth } from "./fakeAuth.js";
+import { startFakeAuth } from "../../../test/support/fakeAuth.js";
 import { useUserSubgraph } from "./fixture.js";
 import { insertUser, uniqueTag } from "./userServer.js";
 

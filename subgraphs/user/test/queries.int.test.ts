@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { User } from "../../../generated/prisma/client.js";
 import { readCounter, type GraphQLResult } from "../../../test/support/graphql.js";
-import { startFakeAuth } from "./fakeAuth.js";
+import { startFakeAuth } from "../../../test/support/fakeAuth.js";
 import { useUserSubgraph } from "./fixture.js";
 import { insertUser, uniqueTag } from "./userServer.js";
 
