@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "./support/graphql.js";
-import { accessToken, seedStack } from "./support/seed.js";
+import { login } from "./support/login.js";
+import { seedStack } from "./support/seed.js";
 import { startStack, type Stack } from "./support/stack.js";
 
 /**
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 it("serves the dashboard query from the compiled build in production mode", async () => {
-  const token = await accessToken(stack.gateway.url, "admin@example.com", "a-long-admin-passphrase-for-the-build");
+  const token = await login(stack.gateway.url, "admin@example.com", "a-long-admin-passphrase-for-the-build");
   const created = await graphql(stack.gateway.url, `mutation($n: String!) { createBatch(input: { batchNumber: $n, productCode: "BUILD-1", productName: "Build check", plannedQuantity: 10, unit: "kg" }) { id } }`, { n: `BUILD-${Date.now()}` }, token);
   expect(created.errors).toBeUndefined();
   const result = await graphql(stack.gateway.url, `{ batches(first: 50) { edges { node { id batchNumber status createdBy { name email } } } } }`, {}, token);
