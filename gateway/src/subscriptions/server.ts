@@ -99,6 +99,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
   let graph: Graph | undefined;
   const shared = new SharedSubscriptions(logger);
   const counters = upstreamMetrics(options.metrics, shared);
+  const tooSlow = new WeakSet<WsConnection>();
 
   const ws = serveGraphqlWs({
     httpServer,
@@ -161,6 +162,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
         {
           capacity: options.subscriptionBuffer,
           tooSlow: () => {
+            // Each of its subscriptions overflows in turn: the connection is closed and counted once.
+            if (tooSlow.has(connection)) return;
+            tooSlow.add(connection);
             counters.tooSlow();
             requestLogger.warn({ userId: principal.userId, buffer: options.subscriptionBuffer }, "subscriber too slow: WebSocket closed with 4008");
             connection.close(SUBSCRIBER_TOO_SLOW.code, SUBSCRIBER_TOO_SLOW.reason);
