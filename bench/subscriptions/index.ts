@@ -102,9 +102,10 @@ try {
   started.push(gateway);
   const all = { gateway, auth, user, production };
 
-  // Tokens: one per subscriber (a user of its own, two in three VIEWER, one in three PRODUCTION), or one for all.
+  // Tokens: one per subscriber (a user of its own, two in three VIEWER, one in three PRODUCTION,
+  // independently of the operation), or one for all.
   const sign = (i: number) => {
-    const role = i % 3 === 2 ? "PRODUCTION" : "VIEWER";
+    const role = Math.floor(i / OPERATIONS.length) % 3 === 2 ? "PRODUCTION" : "VIEWER";
     return { role, token: signAccessToken({ id: randomUUID(), email: `sub${i}@bench.example.com`, roles: [role] }, { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" }) };
   };
   const shared = sign(0);
