@@ -155,13 +155,14 @@ try {
   latencies.sort((a, b) => a - b);
   const duplicates = subscribers.reduce((sum, s) => sum + [...s.received.values()].reduce((d, n) => d + n - 1, 0), 0);
   const faulty = subscribers.reduce((sum, s) => sum + s.faulty, 0);
+  const withErrors = subscribers.reduce((sum, s) => sum + s.withErrors, 0);
   const ended = subscribers.filter((s) => s.ended !== undefined);
   const cpu = Object.fromEntries(Object.keys(all).map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / M]));
   const total = Object.values(cpu).reduce((a, b) => a + b, 0);
   const ms = (value: number) => `${value.toFixed(1)} ms`;
 
   console.log(`subscribers ${N} (${SHARED_TOKEN ? "one shared token" : `${N} distinct users and tokens`}), ${OPERATIONS.length} operations, events ${M} at ${RATE}/s`);
-  console.log(`delivered/expected ${delivered()}/${expected}, duplicates ${duplicates}, results with errors ${faulty}, subscribers ended early ${ended.length}${ended[0] ? ` (${ended[0].ended})` : ""}`);
+  console.log(`delivered/expected ${delivered()}/${expected}, duplicates ${duplicates}, delivered with an error ${withErrors}, without an event ${faulty}, subscribers ended early ${ended.length}${ended[0] ? ` (${ended[0].ended})` : ""}`);
   console.log(`latency publish->receipt p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`);
   console.log(`upstreams ${upstreams} for ${SHARED_TOKEN ? OPERATIONS.length : groups.size} distinct (operation, variables, scopes) groups`);
   console.log(`CPU per event: ${Object.entries(cpu).map(([name, value]) => `${name} ${ms(value)}`).join(", ")}; total ${ms(total)} (over ${seconds.toFixed(1)} s)`);

@@ -12,7 +12,9 @@ export interface BenchSubscriber {
   received: Map<string, number>;
   /** `performance.now()` of each first receipt, by event id. */
   receivedAt: Map<string, number>;
-  /** Results with errors, or without an event id. */
+  /** Results delivered with errors (a subgraph's fields missing), counted in `received` too when they name the event. */
+  withErrors: number;
+  /** Results without an event id. */
   faulty: number;
   /** Why it ended, if it did before the bench closed it. */
   ended?: string;
@@ -39,14 +41,15 @@ export async function openSubscriber(gatewayUrl: string, token: string, operatio
       },
     },
   });
-  const subscriber: BenchSubscriber = { operation, received: new Map(), receivedAt: new Map(), faulty: 0, client };
+  const subscriber: BenchSubscriber = { operation, received: new Map(), receivedAt: new Map(), withErrors: 0, faulty: 0, client };
   client.subscribe<{ batchStatusChanged?: { eventId?: string } }>(
     { query, variables },
     {
       next: ({ data, errors }) => {
         const at = performance.now();
         const id = data?.batchStatusChanged?.eventId;
-        if (errors?.length || !id) return void (subscriber.faulty += 1);
+        if (errors?.length) subscriber.withErrors += 1;
+        if (!id) return void (subscriber.faulty += 1);
         const times = (subscriber.received.get(id) ?? 0) + 1;
         subscriber.received.set(id, times);
         if (times === 1) subscriber.receivedAt.set(id, at);

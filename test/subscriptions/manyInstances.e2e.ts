@@ -34,7 +34,7 @@ it("delivers 500 changes made through gateway A exactly once to subscribers on b
   const [production, qa, viewer] = await Promise.all([fixture.login("production"), fixture.login("qa"), fixture.login("viewer")]);
   const subscribers = [gatewayA, gatewayA, gatewayB.url, gatewayB.url].map((url) => subscribe(url, { token: viewer }, SUBSCRIPTION));
   await settle(2_000);
-  // The two subscribers of gateway A (same token, same operation) share one upstream subscription.
+  // The two subscribers of gateway A (same operation, variables and scopes) share one upstream subscription.
   expect(await readCounter(gatewayA, "graphql_ws_connections")).toBe(2);
   expect(await readCounter(gatewayA, "graphql_subscriptions_active")).toBe(2);
   expect(await readCounter(gatewayA, "graphql_subscription_upstreams")).toBe(1);
