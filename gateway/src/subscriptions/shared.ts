@@ -18,6 +18,9 @@ export interface GroupSource {
   enrich(event: UpstreamEvent): Promise<ExecutionResult>;
 }
 
+/** Events of one group being enriched at once, at most; the upstream is read no further ahead. */
+const ENRICHMENTS_IN_FLIGHT = 4;
+
 /** One subscriber of a group. */
 export interface Member {
   /** Results it may leave unread (`SUBSCRIPTION_BUFFER`). */
@@ -78,17 +81,33 @@ export class SharedSubscriptions {
     void group.upstream.return?.();
   }
 
-  /** Enriches each upstream event once, in order, and hands the result to every subscriber. */
+  /**
+   * Enriches each upstream event once and hands the result to every subscriber, in the order
+   * of the events. Enrichments overlap (up to {@link ENRICHMENTS_IN_FLIGHT} events of a group):
+   * a group's throughput is not bounded by one subgraph round trip per event.
+   */
   private async pump(key: string, group: Group, source: GroupSource) {
+    const inFlight: Array<Promise<void>> = [];
+    let delivered = Promise.resolve();
+    const enrich = (event: UpstreamEvent) =>
+      source.enrich(event).catch((err: Error): ExecutionResult => {
+        this.logger.error({ err }, "resolving a subscription event failed");
+        return { errors: [apiError("INTERNAL_SERVER_ERROR", "Internal server error")] };
+      });
     try {
       for await (const event of group.upstream) {
-        const result = await source.enrich(event).catch((err: Error) => {
-          this.logger.error({ err }, "resolving a subscription event failed");
-          return { errors: [apiError("INTERNAL_SERVER_ERROR", "Internal server error")] };
+        const result = enrich(event);
+        // Delivered after the events before it, whichever enrichment finishes first.
+        delivered = delivered.then(async () => {
+          const value = await result;
+          for (const subscriber of group.subscribers) subscriber.push(value);
         });
-        for (const subscriber of group.subscribers) subscriber.push(result);
+        inFlight.push(delivered);
+        if (inFlight.length >= ENRICHMENTS_IN_FLIGHT) await inFlight.shift();
       }
+      await delivered;
     } catch (err) {
+      await delivered;
       const errors = this.ended(err, source);
       for (const subscriber of group.subscribers) subscriber.push({ errors });
     }
