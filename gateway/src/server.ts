@@ -105,7 +105,6 @@ export function createGatewayServer({ config, verifier, logger, metrics, redis }
     metrics,
     subgraphUrls: config.subgraphUrls,
     settings: config.websockets,
-    buildService: subgraphs.buildService,
     limits: { ...limits, hideSuggestions: production },
     // Events are completed through the same hardened data sources as queries.
     buildService: subgraphs.buildService,
