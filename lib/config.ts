@@ -16,7 +16,7 @@ export { ConfigError, type Env, type Reader, type Variable } from "./config/vari
 export { processEnv } from "./config/environment.js";
 export { SERVICES, type BackingServices, type ServiceConfig, type ServiceName } from "./config/service.js";
 export { subgraphCallSettings, type GatewayConfig, type OwnSubgraph, type RateLimits, type SubgraphCallSettings } from "./config/gateway.js";
-export type { AuthConfig, AuthSettings, ConsumerSettings, ProductionConfig, SubgraphConfig, UserConfig } from "./config/subgraphs.js";
+export type { AuthConfig, AuthSettings, ConsumerSettings, ServiceTokenSettings, ProductionConfig, SubgraphConfig, UserConfig } from "./config/subgraphs.js";
 export { readAuthSettings } from "./config/subgraphs.js";
 export type { OperationLimits } from "./config/operationLimits.js";
 export { readOperationLimits } from "./config/operationLimits.js";

@@ -1,76 +1,179 @@
 /**
- * `npm run bench:subscriptions`: opens N subscribers (`BENCH_SUBSCRIBERS`, default 1000) on a
- * gateway, publishes M events (`BENCH_EVENTS`, default 100, one every `BENCH_INTERVAL_MS`,
- * default 20) on the events exchange with amqplib, and prints delivered/expected, latency
- * p50/p95/p99 from publish to receipt, and the gateway's RSS. It runs its own stack (database,
- * exchange, queue, Redis prefix of its own, removed at the end), as the e2e tests do.
+ * `npm run bench:subscriptions`: N subscribers of the gateway, each with a token of its own
+ * (distinct users, VIEWER and PRODUCTION: two scope sets), spread over three operations with
+ * different selections and filters; M events published on the events exchange with amqplib at a
+ * fixed rate. It prints delivered/expected (and duplicates: exactly once), latency p50/p95/p99
+ * from publish to receipt, the gateway's upstream count against the distinct
+ * (operation, variables, scopes) groups, CPU per event of each service (from `/proc`) and the
+ * gateway's RSS.
+ *
+ * It builds the product (`npm run build`) and runs the compiled services with
+ * `NODE_ENV=production` on a database, exchange, queue and Redis prefix of its own, removed at
+ * the end. The subscribers run in the bench's own process.
+ *
+ * Variables: `BENCH_SUBSCRIBERS` (100, 1000 or 3000; default 1000), `BENCH_EVENTS` (default 200),
+ * `BENCH_RATE` (events per second, default 20), `BENCH_SHARED_TOKEN=1` (every subscriber with one
+ * token, the old case), `BENCH_SKIP_BUILD=1` (reuse `dist/`).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import amqp from "amqplib";
+import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { readBackingServices } from "../../lib/config.js";
-import { createEnvelope } from "../../lib/events/envelope.js";
-import { messageProperties } from "../../lib/events/publisher.js";
-import { batchInput, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
+import { assertEventsExchange } from "../../lib/events/broker.js";
+import { withClient } from "../../scripts/database.js";
 import { createTestDatabase } from "../../test/support/database.js";
-import { graphql } from "../../test/support/graphql.js";
-import { subscribe, type TestSubscription } from "../../test/support/subscriptions.js";
-import { startSubscriptionFixture } from "../../test/subscriptions/fixture.js";
-import { percentile, rssMiB } from "../support/stats.js";
+import { seedBenchData } from "../gateway/data.js";
+import { ROOT, startOurService, type BenchProcess } from "../gateway/processes.js";
+import { cpuMs, percentile, rssMiB } from "../support/stats.js";
+import { openSubscriber, type BenchSubscriber } from "./subscribers.js";
 
 const N = Number(process.env.BENCH_SUBSCRIBERS || 1000);
-const M = Number(process.env.BENCH_EVENTS || 100);
-const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS || 20);
-/** A bench measures over time: it lets the subscribers connect, and paces its events. */
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const QUERY = /* GraphQL */ `subscription { batchStatusChanged { eventId newStatus changedBy { email } batch { id status } } }`;
+const M = Number(process.env.BENCH_EVENTS || 200);
+const RATE = Number(process.env.BENCH_RATE || 20);
+const SHARED_TOKEN = process.env.BENCH_SHARED_TOKEN === "1";
+const TOKEN_TTL = 3_600;
 
-const fixture = await startSubscriptionFixture({
-  redisPrefix: `batch-bench-${process.pid}-${randomBytes(3).toString("hex")}:`,
-  database: await createTestDatabase(readBackingServices().databaseUrl),
-});
+/** Three operations: different selections and filters, every one matching the bench's events. */
+const OPERATIONS = [
+  /* GraphQL */ `subscription { batchStatusChanged { eventId newStatus batch { id batchNumber } changedBy { name email } } }`,
+  /* GraphQL */ `subscription { batchStatusChanged(statuses: [IN_PROGRESS, QA_HOLD]) { eventId oldStatus newStatus changedBy { name } } }`,
+  /* GraphQL */ `subscription($batchId: ID) { batchStatusChanged(batchId: $batchId) { eventId newStatus reason batch { status } } }`,
+];
+
+if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+
+const services = readBackingServices();
+const tag = `${process.pid}-${randomBytes(3).toString("hex")}`;
+const database = await createTestDatabase(services.databaseUrl, "_bench");
+const exchange = `bench.events.${tag}`;
+const queue = `bench.subscriptions.${tag}`;
+const metricsToken = randomBytes(24).toString("hex");
+const started: BenchProcess[] = [];
+const subscribers: BenchSubscriber[] = [];
+const broker = await amqp.connect(services.amqpUrl);
+
+/** One figure of a service's `/metrics`, summed over its labels. */
+async function metric(service: BenchProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 try {
-  const gateway = fixture.stack.gateway.url;
-  const gatewayPid = fixture.stack.gateway.process.pid!;
-  const [production, viewer] = await Promise.all([fixture.login("production"), fixture.login("viewer")]);
-  const created = await graphql(gateway, CREATE_BATCH, { input: batchInput(`BENCH-${randomBytes(3).toString("hex")}`) }, production);
-  const batch = created.data!.createBatch as { id: string; createdBy: { id: string } };
-  const rssBefore = await rssMiB(gatewayPid);
+  const channel = await broker.createConfirmChannel();
+  await assertEventsExchange(channel, exchange);
+  const data = await seedBenchData(database.url, { creators: 2, batches: 5, planned: 1 });
+  // An event other systems would publish: a change the batch's audit trail records (checked by the consumer).
+  const [change] = await withClient(database.url, (db) =>
+    db.query<{ changed_by: string }>(`SELECT changed_by::text FROM production.batch_status_changes WHERE batch_id = $1 AND to_status = 'IN_PROGRESS'`, [data.batchId]).then((r) => r.rows),
+  );
 
-  // Every subscriber on its own WebSocket, as N browser tabs would be.
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  const subscribers: TestSubscription[] = [];
-  for (let i = 0; i < N; i++) subscribers.push(subscribe(gateway, { authorization: `Bearer ${viewer}` }, QUERY));
-  await pause(3_000);
-  const rssSubscribed = await rssMiB(gatewayPid);
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_PREFIX: `batch-bench-${tag}:`,
+    JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    ACCESS_TOKEN_TTL: String(TOKEN_TTL),
+    EVENTS_EXCHANGE: exchange,
+    SUBSCRIPTIONS_QUEUE: queue,
+    LOG_LEVEL: "warn",
+    METRICS_TOKEN: metricsToken,
+    GATEWAY_SERVICE_SECRET: randomBytes(32).toString("hex"),
+    SUBGRAPH_RATE_LIMIT_USER: "1000000",
+    SUBGRAPH_RATE_LIMIT_ANONYMOUS: "1000000",
+  };
+  const auth = await startOurService("auth", env);
+  started.push(auth);
+  env.AUTH_URL = auth.url;
+  const [user, production] = await Promise.all([startOurService("user", env), startOurService("production", env)]);
+  started.push(user, production);
+  const gateway = await startOurService("gateway", { ...env, USER_URL: user.url, PRODUCTION_URL: production.url });
+  started.push(gateway);
+  const all = { gateway, auth, user, production };
 
-  for (let i = 0; i < M; i++) {
-    const envelope = createEnvelope(
-      "batch.status.changed",
-      { batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS", reason: `bench ${i}`, changed_by: batch.createdBy.id },
-      { source: "bench", correlationId: null, id: randomUUID() },
+  // Tokens: one per subscriber (a user of its own, two in three VIEWER, one in three PRODUCTION,
+  // independently of the operation), or one for all.
+  const sign = (i: number) => {
+    const role = Math.floor(i / OPERATIONS.length) % 3 === 2 ? "PRODUCTION" : "VIEWER";
+    return { role, token: signAccessToken({ id: randomUUID(), email: `sub${i}@bench.example.com`, roles: [role] }, { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" }) };
+  };
+  const shared = sign(0);
+  const groups = new Set<string>();
+  const rssIdle = await rssMiB(gateway.pid);
+  const openStarted = performance.now();
+  for (let first = 0; first < N; first += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, N - first) }, async (_, k) => {
+        const i = first + k;
+        const { role, token } = SHARED_TOKEN ? shared : sign(i);
+        const operation = i % OPERATIONS.length;
+        groups.add(`${operation} ${role}`);
+        subscribers.push(await openSubscriber(gateway.url, token, operation, OPERATIONS[operation]!, operation === 2 ? { batchId: data.batchId } : {}));
+      }),
     );
-    sentAt.set(envelope.id, performance.now());
-    await fixture.publishRaw(envelope.type, JSON.stringify(envelope), messageProperties(envelope));
-    await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
   }
+  // Every subscription started at the gateway, and every upstream at the production subgraph.
+  await until("the subscriptions", async () => (await metric(gateway, "graphql_subscriptions_active")) === N);
+  await until("the upstreams", async () => (await metric(production, "graphql_subscriptions_active")) === (await metric(gateway, "graphql_subscription_upstreams")));
+  const openSeconds = (performance.now() - openStarted) / 1000;
+  const upstreams = await metric(gateway, "graphql_subscription_upstreams");
+  const rssSubscribed = await rssMiB(gateway.pid);
 
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && subscribers.some((s) => s.results.length < M)) await pause(200);
-  const rssAfter = await rssMiB(gatewayPid);
-  for (const s of subscribers) {
-    s.results.forEach((result, i) => {
-      const sent = sentAt.get(result.data?.batchStatusChanged?.eventId);
-      if (sent !== undefined) latencies.push(s.receivedAt[i]! - sent);
-    });
+  const cpuBefore = Object.fromEntries(await Promise.all(Object.entries(all).map(async ([name, p]) => [name, await cpuMs(p.pid)] as const)));
+  const sentAt = new Map<string, number>();
+  const begin = performance.now();
+  for (let i = 0; i < M; i++) {
+    // A fixed rate: event i leaves at begin + i / RATE seconds, however long publishing took.
+    const wait = begin + (i * 1000) / RATE - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const id = randomUUID();
+    const body = { batch_id: data.batchId, old_status: "PLANNED", new_status: "IN_PROGRESS", changed_by: change!.changed_by };
+    sentAt.set(id, performance.now());
+    channel.publish(exchange, "batch.status.changed", Buffer.from(JSON.stringify(body)), { persistent: true, messageId: id, contentType: "application/json" });
   }
+  await channel.waitForConfirms();
+  const expected = N * M;
+  const delivered = () => subscribers.reduce((sum, s) => sum + s.received.size, 0);
+  await until("the deliveries", async () => delivered() >= expected || subscribers.some((s) => s.ended !== undefined), 60_000).catch(() => undefined);
+  const seconds = (performance.now() - begin) / 1000;
+  const cpuAfter = Object.fromEntries(await Promise.all(Object.entries(all).map(async ([name, p]) => [name, await cpuMs(p.pid)] as const)));
+  const rssAfter = await rssMiB(gateway.pid);
+
+  const latencies: number[] = [];
+  for (const s of subscribers) for (const [id, at] of s.receivedAt) latencies.push(at - sentAt.get(id)!);
   latencies.sort((a, b) => a - b);
-  const delivered = subscribers.reduce((sum, s) => sum + s.results.length, 0);
+  const duplicates = subscribers.reduce((sum, s) => sum + [...s.received.values()].reduce((d, n) => d + n - 1, 0), 0);
+  const faulty = subscribers.reduce((sum, s) => sum + s.faulty, 0);
+  const withErrors = subscribers.reduce((sum, s) => sum + s.withErrors, 0);
+  const ended = subscribers.filter((s) => s.ended !== undefined);
+  const cpu = Object.fromEntries(Object.keys(all).map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / M]));
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  console.log(`subscribers ${N}, events ${M}, one every ${INTERVAL_MS} ms`);
-  console.log(`delivered/expected ${delivered}/${N * M}`);
+
+  console.log(`subscribers ${N} (${SHARED_TOKEN ? "one shared token" : `${N} distinct users and tokens`}), ${OPERATIONS.length} operations, events ${M} at ${RATE}/s`);
+  console.log(`delivered/expected ${delivered()}/${expected}, duplicates ${duplicates}, delivered with an error ${withErrors}, without an event ${faulty}, subscribers ended early ${ended.length}${ended[0] ? ` (${ended[0].ended})` : ""}`);
   console.log(`latency publish->receipt p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`);
-  console.log(`gateway RSS ${rssBefore} MiB idle, ${rssSubscribed} MiB with ${N} subscribers, ${rssAfter} MiB after the events`);
-  await Promise.all(subscribers.map((s) => s.close()));
+  console.log(`upstreams ${upstreams} for ${SHARED_TOKEN ? OPERATIONS.length : groups.size} distinct (operation, variables, scopes) groups`);
+  console.log(`CPU per event: ${Object.entries(cpu).map(([name, value]) => `${name} ${ms(value)}`).join(", ")}; total ${ms(total)} (over ${seconds.toFixed(1)} s)`);
+  console.log(`gateway RSS ${rssIdle} MiB idle, ${rssSubscribed} MiB with ${N} subscribers (opened in ${openSeconds.toFixed(1)} s), ${rssAfter} MiB after the events`);
 } finally {
-  await fixture.close();
+  await Promise.allSettled(subscribers.map((s) => s.client.dispose()));
+  for (const service of started.reverse()) await service.stop();
+  const channel = await broker.createChannel();
+  await channel.deleteQueue(queue).catch(() => undefined);
+  await channel.deleteQueue(`${queue}.dlq`).catch(() => undefined);
+  await channel.deleteExchange(exchange).catch(() => undefined);
+  await broker.close().catch(() => undefined);
+  await database.drop();
 }

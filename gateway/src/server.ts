@@ -21,6 +21,7 @@ import { useLoginRateLimit } from "./loginRateLimit.js";
 import { persistedQueryCache, usePersistedQueryRegistration } from "./persistedQueries.js";
 import { useRefusalStatus } from "./refusals.js";
 import { gatewayRest } from "./rest.js";
+import { ServiceTokens } from "./serviceTokens.js";
 import { subgraphServices } from "./subgraphServices.js";
 import { watchedSupergraph } from "./supergraphManager.js";
 import { attachGatewaySubscriptions } from "./subscriptions/server.js";
@@ -104,8 +105,11 @@ export function createGatewayServer({ config, verifier, logger, metrics, redis }
     metrics,
     subgraphUrls: config.subgraphUrls,
     settings: config.websockets,
-    buildService: subgraphs.buildService,
     limits: { ...limits, hideSuggestions: production },
+    // Events are completed through the same hardened data sources as queries.
+    buildService: subgraphs.buildService,
+    serviceTokens: new ServiceTokens({ authUrl: config.authUrl, secret: config.serviceSecret, logger }),
+    subscriptionBuffer: config.subscriptionBuffer,
   });
   // The supergraph the gateway loads at start, and each one it reloads, plans subscriptions too.
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.updateSupergraph(coreSupergraphSdl));

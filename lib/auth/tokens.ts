@@ -46,7 +46,15 @@ export interface Principal {
    * user-wide revocation raises the generation, and tokens of an older one are refused.
    */
   generation: number;
+  /**
+   * Set for a service token (claim `svc`, subject `service:<name>`): the calling service, which
+   * acts for no user. Its `scopes` are exactly those it asked for; `roles` is empty.
+   */
+  service?: string;
 }
+
+/** The subject of a service's tokens: `service:<name>`, never a user id (user ids are UUIDs). */
+export const serviceSubject = (service: string) => `service:${service}`;
 
 /** The key id of an EC public key: its RFC 7638 JWK thumbprint. */
 export function keyId(publicKey: KeyObject): string {
@@ -76,6 +84,27 @@ export function signAccessToken(
     algorithm: ALGORITHM,
     keyid: kid,
     subject: user.id,
+    issuer,
+    audience,
+    expiresIn: ttlSeconds,
+    jwtid: randomUUID(),
+  });
+}
+
+/**
+ * Signs a short-lived token for a service (the OAuth2 client-credentials grant): subject
+ * `service:<name>`, claim `svc`, exactly `scopes`, no roles, no email. Verified like any token.
+ */
+export function signServiceToken(
+  service: string,
+  scopes: readonly string[],
+  { privateKey, kid, issuer, audience, ttlSeconds, issuedAt = Math.floor(Date.now() / 1000) }: Omit<SignOptions, "generation">,
+): string {
+  const claims = { svc: service, roles: [], scope: [...scopes].sort().join(" "), iat: issuedAt, gen: 0 };
+  return jwt.sign(claims, privateKey, {
+    algorithm: ALGORITHM,
+    keyid: kid,
+    subject: serviceSubject(service),
     issuer,
     audience,
     expiresIn: ttlSeconds,
@@ -143,7 +172,7 @@ export async function verifyAccessToken(token: string, lookup: KeyLookup, rules:
   } catch (err) {
     throw new InvalidTokenError((err as Error).message, err instanceof jwt.TokenExpiredError ? "token expired" : "invalid token");
   }
-  const { sub, email, roles, scope, jti, iat, exp, gen = 0 } = claims;
+  const { sub, email, roles, scope, jti, iat, exp, gen = 0, svc } = claims;
   if (!sub || !jti || typeof iat !== "number" || typeof exp !== "number" || !Array.isArray(roles) || !isGeneration(gen)) {
     throw new InvalidTokenError("missing claims");
   }
@@ -152,14 +181,17 @@ export async function verifyAccessToken(token: string, lookup: KeyLookup, rules:
   if (exp - iat > rules.maxTtlSeconds + skew) {
     throw new InvalidTokenError(`lifetime ${exp - iat} s longer than ${rules.maxTtlSeconds} s`);
   }
+  const service = typeof svc === "string" && sub === serviceSubject(svc) ? svc : undefined;
+  if (svc !== undefined && service === undefined) throw new InvalidTokenError("service claim without its subject");
   return {
     userId: sub,
-    email: String(email),
+    email: typeof email === "string" ? email : "",
     roles: roles as Role[],
     scopes: typeof scope === "string" && scope ? scope.split(" ") : [],
     jti,
     iat,
     exp,
     generation: gen,
+    ...(service ? { service } : {}),
   };
 }

@@ -13,6 +13,8 @@ import {
   SUBGRAPH_TIMEOUT_MS,
   SUPERGRAPH_PATH,
 } from "./variables/subgraphCalls.js";
+import { readServiceSecret } from "./variables/serviceTokens.js";
+import { SUBSCRIPTION_BUFFER } from "./variables/websockets.js";
 import { readWebSocketSettings, type WebSocketSettings } from "./websockets.js";
 
 /** Requests allowed per window; counted in Redis, so every instance shares them. */
@@ -59,14 +61,19 @@ export interface GatewayConfig extends ServiceConfig {
   subgraphCalls: SubgraphCallSettings & { ownTimeouts: Readonly<Record<string, number>> };
   /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`. */
   websockets: WebSocketSettings;
+  /** `SUBSCRIPTION_BUFFER`, default 256: results a subscriber may leave unread before its socket is closed with 4008. */
+  subscriptionBuffer: number;
+  /** `GATEWAY_SERVICE_SECRET`: the gateway's client secret for service tokens (a development default; required in production). */
+  serviceSecret: string;
 }
 
 /** The gateway's configuration; a malformed variable throws a `ConfigError` naming it. */
 export function readGatewayConfig(env: Env): GatewayConfig {
   const authUrl = AUTH_URL.read(env);
+  const settings = readServiceSettings("gateway", env, false);
   return {
     // The gateway's port is public: unless `TRUST_PROXY` names its proxy, the socket's address is the client's.
-    ...readServiceSettings("gateway", env, false),
+    ...settings,
     authUrl,
     subgraphUrls: { auth: authUrl, user: USER_URL.read(env), production: PRODUCTION_URL.read(env) },
     supergraphPath: SUPERGRAPH_PATH.read(env),
@@ -87,6 +94,8 @@ export function readGatewayConfig(env: Env): GatewayConfig {
       connections: SUBGRAPH_CONNECTIONS.read(env),
     },
     websockets: readWebSocketSettings(env),
+    subscriptionBuffer: SUBSCRIPTION_BUFFER.read(env),
+    serviceSecret: readServiceSecret(env, settings.production),
   };
 }
 

@@ -13,6 +13,7 @@ import * as events from "./variables/events.js";
 import * as limits from "./variables/limits.js";
 import * as rateLimits from "./variables/rateLimits.js";
 import * as seed from "./variables/seed.js";
+import * as serviceTokens from "./variables/serviceTokens.js";
 import * as services from "./variables/services.js";
 import * as signIn from "./variables/signIn.js";
 import * as subgraphCalls from "./variables/subgraphCalls.js";
@@ -58,7 +59,7 @@ describe("the registry of variables", () => {
   });
 
   it("holds every variable defined in variables/, once", () => {
-    const defined = [backing, events, limits, rateLimits, seed, services, signIn, subgraphCalls, tokens, websockets]
+    const defined = [backing, events, limits, rateLimits, seed, serviceTokens, services, signIn, subgraphCalls, tokens, websockets]
       .flatMap((group) => Object.values(group))
       .filter((value) => typeof value === "object" && value !== null && "read" in value && "readers" in value);
     expect(new Set(VARIABLES)).toEqual(new Set(defined));

@@ -32,7 +32,8 @@ import {
   SUPERGRAPH_PATH,
 } from "./variables/subgraphCalls.js";
 import { ACCESS_TOKEN_TTL, JWT_AUDIENCE, JWT_ISSUER, JWT_PRIVATE_KEY, JWT_PRIVATE_KEY_FILE, REFRESH_TOKEN_TTL } from "./variables/tokens.js";
-import { SUBSCRIPTION_AUTH_RECHECK_MS, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS } from "./variables/websockets.js";
+import { GATEWAY_SERVICE_SECRET, SERVICE_TOKEN_TTL } from "./variables/serviceTokens.js";
+import { SUBSCRIPTION_AUTH_RECHECK_MS, SUBSCRIPTION_BUFFER, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS } from "./variables/websockets.js";
 
 /**
  * Every environment variable the project reads, in the order of the README's Configuration
@@ -64,6 +65,8 @@ export const VARIABLES: readonly Variable<unknown>[] = [
   JWT_AUDIENCE,
   ACCESS_TOKEN_TTL,
   REFRESH_TOKEN_TTL,
+  GATEWAY_SERVICE_SECRET,
+  SERVICE_TOKEN_TTL,
   SESSION_PURGE_INTERVAL,
   LOGIN_MAX_FAILURES,
   LOGIN_MAX_DELAY,
@@ -104,6 +107,7 @@ export const VARIABLES: readonly Variable<unknown>[] = [
   WS_MAX_SUBSCRIPTIONS,
   WS_CONNECTION_INIT_TIMEOUT_MS,
   SUBSCRIPTION_AUTH_RECHECK_MS,
+  SUBSCRIPTION_BUFFER,
   EVENTS_EXCHANGE,
   SUBSCRIPTIONS_QUEUE,
   EVENTS_MAX_BYTES,

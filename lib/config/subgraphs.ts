@@ -16,6 +16,7 @@ import {
   PASSWORD_HASH_QUEUE,
   SESSION_PURGE_INTERVAL,
 } from "./variables/signIn.js";
+import { readServiceSecret, SERVICE_TOKEN_TTL } from "./variables/serviceTokens.js";
 import { JWT_PRIVATE_KEY, JWT_PRIVATE_KEY_FILE, REFRESH_TOKEN_TTL } from "./variables/tokens.js";
 
 /** What every subgraph reads: the common settings, the backing services, and what guards its port. */
@@ -86,11 +87,32 @@ export function readAuthSettings(env: Env): AuthSettings {
   };
 }
 
-export interface AuthConfig extends SubgraphConfig {
-  signIn: AuthSettings;
+/** The client-credentials grant of the gateway (`POST /oauth/token`). */
+export interface ServiceTokenSettings {
+  /** `GATEWAY_SERVICE_SECRET`: client `gateway`'s secret (a development default; required in production). */
+  gatewaySecret: string;
+  /** `SERVICE_TOKEN_TTL` in seconds, default 300; at most `ACCESS_TOKEN_TTL`. */
+  ttlSeconds: number;
 }
 
-export const readAuthConfig = (env: Env): AuthConfig => ({ ...readSubgraphConfig("auth", env), signIn: readAuthSettings(env) });
+export interface AuthConfig extends SubgraphConfig {
+  signIn: AuthSettings;
+  serviceTokens: ServiceTokenSettings;
+}
+
+export function readAuthConfig(env: Env): AuthConfig {
+  const subgraph = readSubgraphConfig("auth", env);
+  const ttlSeconds = SERVICE_TOKEN_TTL.read(env);
+  // Every verifier refuses a token meant to live longer than `ACCESS_TOKEN_TTL`.
+  if (ttlSeconds > subgraph.accessTokenTtlSeconds) {
+    throw new ConfigError(SERVICE_TOKEN_TTL.name, `must be at most ACCESS_TOKEN_TTL (${subgraph.accessTokenTtlSeconds}), got ${ttlSeconds}`);
+  }
+  return {
+    ...subgraph,
+    signIn: readAuthSettings(env),
+    serviceTokens: { gatewaySecret: readServiceSecret(env, subgraph.production), ttlSeconds },
+  };
+}
 
 export interface UserConfig extends SubgraphConfig {
   /** `AUTH_URL`: the JWKS, and the auth mutations of the user life cycle. */

@@ -92,11 +92,14 @@ export function createRateLimiter<TName extends string>(options: {
  * `trust proxy` lets Express see it), before its body is read: a refused flood costs no parsing.
  * The token's verification is the request's own (`authenticate`): the context reuses it. A
  * refused call is HTTP 429 with `TOO_MANY_REQUESTS`, in the REST error body under `/api`.
+ * With `exemptServices` (the subgraphs), a service token's calls are not counted: the gateway's
+ * enrichment of shared subscriptions calls once per event per group, for every user at once.
  */
-export function useRateLimit(limiter: RateLimiter<"user" | "anonymous">, verifier: TokenVerifier): RequestHandler {
+export function useRateLimit(limiter: RateLimiter<"user" | "anonymous">, verifier: TokenVerifier, { exemptServices = false } = {}): RequestHandler {
   return async (req, res, next) => {
     // An invalid token is counted as anonymous here; the context refuses it with 401 later.
     const principal = await authenticate(req, verifier).catch(() => null);
+    if (exemptServices && principal?.service) return next();
     const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
     const { headers, refused, retryAfter } = await (principal ? limiter.consume("user", principal.userId) : limiter.consume("anonymous", ip));
     for (const [header, value] of headers) res.setHeader(header, value);

@@ -63,7 +63,7 @@ export function createSubgraphServer<TContext extends RequestContext>(
   const { windowSeconds, user, anonymous } = config.rateLimits;
   // No login limit of its own here: logins are anonymous calls, and auth bounds its password hashing itself.
   const rateLimiter = createRateLimiter({ redis, prefix: `${config.redisPrefix}${config.service}:`, windowSeconds, limits: { user, anonymous }, logger, metrics });
-  const rateLimit = useRateLimit(rateLimiter, verifier);
+  const rateLimit = useRateLimit(rateLimiter, verifier, { exemptServices: true });
   const readiness = new Readiness({ postgresql: postgresCheck(runtime.prisma), redis: redisCheck(redis), rabbitmq: rabbitmqCheck(config.amqpUrl) });
 
   const server = createGraphQLServer<RequestContext>({

@@ -17,6 +17,8 @@ export interface WsConnection {
   requestId: string;
   /** The service's logger with the request id. */
   logger: Logger;
+  /** Closes the socket with a close code (4000–4999 for the application's) and a reason (cut to 123 bytes). */
+  close(code: number, reason: string): void;
 }
 
 export type WsExtra = { connection?: WsConnection };
@@ -145,7 +147,8 @@ export function wsAuthenticator({ verifier, logger, recheckMs, revocations, onRe
         return false;
       }
       if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-      const connection: WsConnection = { principal, token, requestId, logger: logger.child({ requestId }) };
+      const { socket } = ctx.extra;
+      const connection: WsConnection = { principal, token, requestId, logger: logger.child({ requestId }), close: (code, reason) => socket.close(code, closeReason(reason)) };
       const tracked: Tracked = { ctx, connection, timers: [], closing: false };
       tracked.timers.push(expireAt(tracked, principal.exp * 1000), setInterval(() => void verifyAgain(tracked), recheckMs));
       open.set(ctx, tracked);

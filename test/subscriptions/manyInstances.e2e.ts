@@ -42,7 +42,7 @@ it("delivers 500 changes made through gateway A exactly once to subscribers on b
   const { createBatch: anchor } = await call(CREATE_BATCH, { input: batchInput(`MI-${randomBytes(4).toString("hex")}`) }, production);
   const after = await fixture.lastEventId(anchor.id);
   const subscribers = [gatewayA, gatewayA, gatewayB.url, gatewayB.url].map((url) => subscribe(url, { token: viewer }, SUBSCRIPTION, { after }));
-  // The two subscribers of gateway A (same token, same operation) share one upstream subscription.
+  // The two subscribers of gateway A (same operation, variables and scopes) share one upstream subscription.
   await expect.poll(() => readCounter(gatewayA, "graphql_subscriptions_active"), { timeout: 15_000 }).toBe(2);
   expect(await readCounter(gatewayA, "graphql_ws_connections")).toBe(2);
   await expect.poll(() => readCounter(gatewayA, "graphql_subscription_upstreams"), { timeout: 15_000 }).toBe(1);

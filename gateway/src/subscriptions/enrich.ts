@@ -1,6 +1,7 @@
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apollo/gateway";
 import type { QueryPlan } from "@apollo/query-planner";
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from "graphql";
+import { apiError } from "../../../lib/errors.js";
 import type { GatewayContext } from "../context.js";
 import type { SubscriptionPlan, SubscriptionPlanner } from "./planner.js";
 
@@ -50,6 +51,9 @@ export function eventEnricher(planner: SubscriptionPlanner, services: ServiceMap
       planner.supergraphSchema,
       planner.apiSchema,
     );
-    return { data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors } : {}) } as ExecutionResult;
+    if (result.errors?.length) return { data: result.data ?? null, errors: result.errors } as ExecutionResult;
+    // A GraphQL response never says `data: null` without saying why.
+    if (!result.data) return { data: null, errors: [apiError("INTERNAL_SERVER_ERROR", "The event could not be completed")] };
+    return { data: result.data } as ExecutionResult;
   };
 }

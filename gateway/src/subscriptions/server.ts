@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { GraphQLDataSource, ServiceMap } from "@apollo/gateway";
-import type { ExecutionArgs, ParseOptions, ValidationRule } from "graphql";
+import { print, type ExecutionArgs, type ParseOptions, type ValidationRule } from "graphql";
+import { stringify } from "safe-stable-stringify";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenVerifier } from "../../../lib/auth/verifier.js";
@@ -12,6 +13,7 @@ import { coerceVariables, parseOperation, subscriptionOperation, validateOperati
 import { serveGraphqlWs } from "../../../lib/server/wsServer.js";
 import { subgraphUrl } from "../config.js";
 import { formatGatewayError } from "../errors.js";
+import type { ServiceTokens } from "../serviceTokens.js";
 import { eventEnricher } from "./enrich.js";
 import { upstreamMetrics } from "./metrics.js";
 import { SubscriptionPlanner, type SubscriptionPlan } from "./planner.js";
@@ -32,8 +34,15 @@ export interface GatewaySubscriptionsOptions {
   subgraphUrls: GatewayConfig["subgraphUrls"];
   /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`. */
   settings: WebSocketSettings;
-  /** The data source of a subgraph, as queries get it (pooled, with timeouts and a circuit breaker). */
-  buildService: (definition: { name: string; url: string }) => GraphQLDataSource;
+  /**
+   * The data sources queries use (`subgraphServices(...).buildService`: timeouts, circuit
+   * breaker, connection pool), for the fetches that complete each event.
+   */
+  buildService(definition: { name: string; url?: string }): GraphQLDataSource;
+  /** The gateway's service tokens: each group's upstream and enrichment run under one with the group's scopes. */
+  serviceTokens: ServiceTokens;
+  /** `SUBSCRIPTION_BUFFER`: results a subscriber may leave unread before its socket is closed with 4008. */
+  subscriptionBuffer: number;
   /** The operation limits of HTTP requests, applied to subscriptions alike. */
   limits?: {
     validationRules: readonly ValidationRule[];
@@ -42,6 +51,13 @@ export interface GatewaySubscriptionsOptions {
     hideSuggestions: boolean;
   };
 }
+
+/**
+ * The close code and reason of a client that left more than `SUBSCRIPTION_BUFFER` results
+ * unread: it is not reading, and the gateway will not hold more for it. It reconnects and
+ * subscribes again with `after` (the last `eventId` it saw) to miss nothing.
+ */
+export const SUBSCRIBER_TOO_SLOW = { code: 4008, reason: "subscriber too slow; resume with after" } as const;
 
 /** The supergraph subscriptions are planned on, and the subgraphs it names. */
 interface Graph {
@@ -70,11 +86,11 @@ interface Planned {
  * every service's graphql-ws server has (`serveGraphqlWs` in `lib/server/wsServer.ts`).
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions) {
-  const { httpServer, verifier, logger, subgraphUrls, limits } = options;
+  const { httpServer, verifier, logger, subgraphUrls, limits, serviceTokens } = options;
   const graphOf = (supergraphSdl: string, version: number): Graph => {
     const planner = new SubscriptionPlanner(supergraphSdl);
     const urls = new Map(planner.subgraphs().map(({ name, url }) => [name, subgraphUrl(name, url, subgraphUrls)]));
-    const services: ServiceMap = Object.fromEntries([...urls].map(([name, url]) => [name, options.buildService({ name, url })]));
+    const services: ServiceMap = Object.fromEntries(planner.subgraphs().map(({ name, url }) => [name, options.buildService({ name, url })]));
     return { version, planner, urls, services };
   };
   // Set by `updateSupergraph`, which the gateway calls with the supergraph it loads at start
@@ -82,7 +98,8 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
   let sdl: string | undefined;
   let graph: Graph | undefined;
   const shared = new SharedSubscriptions(logger);
-  upstreamMetrics(options.metrics, shared);
+  const counters = upstreamMetrics(options.metrics, shared);
+  const tooSlow = new WeakSet<WsConnection>();
 
   const ws = serveGraphqlWs({
     httpServer,
@@ -114,32 +131,46 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
         connection.logger.error({ err }, "planning a subscription failed");
         return [apiError("INTERNAL_SERVER_ERROR", "The subscription could not be planned")];
       }
-      const contextValue: Planned = { graph: current, plan, query: payload.query, variables, connection };
+      const contextValue: Planned = { graph: current, plan, query: print(document), variables, connection };
       return { schema: planner.schema, document, operationName: payload.operationName, variableValues: variables, contextValue } satisfies ExecutionArgs;
     },
     subscribe: (args) => {
       const { graph: { version, planner, urls, services }, plan, query, variables, connection } = args.contextValue as Planned;
-      const { principal, token, requestId, logger: requestLogger } = connection;
-      const authorization = `Bearer ${token}`;
-      const context = { requestId, auth: principal, authorization, logger: requestLogger };
+      const { principal, requestId, logger: requestLogger } = connection;
+      // What the answer depends on: the supergraph, the operation, its variables and the scopes.
+      const scopes = [...new Set(principal.scopes)].sort();
+      const key = stringify([version, scopes, query, args.operationName ?? null, variables]);
+      const token = (minValidMs?: number) => serviceTokens.get(scopes, minValidMs);
       const enrich = eventEnricher(planner, services, plan, variables);
-      const key = JSON.stringify([version, principal.jti, query, args.operationName ?? null, variables]);
-      return shared.join(key, {
-        serviceName: plan.primary.serviceName,
-        open: () =>
-          openUpstream({
-            url: urls.get(plan.primary.serviceName)!,
-            query: plan.primary.operation,
-            operationName: plan.primary.operationName,
-            variables: Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]])),
-            authorization,
-            requestId,
-          }),
-        enrich: (event) => enrich(event, context),
-        // The subgraph learnt of a revocation or an expiry: the gateway's connections of that
-        // token are verified now, so that they close with 4401 rather than get an error.
-        unauthorized: () => ws.auth.recheck({ jti: principal.jti }),
-      });
+      const logger = requestLogger.child({ subscriptionGroup: key.length > 200 ? `${key.slice(0, 200)}…` : key });
+      return shared.join(
+        key,
+        {
+          serviceName: plan.primary.serviceName,
+          open: () =>
+            openUpstream({
+              url: urls.get(plan.primary.serviceName)!,
+              query: plan.primary.operation,
+              operationName: plan.primary.operationName,
+              variables: Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]])),
+              token,
+              requestId,
+            }),
+          // Under the group's service token: the same answer for every member.
+          enrich: async (event) => enrich(event, { requestId, auth: null, authorization: `Bearer ${(await token()).token}`, logger }),
+        },
+        {
+          capacity: options.subscriptionBuffer,
+          tooSlow: () => {
+            // Each of its subscriptions overflows in turn: the connection is closed and counted once.
+            if (tooSlow.has(connection)) return;
+            tooSlow.add(connection);
+            counters.tooSlow();
+            requestLogger.warn({ userId: principal.userId, buffer: options.subscriptionBuffer }, "subscriber too slow: WebSocket closed with 4008");
+            connection.close(SUBSCRIBER_TOO_SLOW.code, SUBSCRIBER_TOO_SLOW.reason);
+          },
+        },
+      );
     },
   });
 

@@ -10,28 +10,35 @@ interface Group {
   upstream: AsyncIterableIterator<UpstreamEvent>;
 }
 
-/** What a group needs to start: the upstream subscription and the per-event enrichment. */
+/** What a group needs to start: the upstream subscription and the per-event enrichment, both under the group's service token. */
 export interface GroupSource {
   /** The subgraph the upstream subscription goes to, named in the error when it ends it. */
   serviceName: string;
   open(): AsyncIterableIterator<UpstreamEvent>;
   enrich(event: UpstreamEvent): Promise<ExecutionResult>;
-  /**
-   * The subgraph refused the group's token (4401: expired or revoked). Resolves once the
-   * gateway's own connections of that token were verified again (and closed if it is no longer
-   * valid), before the subscribers still there get the error.
-   */
-  unauthorized(): Promise<void>;
+}
+
+/** Events of one group being enriched at once, at most; the upstream is read no further ahead. */
+const ENRICHMENTS_IN_FLIGHT = 4;
+
+/** One subscriber of a group. */
+export interface Member {
+  /** Results it may leave unread (`SUBSCRIPTION_BUFFER`). */
+  capacity: number;
+  /** It left that many unread: its socket is closed (4008), and only it goes. */
+  tooSlow(): void;
 }
 
 /**
- * Subscribers of the same operation, variables and token share one upstream subscription and
- * one enrichment per event: fan-out costs a push per subscriber, not a subgraph call. The key
- * includes the token (its `jti`), so a result computed under one caller's rights never
- * reaches another; the upstream opens when the first subscriber pulls and closes when its last
- * subscriber leaves. Each subscriber's results wait in a bounded buffer (`subscriberStream`): one
- * that falls `SUBSCRIBER_BUFFER` results behind is ended with `SERVICE_UNAVAILABLE`, the others
- * go on.
+ * Subscribers whose answers are the same share one upstream subscription and one enrichment per
+ * event: fan-out costs a push per subscriber, not a subgraph call. The caller's key says what
+ * the answer depends on: the operation, its variables and the subscriber's scopes (authorization
+ * here is by scope, and no field a subscription reaches reads who the caller is). The upstream
+ * and the enrichment fetches use a service token with the group's scopes, never a member's, so
+ * members come and go (log out, expire, are revoked: the gateway closes their sockets) without
+ * disturbing the others; the upstream opens when the first member pulls and closes when the last
+ * leaves. Each member's results wait in a bounded buffer (`subscriberStream`): one that falls
+ * behind beyond it is closed, the others go on.
  */
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
@@ -44,7 +51,7 @@ export class SharedSubscriptions {
   }
 
   /** A new subscriber of `key`, as an async iterator of results; it joins (starting the upstream if needed) when it first pulls. */
-  join(key: string, source: GroupSource): AsyncIterableIterator<ExecutionResult> {
+  join(key: string, source: GroupSource, member: Member): AsyncIterableIterator<ExecutionResult> {
     return subscriberStream<ExecutionResult>(
       (subscriber) => {
         let group = this.groups.get(key);
@@ -57,7 +64,13 @@ export class SharedSubscriptions {
         joined.subscribers.add(subscriber);
         return () => this.leave(key, joined, subscriber);
       },
-      { overflow: (n) => apiError("SERVICE_UNAVAILABLE", `More than ${n} results waited unread: subscribe again`) },
+      {
+        capacity: member.capacity,
+        overflow: (n) => {
+          member.tooSlow();
+          return apiError("SERVICE_UNAVAILABLE", `More than ${n} results waited unread: subscribe again with \`after\``);
+        },
+      },
     );
   }
 
@@ -68,18 +81,34 @@ export class SharedSubscriptions {
     void group.upstream.return?.();
   }
 
-  /** Enriches each upstream event once, in order, and hands the result to every subscriber. */
+  /**
+   * Enriches each upstream event once and hands the result to every subscriber, in the order
+   * of the events. Enrichments overlap (up to {@link ENRICHMENTS_IN_FLIGHT} events of a group):
+   * a group's throughput is not bounded by one subgraph round trip per event.
+   */
   private async pump(key: string, group: Group, source: GroupSource) {
+    const inFlight: Array<Promise<void>> = [];
+    let delivered = Promise.resolve();
+    const enrich = (event: UpstreamEvent) =>
+      source.enrich(event).catch((err: Error): ExecutionResult => {
+        this.logger.error({ err }, "resolving a subscription event failed");
+        return { errors: [apiError("INTERNAL_SERVER_ERROR", "Internal server error")] };
+      });
     try {
       for await (const event of group.upstream) {
-        const result = await source.enrich(event).catch((err: Error) => {
-          this.logger.error({ err }, "resolving a subscription event failed");
-          return { errors: [apiError("INTERNAL_SERVER_ERROR", "Internal server error")] };
+        const result = enrich(event);
+        // Delivered after the events before it, whichever enrichment finishes first.
+        delivered = delivered.then(async () => {
+          const value = await result;
+          for (const subscriber of group.subscribers) subscriber.push(value);
         });
-        for (const subscriber of group.subscribers) subscriber.push(result);
+        inFlight.push(delivered);
+        if (inFlight.length >= ENRICHMENTS_IN_FLIGHT) await inFlight.shift();
       }
+      await delivered;
     } catch (err) {
-      const errors = await this.ended(err, source);
+      await delivered;
+      const errors = this.ended(err, source);
       for (const subscriber of group.subscribers) subscriber.push({ errors });
     }
     if (this.groups.get(key) === group) this.groups.delete(key);
@@ -91,14 +120,12 @@ export class SharedSubscriptions {
    * (an array, already masked by the subgraph), a close event, or a connection error, whose
    * text (addresses, ports) stays in the log.
    */
-  private async ended(err: unknown, source: GroupSource) {
+  private ended(err: unknown, source: GroupSource) {
     if (Array.isArray(err)) return upstreamErrors(err);
     const { code, reason } = (err ?? {}) as { code?: unknown; reason?: unknown };
-    if (code === CloseCode.Unauthorized) {
-      await source.unauthorized().catch((cause: Error) => this.logger.error({ err: cause }, "verifying a refused token again failed"));
-      return [apiError("UNAUTHENTICATED", typeof reason === "string" && reason !== "" ? reason : "Unauthorized")];
-    }
-    this.logger.warn({ err, serviceName: source.serviceName, code, reason }, "upstream subscription ended by the subgraph");
+    // The group's service token refused: a deployment error (GATEWAY_SERVICE_SECRET, keys), not the members'.
+    if (code === CloseCode.Unauthorized) this.logger.error({ serviceName: source.serviceName, reason }, "a subgraph refused the gateway's service token");
+    else this.logger.warn({ err, serviceName: source.serviceName, code, reason }, "upstream subscription ended by the subgraph");
     return [apiError("SERVICE_UNAVAILABLE", `The ${source.serviceName} subgraph ended the subscription`, { serviceName: source.serviceName })];
   }
 }

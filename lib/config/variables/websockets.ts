@@ -39,3 +39,13 @@ export const SUBSCRIPTION_AUTH_RECHECK_MS = integer({
   min: 100,
   max: 3_600_000,
 });
+
+export const SUBSCRIPTION_BUFFER = integer({
+  name: "SUBSCRIPTION_BUFFER",
+  description:
+    "results one gateway subscriber may leave unread; beyond, its WebSocket is closed with 4008 (`subscriber too slow; resume with after`) and `graphql_subscription_slow_closes_total` counts it",
+  readers: ["gateway"],
+  default: 256,
+  min: 1,
+  max: 100_000,
+});

@@ -12,6 +12,7 @@ import { HashQueue } from "./hashQueue.js";
 import { TokenIssuer } from "./issuer.js";
 import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
 import { resolvers } from "./resolvers/index.js";
+import { serviceTokenRoute } from "./serviceTokens.js";
 import { authRoutes } from "../../../rest/routes/auth.js";
 import { startSessionPurge } from "./sessionPurge.js";
 import { Sessions } from "./sessions.js";
@@ -51,7 +52,7 @@ export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
     typeDefs,
     resolvers,
     verifier: services.verifier,
-    routes: express.Router().use(jwksRoute(key), rest.router),
+    routes: express.Router().use(jwksRoute(key), serviceTokenRoute(key, audience, config.serviceTokens, logger), rest.router),
     context: (base) => ({ ...base, ...services }),
   }));
   let stopPurge: (() => void) | undefined;

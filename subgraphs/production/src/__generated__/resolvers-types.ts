@@ -206,8 +206,11 @@ export type BatchStatusChangedEvent = {
   __typename?: 'BatchStatusChangedEvent';
   /** The batch, as it is now. */
   batch: Batch;
-  /** Who made the change. */
-  changedBy: User;
+  /**
+   * Who made the change. Null when the event names no user (legacy publishers may send none),
+   * and null with an error naming the user subgraph when that subgraph cannot be reached.
+   */
+  changedBy?: Maybe<User>;
   /** Id of the event (a UUID, or derived from the message for legacy publishers): pass it as `after` to resume after it. */
   eventId: Scalars['ID']['output'];
   /** Status after the change. */
@@ -631,7 +634,7 @@ export type BatchStatusChangeResolvers<ContextType = ProductionContext, ParentTy
 
 export type BatchStatusChangedEventResolvers<ContextType = ProductionContext, ParentType extends ResolversParentTypes['BatchStatusChangedEvent'] = ResolversParentTypes['BatchStatusChangedEvent']> = ResolversObject<{
   batch?: Resolver<ResolversTypes['Batch'], ParentType, ContextType>;
-  changedBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   newStatus?: Resolver<ResolversTypes['BatchStatus'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

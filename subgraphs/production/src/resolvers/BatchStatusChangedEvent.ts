@@ -9,7 +9,7 @@ export const BatchStatusChangedEvent: BatchStatusChangedEventResolvers = {
   oldStatus: (event) => (event.data.old_status as BatchStatus | undefined) ?? null,
   newStatus: (event) => event.data.new_status as BatchStatus,
   reason: (event) => (event.data.reason as string | undefined) ?? null,
-  // A reference: the gateway asks the user subgraph for the rest.
-  changedBy: (event) => ({ id: String(event.data.changed_by ?? "") }),
+  // A reference: the gateway asks the user subgraph for the rest. None when the event names no user.
+  changedBy: (event) => (typeof event.data.changed_by === "string" && event.data.changed_by !== "" ? { id: event.data.changed_by } : null),
   occurredAt: (event) => new Date(event.occurredAt),
 };
