@@ -17,7 +17,9 @@ let tokens: Record<"production" | "qa" | "viewer", string>;
 beforeAll(async () => {
   consumer = await startTestConsumer();
   // With events, a database of its own: the relay of this stack is then the only one publishing its events.
-  stack = await startInProcessStack({ env: { EVENTS_EXCHANGE: consumer.exchange } });
+  // The query budget writes 100 batches at once, served in this one process with the gateway:
+  // a generous subgraph timeout, as what it counts is statements, not latency.
+  stack = await startInProcessStack({ env: { EVENTS_EXCHANGE: consumer.exchange, SUBGRAPH_TIMEOUT_MS: "30000" } });
   gateway = stack.gateway.url;
   await stack.seed();
   // One after another: each sign-in costs the seed's deliberately slow password hash.
