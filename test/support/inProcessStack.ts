@@ -5,7 +5,7 @@ import { hashPassword } from "../../lib/auth/passwords.js";
 import type { Role } from "../../lib/auth/scopes.js";
 import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
-import { readBackingServices, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "../../lib/config.js";
+import { readBackingServices, readPrepare, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "../../lib/config.js";
 import { listen } from "../../lib/server/http.js";
 import { createBaseRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../lib/server/subgraph.js";
@@ -13,6 +13,8 @@ import { createGatewayServer, type GatewayServer } from "../../gateway/src/serve
 import { createAuthServer } from "../../subgraphs/auth/src/server.js";
 import { createProductionServer } from "../../subgraphs/production/src/server.js";
 import { createUserServer } from "../../subgraphs/user/src/server.js";
+import { seed, seedAccounts } from "../../scripts/seed.js";
+import { createPrismaClient } from "../../lib/prisma.js";
 import { cloneTestDatabase, type TestDatabase } from "./database.js";
 import { graphql, type GraphQLResult } from "./graphql.js";
 import { capturingLogger, startInProcessSubgraph } from "./inProcessSubgraph.js";
@@ -89,6 +91,12 @@ export interface InProcessStack {
   login(account: Pick<TestAccount, "email" | "password">): Promise<string>;
   /** A token signed with the stack's key, without a login (for users that need no row, or forged claims). */
   tokenFor(account: Pick<TestAccount, "id" | "email" | "roles">, ttlSeconds?: number): string;
+  /** Seeds the stack's database as `npm start` does: the admin and the demo users. */
+  seed(): Promise<void>;
+  /** Stops one subgraph (its port then refuses connections), as a crashed instance. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Starts a stopped subgraph again on the port it had, as a supervisor restarts it. */
+  restartSubgraph(name: SubgraphName): Promise<void>;
   /** Runs one operation through the gateway (or `baseUrl`). */
   call<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string, baseUrl?: string): Promise<GraphQLResult<T>>;
   stop(): Promise<void>;
@@ -137,10 +145,23 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
 
-  async function subgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer): Promise<InProcessService<Runtime<ConfigOf[N]>>> {
-    const { url, runtime, logs, stop } = await startInProcessSubgraph(name, build, env, level);
-    stops.push(stop);
-    return { name, url, runtime, logs };
+  /** How to stop each running subgraph, and how to build each one again. */
+  const running = new Map<SubgraphName, () => Promise<void>>();
+  const builders = new Map<SubgraphName, (runtime: Runtime<any>) => SubgraphServer>();
+  const services = {} as { [N in SubgraphName]: InProcessService<Runtime<ConfigOf[N]>> };
+  stops.push(async () => {
+    for (const stop of [...running.values()]) await stop().catch(() => undefined);
+    running.clear();
+  });
+
+  async function subgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer, port = 0): Promise<InProcessService<Runtime<ConfigOf[N]>>> {
+    const { url, runtime, logs, stop } = await startInProcessSubgraph(name, build, env, level, port);
+    running.set(name, stop);
+    builders.set(name, build as (runtime: Runtime<any>) => SubgraphServer);
+    const service = (services[name] ??= { name, url, runtime, logs } as (typeof services)[N]);
+    // A restarted instance takes the place of the stopped one in the object tests hold.
+    Object.assign(service, { url, runtime, logs });
+    return service;
   }
 
   try {
@@ -184,6 +205,24 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       login: ({ email, password }) => login(gatewayUrl, email, password),
       tokenFor: (account, ttlSeconds = 600) =>
         signAccessToken({ id: account.id, email: account.email, roles: account.roles }, { privateKey, kid, issuer, audience, ttlSeconds }),
+      async seed() {
+        const prisma = createPrismaClient(env.DATABASE_URL!);
+        try {
+          await seed(prisma, seedAccounts(readPrepare(env)));
+        } finally {
+          await prisma.$disconnect();
+        }
+      },
+      async stopSubgraph(name) {
+        const stop = running.get(name);
+        if (!stop) throw new Error(`subgraph ${name} is not running`);
+        running.delete(name);
+        await stop();
+      },
+      async restartSubgraph(name) {
+        if (running.has(name)) throw new Error(`subgraph ${name} is running`);
+        await subgraph(name, builders.get(name)!, Number(new URL(services[name].url).port));
+      },
       call: (query, variables, token, baseUrl = gatewayUrl) => graphql(baseUrl, query, variables, token),
       stop: stopAll,
     };

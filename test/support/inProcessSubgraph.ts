@@ -23,12 +23,14 @@ export function capturingLogger(service: string, logs: Array<Record<string, unkn
  * Starts subgraph `name`, built by `build` (the `createXServer` its `index.ts` uses), on a free
  * port against real backing services: the run's shared database unless `env` names another,
  * `env` added to the process environment. Its logs are kept from `logLevel` on (default none).
+ * `port` 0 takes a free one; a given one starts it again where a stopped instance listened.
  */
 export async function startInProcessSubgraph<N extends SubgraphName>(
   name: N,
   build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer,
   env: Env = {},
   logLevel = "silent",
+  port = 0,
 ): Promise<InProcessSubgraph<N>> {
   const logs: Array<Record<string, unknown>> = [];
   const runtime = {
@@ -38,7 +40,7 @@ export async function startInProcessSubgraph<N extends SubgraphName>(
   try {
     const server = build(runtime);
     await server.start();
-    const url = await listen(server.httpServer, 0, "127.0.0.1", runtime.logger);
+    const url = await listen(server.httpServer, port, "127.0.0.1", runtime.logger);
     return { url, runtime, logs, stop: () => server.stop().finally(() => runtime.close()) };
   } catch (err) {
     await runtime.close();

@@ -4,7 +4,7 @@ import { startTestConsumer, type TestConsumer } from "../../subgraphs/production
 import { graphql } from "../../test/support/graphql.js";
 import { rest, restError } from "../../test/support/rest.js";
 import { subscribe } from "../../test/support/subscriptions.js";
-import { startSubscriptionFixture, type SubscriptionFixture } from "../../test/subscriptions/fixture.js";
+import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 
 /**
  * A batch driven through REST is the same batch GraphQL sees: its audit trail, its events on
@@ -12,7 +12,7 @@ import { startSubscriptionFixture, type SubscriptionFixture } from "../../test/s
  * refused REST request writes nothing. A stack with its own database and exchange, so that
  * only its relay publishes its events.
  */
-let fixture: SubscriptionFixture;
+let stack: InProcessStack;
 let consumer: TestConsumer;
 let gateway: string;
 let tokens: Record<"production" | "viewer", string>;
@@ -35,6 +35,12 @@ const readBatch = async (id: string) => (await graphql(gateway, READ_BATCH, { id
 const messagesOf = (id: string) =>
   consumer.messages.map((m) => JSON.parse(m.content.toString())).filter((event) => event.data.batch_id === id);
 
+/** The id of the batch's latest event, to subscribe with `after`. */
+async function lastEventId(batchId: string): Promise<string> {
+  const event = await stack.production.runtime.prisma.outboxEvent.findFirstOrThrow({ where: { batchId }, orderBy: { sequence: "desc" } });
+  return event.id;
+}
+
 async function createBatch(base = gateway) {
   const created = await rest(base, "POST", "/api/batches", { token: tokens.production, json: newBatch() });
   expect(created.status).toBe(201);
@@ -42,15 +48,18 @@ async function createBatch(base = gateway) {
 }
 
 beforeAll(async () => {
-  fixture = await startSubscriptionFixture();
-  gateway = fixture.stack.gateway.url;
-  consumer = await startTestConsumer(fixture.exchange);
-  const [production, viewer] = await Promise.all([fixture.login("production"), fixture.login("viewer")]);
+  stack = await startInProcessStack();
+  gateway = stack.gateway.url;
+  consumer = await startTestConsumer(stack.exchange);
+  await stack.seed();
+  // One after another: each sign-in costs the seed's deliberately slow password hash.
+  const production = await stack.login({ email: "production@example.com", password: "demo-password" });
+  const viewer = await stack.login({ email: "viewer@example.com", password: "demo-password" });
   tokens = { production, viewer };
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await stack?.stop();
   await consumer?.close();
 });
 
@@ -58,7 +67,7 @@ describe("a batch moved by REST", () => {
   it("to QA_HOLD shows in GraphQL history, on the broker and to a GraphQL subscriber", async () => {
     const batch = await createBatch();
     // From the batch's creation on: each change is replayed or delivered live, whenever the subscription is up.
-    const after = await fixture.lastEventId(batch.id);
+    const after = await lastEventId(batch.id);
     const subscription = subscribe(gateway, { authorization: `Bearer ${tokens.viewer}` }, /* GraphQL */ `
       subscription($batchId: ID, $after: String) { batchStatusChanged(batchId: $batchId, after: $after) { oldStatus newStatus reason changedBy { email } batch { id status } } }
     `, { batchId: batch.id, after });
@@ -121,7 +130,7 @@ describe("PUT /api/batches/{id} with fields and a status", () => {
 });
 
 describe.each(["gateway", "production"] as const)("refused REST requests on the %s write nothing", (target) => {
-  const base = () => (target === "gateway" ? gateway : fixture.stack.production.url);
+  const base = () => (target === "gateway" ? gateway : stack.production.url);
 
   it("malformed JSON and a wrong content type are 400, and no batch is created", async () => {
     const batchNumber = number();

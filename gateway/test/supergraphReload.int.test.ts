@@ -4,26 +4,23 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "../../test/support/graphql.js";
 import { login } from "../../test/support/login.js";
-import { seedStack } from "../../test/support/seed.js";
-import { startService, type RunningService } from "../../test/support/services.js";
-import { startStack, type Stack } from "../../test/support/stack.js";
+import { startInProcessStack, type InProcessGateway, type InProcessStack } from "../../test/support/inProcessStack.js";
 import { subscribe } from "../../test/support/subscriptions.js";
 
-let stack: Stack;
-let gateway: RunningService;
+let stack: InProcessStack;
+let gateway: InProcessGateway;
 const dir = mkdtempSync(join(tmpdir(), "supergraph-"));
 const path = join(dir, "supergraph.graphql");
 const original = readFileSync(new URL("../../supergraph.graphql", import.meta.url), "utf8");
 
 beforeAll(async () => {
   writeFileSync(path, original);
-  stack = await startStack();
-  gateway = await startService("gateway", { ...stack.env, SUPERGRAPH_PATH: path, RATE_LIMIT_ANONYMOUS: "1000000", USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
-  await seedStack(stack);
+  stack = await startInProcessStack({ env: { SUPERGRAPH_PATH: path, RATE_LIMIT_ANONYMOUS: "1000000" } });
+  gateway = stack.gateway;
+  await stack.seed();
 });
 
 afterAll(async () => {
-  await gateway?.stop();
   await stack?.stop();
   rmSync(dir, { recursive: true, force: true });
 });

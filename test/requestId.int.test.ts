@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { graphql } from "./support/graphql.js";
-import { login } from "./support/login.js";
-import { seedStack } from "./support/seed.js";
-import { startStack, type Stack } from "./support/stack.js";
+import { startInProcessStack, type InProcessStack } from "./support/inProcessStack.js";
 import { subscribe, untilDelivering } from "./support/subscriptions.js";
 import { startTestConsumer, type TestConsumer } from "../subgraphs/production/test/eventConsumer.js";
 
@@ -11,13 +9,13 @@ import { startTestConsumer, type TestConsumer } from "../subgraphs/production/te
  * One request id follows a call: the gateway's log, the production subgraph's log, the event
  * envelope's `correlationId` (and the AMQP header), and the subscription delivery's log.
  */
-let stack: Stack;
+let stack: InProcessStack;
 let consumer: TestConsumer;
 
 beforeAll(async () => {
   consumer = await startTestConsumer();
-  stack = await startStack({ env: { LOG_LEVEL: "debug", EVENTS_EXCHANGE: consumer.exchange } });
-  await seedStack(stack);
+  // Each service's log lines are captured, parsed, at debug level.
+  stack = await startInProcessStack({ env: { LOG_LEVEL: "debug", EVENTS_EXCHANGE: consumer.exchange } });
 });
 
 afterAll(async () => {
@@ -25,13 +23,13 @@ afterAll(async () => {
   await consumer?.close();
 });
 
-/** Log lines come through the processes' stdout pipes, on their own schedule. */
+/** The event and its delivery come on the relay's and the consumer's schedule. */
 const POLL = { timeout: 10_000 };
 
 const logged = (logs: Array<Record<string, unknown>>, requestId: string) => logs.filter((entry) => entry.requestId === requestId);
 
 it("follows one request id from the gateway through the subgraph and the event to the subscription delivery", async () => {
-  const token = await login(stack.gateway.url, "production@example.com");
+  const token = await stack.login(await stack.createUser({ roles: ["PRODUCTION"] }));
   const subscription = subscribe(stack.gateway.url, { authorization: `Bearer ${token}` }, `subscription { batchCreated { batchNumber } }`);
   const create = (batchNumber: string, headers: Record<string, string> = {}) =>
     graphql(

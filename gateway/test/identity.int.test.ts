@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../lib/prisma.js";
 import { graphql, readCounter } from "../../test/support/graphql.js";
-import { startStack, type Stack } from "../../test/support/stack.js";
+import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 import { forgedTokens } from "./forgedTokens.js";
 import { login as signIn } from "../../test/support/login.js";
-import { seedStack } from "../../test/support/seed.js";
 
 const ME = /* GraphQL */ `query { me { id email name roles } }`;
 const CREATE_USER = /* GraphQL */ `
@@ -14,16 +13,16 @@ const CREATE_USER = /* GraphQL */ `
 
 const unique = (name: string) => `${name}-${randomBytes(4).toString("hex")}@example.com`;
 
-let stack: Stack;
+let stack: InProcessStack;
 let gateway: string;
 
 const login = (email: string, password: string) => signIn(gateway, email, password);
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startInProcessStack({ events: false });
   gateway = stack.gateway.url;
-  // The seed, exactly as `npm start` runs it: the admin and the demo users.
-  await seedStack(stack);
+  // The seed `npm start` runs: the admin and the demo users.
+  await stack.seed();
 });
 
 afterAll(async () => {

@@ -2,14 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentedRoutes } from "../../rest/engine/registeredRoutes.js";
 import { rest, restError } from "../../test/support/rest.js";
-import { startStack, type Stack } from "../../test/support/stack.js";
-import { seedStack } from "../../test/support/seed.js";
+import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 
 /**
  * Every legacy REST endpoint among the real services, on the gateway and on the port of the
  * service that owns it, with the legacy JSON asserted field by field.
  */
-let stack: Stack;
+let stack: InProcessStack;
 let tokens: Record<"admin" | "production" | "qa" | "viewer", string>;
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -28,8 +27,8 @@ async function login(email: string, password = "demo-password"): Promise<string>
 
 beforeAll(async () => {
   // REST logins count against the gateway's login limit like GraphQL ones: this file signs in often.
-  stack = await startStack({ env: { RATE_LIMIT_LOGIN: "1000" } });
-  await seedStack(stack);
+  stack = await startInProcessStack({ events: false, env: { RATE_LIMIT_LOGIN: "1000" } });
+  await stack.seed();
   // One after another: each sign-in costs a deliberately slow password hash, and four queued
   // at once on a busy machine can outlast the gateway's subgraph timeout.
   const admin = await login("admin@example.com", "admin-password");
@@ -321,7 +320,7 @@ describe("the OpenAPI document of each running service", () => {
 // Last: it stops the production service of this stack.
 describe("a dependency that is down", () => {
   it("is 503 on the gateway, in the error body", async () => {
-    await stack.production.stop();
+    await stack.stopSubgraph("production");
     const response = await rest(stack.gateway.url, "GET", "/api/batches", { token: tokens.viewer });
     expect({ status: response.status, body: response.body }).toEqual({ status: 503, body: restError("SERVICE_UNAVAILABLE", expect.any(String)) });
   });

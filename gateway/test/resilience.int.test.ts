@@ -1,41 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, readCounter } from "../../test/support/graphql.js";
-import { startService, type RunningService } from "../../test/support/services.js";
-import { login } from "../../test/support/login.js";
-import { seedStack } from "../../test/support/seed.js";
-import { startStack, type Stack } from "../../test/support/stack.js";
+import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 
 /** Short enough for a test; what matters is that a call ends within it. */
 const TIMEOUT_MS = 2_000;
 
-let stack: Stack;
-let gateway: RunningService;
+let stack: InProcessStack;
+let gateway: string;
 let token: string;
 // The run's database is shared with other test files: this test reads only its own batch.
 const product = `RES-${Date.now()}`;
-const user: { service?: RunningService } = {};
 
 /**
- * A gateway of its own, pointing at a user subgraph the test stops and starts again on the
- * same port (given by `USER_PORT`), like a crashed instance restarted by its supervisor.
+ * A user subgraph the test stops and starts again on the same port, like a crashed instance
+ * restarted by its supervisor.
  */
 beforeAll(async () => {
-  stack = await startStack();
-  await seedStack(stack);
-  const port = new URL(stack.user.url).port;
-  await stack.user.stop();
-  user.service = await startService("user", { ...stack.env, USER_PORT: port });
-  gateway = await startService("gateway", {
-    ...stack.env,
-    USER_URL: user.service.url,
-    PRODUCTION_URL: stack.production.url,
-    SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS),
-    SUBGRAPH_BREAKER_FAILURES: "3",
-    SUBGRAPH_BREAKER_RESET_MS: "500",
+  stack = await startInProcessStack({
+    events: false,
+    env: { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS), SUBGRAPH_BREAKER_FAILURES: "3", SUBGRAPH_BREAKER_RESET_MS: "500" },
   });
-  token = await login(gateway.url, "production@example.com");
+  gateway = stack.gateway.url;
+  // Cheaply hashed: a login must fit in the short subgraph timeout on a busy machine.
+  token = await stack.login(await stack.createUser({ roles: ["PRODUCTION"] }));
   const created = await graphql(
-    gateway.url,
+    gateway,
     `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`,
     { input: { batchNumber: product, productCode: product, productName: "Paracetamol 500 mg", plannedQuantity: 1000, unit: "tablets" } },
     token,
@@ -44,8 +33,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await user.service?.stop();
   await stack?.stop();
 });
 
@@ -53,17 +40,16 @@ const BATCHES = /* GraphQL */ `query Batches($product: String) { batches(first: 
 
 describe("a subgraph that is down", () => {
   it("leaves the other subgraphs' data, with an error naming it, within the timeout; whole again once it is back", async () => {
-    const whole = await graphql(gateway.url, BATCHES, { product }, token);
+    const whole = await graphql(gateway, BATCHES, { product }, token);
     expect(whole.errors).toBeUndefined();
     const numbers = whole.data!.batches.edges.map((e: any) => e.node.batchNumber);
     expect(numbers.length).toBeGreaterThan(0);
 
-    const port = new URL(user.service!.url).port;
-    await user.service!.stop();
+    await stack.stopSubgraph("user");
     for (let i = 0; i < 5; i++) {
       // No wall-clock assertion (shared machines are noisy): the reason in the message shows the
       // call failed fast, on a refused connection or an open circuit, never by waiting it out.
-      const partial = await graphql(gateway.url, BATCHES, { product }, token);
+      const partial = await graphql(gateway, BATCHES, { product }, token);
       expect(partial.status).toBe(200);
       expect(partial.data!.batches.edges.map((e: any) => e.node.batchNumber)).toEqual(numbers);
       expect(partial.errors).toEqual([
@@ -74,11 +60,11 @@ describe("a subgraph that is down", () => {
         },
       ]);
     }
-    expect(await readCounter(gateway.url, "subgraph_fetch_errors_total")).toBeGreaterThanOrEqual(5);
+    expect(await readCounter(gateway, "subgraph_fetch_errors_total")).toBeGreaterThanOrEqual(5);
 
-    user.service = await startService("user", { ...stack.env, USER_PORT: port });
+    await stack.restartSubgraph("user");
     // The circuit lets a trial call through after 500 ms, and closes once it succeeds.
-    const answer = () => graphql(gateway.url, BATCHES, { product }, token);
+    const answer = () => graphql(gateway, BATCHES, { product }, token);
     await expect.poll(async () => (await answer()).errors, { timeout: 10_000 }).toBeUndefined();
     const again = await answer();
     expect(again.errors).toBeUndefined();
