@@ -13,8 +13,6 @@ export interface SubscriptionServerOptions<TContext> {
   httpServer: Server;
   schema: GraphQLSchema;
   verifier: TokenVerifier;
-  /** The service's Redis connection and key prefix, where revocations are announced. */
-  revocations: GraphqlWsOptions["revocations"];
   logger: Logger;
   metrics: Registry;
   /** Production mode: "did you mean" suggestions are removed from validation errors. */

@@ -17,8 +17,6 @@ export interface GraphqlWsOptions {
   httpServer: Server;
   settings: WebSocketSettings;
   verifier: TokenVerifier;
-  /** Where revocations are announced (see `wsAuthenticator`). */
-  revocations: WsAuthOptions["revocations"];
   logger: Logger;
   /** Where the connection and subscription metrics go. */
   metrics: Registry;
@@ -55,7 +53,6 @@ export function serveGraphqlWs(options: GraphqlWsOptions) {
     verifier: options.verifier,
     logger,
     recheckMs: settings.authRecheckMs,
-    revocations: options.revocations,
     onRefused: metrics.refused,
   });
   // The errors `onSubscribe` returned: written for the client, sent as they are.
