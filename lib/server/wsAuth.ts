@@ -54,7 +54,7 @@ const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toStrin
  *   (4401, "token revoked"): within milliseconds, without a Redis call per connection;
  * - every `recheckMs` each token is verified again anyway, in case a notice was missed, and
  *   all of them when the notices' subscription comes back after a lost Redis connection.
- * A verification that fails for another reason (Redis down) closes a new connection with
+ * A verification that fails for another reason (the revocation list never read) closes a new connection with
  * 4500 and keeps an open one until the next check.
  */
 export function wsAuthenticator({ verifier, logger, recheckMs, onRefused = () => undefined }: WsAuthOptions) {

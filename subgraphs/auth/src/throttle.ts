@@ -24,8 +24,8 @@ export interface LoginThrottleOptions {
 }
 
 /**
- * The delay after `failures` failures (at least `free` of them), SQL: 1 s, then doubling,
- * capped at `cap` seconds. `$1` is the failure count expression, `free` and `cap` are bound.
+ * The delay after `failures` failures (an SQL expression; at least `free` of them), as an SQL
+ * interval: 1 s, then doubling, capped at `cap` seconds.
  */
 const delay = (failures: Prisma.Sql, free: number, cap: number) =>
   Prisma.sql`make_interval(secs => LEAST(${cap}::float8, ${FIRST_DELAY_MS / 1000}::float8 * power(2, (${failures}) - ${free}::int)))`;
