@@ -27,7 +27,7 @@ export function postgresCases(world: FaultWorld): void {
       try {
         const direct = await graphql(stack.production.url, BATCHES, {}, world.actors.tokens.viewer);
         expect(direct.errors).toEqual([
-          { message: "PostgreSQL is unavailable; try again shortly", path: ["batches"], extensions: { code: "SERVICE_UNAVAILABLE", dependency: "postgresql" } },
+          { message: "PostgreSQL is unavailable; try again shortly", locations: [{ line: 1, column: 3 }], path: ["batches"], extensions: { code: "SERVICE_UNAVAILABLE", dependency: "postgresql" } },
         ]);
         const viaGateway = await graphql(world.actors.gateway, BATCHES, {}, world.actors.tokens.viewer);
         expect(viaGateway.errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
