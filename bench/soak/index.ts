@@ -50,7 +50,6 @@ const fixture = await startSubscriptionFixture({
   redisPrefix: `batch-soak-${process.pid}-${randomBytes(3).toString("hex")}:`,
   database: await createTestDatabase(readBackingServices().databaseUrl),
   env: {
-    LOG_LEVEL: "warn",
     // Tokens that outlive the run, and quotas that let the traffic through: the bench measures the stack, not its limits.
     ACCESS_TOKEN_TTL: String(Math.min(86_400, Math.max(3_600, MINUTES * 60 + 900))),
     RATE_LIMIT_USER: "1000000",
