@@ -7,7 +7,7 @@ import type { RequestContext } from "./requestContext.js";
 import type { OperationLimits, WebSocketSettings } from "../config.js";
 import { operationGuards } from "./operationLimits.js";
 import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "./wsOperations.js";
-import { serveGraphqlWs, type GraphqlWsOptions } from "./wsServer.js";
+import { serveGraphqlWs } from "./wsServer.js";
 
 export interface SubscriptionServerOptions<TContext> {
   httpServer: Server;

@@ -7,7 +7,7 @@ import { WebSocketServer } from "ws";
 import type { TokenVerifier } from "../auth/verifier.js";
 import { apiError, maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { wsAuthenticator, type WsAuthOptions, type WsConnection, type WsContext, type WsExtra } from "./wsAuth.js";
+import { wsAuthenticator, type WsConnection, type WsContext, type WsExtra } from "./wsAuth.js";
 import { webSocketMetrics } from "./wsMetrics.js";
 import type { WebSocketSettings } from "../config.js";
 
