@@ -36,33 +36,28 @@ export interface ReadinessReport {
  * stopping. `/health` says the process is alive; `/ready` says it is useful (a load balancer
  * takes it out of rotation on 503, and does so as soon as shutdown starts). Optional
  * dependencies are reported, never a reason for a 503: an outage of one must not take out
- * the services that do not need it. With a metrics registry, `dependency_up{dependency}` is 1
- * or 0 for each check at every scrape.
+ * the services that do not need it. With a metrics registry, `dependency_up{dependency,required}`
+ * is 1 or 0 for each check, as of the last probe.
  */
 export class Readiness {
   private stopping = false;
   private readonly required: Record<string, ReadinessCheck>;
   private readonly optional: Record<string, ReadinessCheck>;
+  private readonly gauge?: Gauge<"dependency" | "required">;
 
   constructor(checks: ReadinessChecks, metrics?: Registry) {
     this.required = checks.required;
     this.optional = checks.optional ?? {};
-    if (metrics && !metrics.getSingleMetric("dependency_up")) {
-      const readiness = this;
-      new Gauge({
-        name: "dependency_up",
-        help: "Whether each backing service this one checks answers (1) or not (0); see /ready",
-        labelNames: ["dependency", "required"],
-        registers: [metrics],
-        async collect() {
-          const { checks } = await readiness.report();
-          for (const [name, outcome] of Object.entries(checks)) {
-            if (name === "shutdown") continue;
-            this.set({ dependency: name, required: String(name in readiness.required) }, outcome === "ok" ? 1 : 0);
-          }
-        },
-      });
-    }
+    // Set by each probe rather than at each scrape: a scrape then costs no query, and probes come every few seconds.
+    this.gauge =
+      metrics &&
+      ((metrics.getSingleMetric("dependency_up") as Gauge<"dependency" | "required"> | undefined) ??
+        new Gauge({
+          name: "dependency_up",
+          help: "Whether each backing service this one checks answered its last /ready probe (1) or not (0)",
+          labelNames: ["dependency", "required"],
+          registers: [metrics],
+        }));
   }
 
   /** Called first thing on shutdown: `/ready` answers 503 from then on. */
@@ -81,6 +76,7 @@ export class Readiness {
     results.forEach((result, i) => {
       const name = names[i]!;
       checks[name] = result.status === "fulfilled" ? "ok" : String((result.reason as Error)?.message ?? result.reason);
+      this.gauge?.set({ dependency: name, required: String(name in this.required) }, result.status === "fulfilled" ? 1 : 0);
       if (result.status === "fulfilled") return;
       if (name in this.required) ready = false;
       else degraded.push(name);

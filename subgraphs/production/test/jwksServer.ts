@@ -14,7 +14,8 @@ export interface JwksServer {
 
 /**
  * Stands in for the auth subgraph where the production subgraph needs it, its public keys
- * (`/.well-known/jwks.json`), so that in-process tests can sign their own tokens.
+ * (`/.well-known/jwks.json`) and an empty revocation list, so that in-process tests can sign
+ * their own tokens.
  */
 export async function startJwksServer(): Promise<JwksServer> {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -22,6 +23,8 @@ export async function startJwksServer(): Promise<JwksServer> {
   const body = JSON.stringify({ keys: [{ ...publicKey.export({ format: "jwk" }), kid, alg: "ES256", use: "sig" }] });
   const server = createServer((req, res) => {
     if (req.url === "/.well-known/jwks.json") res.writeHead(200, { "content-type": "application/json" }).end(body);
+    // Nothing revoked: the production subgraph reads this list before it checks any token.
+    else if (req.url === "/internal/revocations") res.writeHead(200, { "content-type": "application/json" }).end('{"tokens":[],"users":[]}');
     else res.writeHead(404).end();
   });
   server.listen(0, "127.0.0.1");
