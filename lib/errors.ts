@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { DEPENDENCY_NAMES, unavailableDependency } from "./dependencyErrors.js";
 import { httpStatusOf, isClientCode, REST_STATUS, type ErrorCode } from "./errorCodes.js";
 import type { Logger } from "./logger.js";
 
@@ -18,16 +19,26 @@ export function httpError(code: ErrorCode, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: httpStatusOf(code) ?? 500 } } });
 }
 
+/** The answer to a request that needed a backing service that is away: `SERVICE_UNAVAILABLE` naming it, in `extensions.dependency`. */
+export function dependencyUnavailable(error: unknown): GraphQLError | undefined {
+  const dependency = unavailableDependency(unwrapResolverError(error));
+  if (!dependency) return undefined;
+  return apiError("SERVICE_UNAVAILABLE", `${DEPENDENCY_NAMES[dependency]} is unavailable; try again shortly`, { dependency });
+}
+
 /**
- * Apollo Server's `formatError`: errors with a client code pass through (without a stack);
- * anything else (a bug, a database failure) reaches the client as `INTERNAL_SERVER_ERROR`
- * without its message or stack. Logging it is `useErrorLog`'s, which knows the request.
+ * Apollo Server's `formatError`: errors with a client code pass through (without a stack); an
+ * unreachable backing service is `SERVICE_UNAVAILABLE` naming it ({@link dependencyUnavailable});
+ * anything else (a bug) reaches the client as `INTERNAL_SERVER_ERROR` without its message or
+ * stack. Logging it is `useErrorLog`'s, which knows the request.
  */
-export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   if (isClientCode(formatted.extensions?.code)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
+  const unavailable = error === undefined ? undefined : dependencyUnavailable(error);
+  if (unavailable) return { message: unavailable.message, locations: formatted.locations, path: formatted.path, extensions: unavailable.extensions };
   return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }
 
@@ -42,7 +53,7 @@ export function logIfInternal(logger: Logger, error: unknown): void {
 export function maskingFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (!isClientCode(formatted.extensions?.code)) logger.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
-    return maskError(formatted);
+    return maskError(formatted, error);
   };
 }
 

@@ -12,7 +12,7 @@ import { readJsonBody } from "../../lib/server/jsonBody.js";
 import { operationGuards } from "../../lib/server/operationLimits.js";
 import { useOperationMetrics } from "../../lib/server/operationMetrics.js";
 import { createRateLimiter, useRateLimit } from "../../lib/server/rateLimit.js";
-import { Readiness, redisCheck } from "../../lib/server/readiness.js";
+import { Readiness, redisCheck, revocationsCheck } from "../../lib/server/readiness.js";
 import { useRequestLog } from "../../lib/server/requestLog.js";
 import { checkPersistedQuery, useRunnableOperation } from "./clientErrors.js";
 import { gatewayContext, type GatewayContext } from "./context.js";
@@ -59,7 +59,8 @@ export function createGatewayServer({ config, verifier, logger, metrics, redis }
   const limits = operationGuards(config.limits);
   // The gateway's port is public: in production its metrics are served only behind a token.
   const serveMetrics = !production || config.metricsToken !== undefined;
-  const readiness = new Readiness({ redis: redisCheck(redis), subgraphs: subgraphs.ready });
+  // Redis only backs rate limits (kept in memory meanwhile), persisted queries and revocation notices (polled meanwhile).
+  const readiness = new Readiness({ required: { subgraphs: subgraphs.ready, revocations: revocationsCheck(verifier.revocations) }, optional: { redis: redisCheck(redis) } }, metrics);
 
   const server: GraphQLServer<GatewayContext> = createGraphQLServer<GatewayContext>({
     config,

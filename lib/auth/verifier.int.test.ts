@@ -2,12 +2,15 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { readBackingServices } from "../config.js";
-import { Revocations } from "./revocation.js";
+import { createLogger } from "../logger.js";
+import { Revocations } from "./revocationSync.js";
 import { keyId, signAccessToken } from "./tokens.js";
 import { TokenVerifier } from "./verifier.js";
 
 const redis = new Redis(readBackingServices().redisUrl);
-const revocations = new Revocations(redis, `${inject("redisPrefix")}verifier-test:`, 900);
+// The list every service keeps: read once (empty), then told of each revocation.
+const revocations = new Revocations({ redis, prefix: `${inject("redisPrefix")}verifier-test:`, source: async () => ({ tokens: [], users: [] }), logger: createLogger("test", "silent") });
+await revocations.reload();
 const audience = { issuer: "verifier-test", audience: "verifier-test" };
 const rules = { ...audience, maxTtlSeconds: 900 };
 
@@ -42,7 +45,7 @@ describe("TokenVerifier remembering verified tokens", () => {
     const first = await verifier.verify(token);
     expect(await verifier.verify(token)).toBe(first);
     expect(Object.isFrozen(first) && Object.isFrozen(first.scopes)).toBe(true);
-    await revocations.revokeToken(first.jti, first.exp);
+    revocations.apply({ jti: first.jti, exp: first.exp });
     await expect(verifier.verify(token)).rejects.toMatchObject({ publicReason: "token revoked" });
   });
 

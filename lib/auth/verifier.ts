@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import { bearerToken } from "./bearer.js";
 import { JwksKeys, type JwksKeysOptions } from "./jwksKeys.js";
-import type { Revocations } from "./revocation.js";
+import type { Revocations } from "./revocationSync.js";
 import { InvalidTokenError, verifyAccessToken, type KeyLookup, type Principal, type TokenAudience, type TokenRules } from "./tokens.js";
 
 /**
@@ -37,7 +37,8 @@ export class TokenVerifier {
   constructor(
     private readonly lookup: KeyLookup,
     private readonly rules: TokenRules,
-    private readonly revocations: Revocations,
+    /** The live revocations this verifier checks (open WebSockets listen to it too). */
+    readonly revocations: Revocations,
     remembered = VERIFIED_TOKENS_REMEMBERED,
   ) {
     this.verified = new LRUCache<string, Verified>({ max: remembered });
@@ -45,7 +46,7 @@ export class TokenVerifier {
 
   /**
    * The verifier of every service but auth: keys from the auth subgraph's JWKS
-   * (`<authUrl>/.well-known/jwks.json`), revocations from Redis, lifetimes bounded by the
+   * (`<authUrl>/.well-known/jwks.json`), revocations from the service's in-memory list, lifetimes bounded by the
    * service's `ACCESS_TOKEN_TTL`. `keys` tunes how the JWKS is cached (defaults in {@link JwksKeysOptions}).
    */
   static fromJwks(

@@ -53,6 +53,8 @@ export function createRateLimiter<TName extends string>(options: {
         keyPrefix: `${prefix}rate:${name}`,
         points,
         duration: windowSeconds,
+        // While Redis is away, counted at once in this process's memory rather than after ioredis' retries.
+        rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({ points, duration: windowSeconds }),
       }),
     );

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
-import type { Registry } from "prom-client";
-import { Revocations } from "../auth/revocation.js";
+import type { Counter, Registry } from "prom-client";
+import { RevocationRecord } from "../auth/revocationRecord.js";
+import { authSnapshotSource, Revocations, type SnapshotSource } from "../auth/revocationSync.js";
 import { processEnv, readServiceConfig, type ConfigOf, type Env, type ServiceName } from "../config.js";
 import { createLogger, type Logger } from "../logger.js";
 import { createMetricsRegistry, dbQueryCounter } from "../metricsRegistry.js";
@@ -17,6 +18,7 @@ export interface BaseRuntime<TConfig = ConfigOf[ServiceName]> {
   logger: Logger;
   metrics: Registry;
   redis: Redis;
+  /** The live revocations, in memory, read from auth and kept current by its notices (see {@link Revocations}). */
   revocations: Revocations;
   /** Closes the connections. */
   close(): Promise<void>;
@@ -25,25 +27,35 @@ export interface BaseRuntime<TConfig = ConfigOf[ServiceName]> {
 /** A subgraph's runtime: the base plus its database client. */
 export interface Runtime<TConfig = ConfigOf[SubgraphName]> extends BaseRuntime<TConfig> {
   prisma: PrismaClient;
+  /** Auth's only: the durable record of revocations it writes (undefined in the other subgraphs). */
+  revocationRecord?: RevocationRecord;
 }
 
 /**
  * Reads the configuration, checks that Redis answers (a clear message names it when it does
- * not) and opens the shared connection. The gateway needs no more than this.
+ * not), opens the shared connection and starts reading the revocation list: from `snapshots`
+ * when given (auth, from its own database), from the auth subgraph at `AUTH_URL` otherwise.
+ * The gateway needs no more than this.
  */
-export async function createBaseRuntime<N extends ServiceName>(name: N, env: Env = processEnv()): Promise<BaseRuntime<ConfigOf[N]>> {
+export async function createBaseRuntime<N extends ServiceName>(name: N, env: Env = processEnv(), snapshots?: SnapshotSource): Promise<BaseRuntime<ConfigOf[N]>> {
   const config = readServiceConfig(name, env);
   const logger = createLogger(name, config.logLevel);
   await checkBackingServices({ redisUrl: config.redisUrl });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", (err) => logger.warn({ err }, "redis connection error"));
+  const authUrl = (config as { authUrl?: string }).authUrl;
+  const source = snapshots ?? (authUrl ? authSnapshotSource(authUrl) : undefined);
+  if (!source) throw new Error(`${name}: no source for the revocation list (AUTH_URL)`);
+  const revocations = new Revocations({ redis, prefix: config.redisPrefix, source, logger });
+  revocations.start();
   return {
     config,
     logger,
     metrics: createMetricsRegistry(name),
     redis,
-    revocations: new Revocations(redis, config.redisPrefix, config.accessTokenTtlSeconds),
+    revocations,
     async close() {
+      await revocations.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
@@ -51,14 +63,19 @@ export async function createBaseRuntime<N extends ServiceName>(name: N, env: Env
 
 /** A subgraph's runtime: also checks PostgreSQL and opens Prisma, its SQL statements counted. */
 export async function createRuntime<N extends SubgraphName>(name: N, env: Env = processEnv()): Promise<Runtime<ConfigOf[N]>> {
-  const { databaseUrl } = readServiceConfig(name, env);
+  const { databaseUrl, redisPrefix, accessTokenTtlSeconds } = readServiceConfig(name, env);
   await checkBackingServices({ databaseUrl });
-  const base = await createBaseRuntime(name, env);
-  const queries = dbQueryCounter(base.metrics);
-  const prisma = createPrismaClient(base.config.databaseUrl, { onQuery: () => queries.inc() });
+  let queries: Counter | undefined;
+  const prisma = createPrismaClient(databaseUrl, { onQuery: () => queries?.inc() });
+  // Auth owns the durable record and reads it itself; the others ask auth for it.
+  let record: RevocationRecord | undefined;
+  const base = await createBaseRuntime(name, env, name === "auth" ? () => (record ? record.snapshot() : Promise.reject(new Error("not open yet"))) : undefined);
+  if (name === "auth") record = new RevocationRecord(prisma, base.redis, redisPrefix, base.revocations, accessTokenTtlSeconds, base.logger);
+  queries = dbQueryCounter(base.metrics);
   return {
     ...base,
     prisma,
+    revocationRecord: record,
     async close() {
       await Promise.allSettled([prisma.$disconnect(), base.close()]);
     },

@@ -14,7 +14,7 @@ import { createGraphQLServer, type GraphQLServer } from "./graphqlServer.js";
 import { readJsonBody } from "./jsonBody.js";
 import { useOperationMetrics } from "./operationMetrics.js";
 import { createRateLimiter, useRateLimit } from "./rateLimit.js";
-import { postgresCheck, rabbitmqCheck, Readiness, redisCheck } from "./readiness.js";
+import { postgresCheck, Readiness, redisCheck, revocationsCheck, type ReadinessCheck } from "./readiness.js";
 import { readRequestContext, type RequestContext } from "./requestContext.js";
 import { useRequestLog } from "./requestLog.js";
 import type { Runtime } from "./runtime.js";
@@ -30,6 +30,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   context: (base: RequestContext) => TContext | Promise<TContext>;
   /** Routes of this subgraph besides `/graphql` (JWKS, REST), mounted first. */
   routes?: express.Router;
+  /** More dependencies `/ready` reports without failing for them (production: RabbitMQ). */
+  optionalDependencies?: Record<string, ReadinessCheck>;
 }
 
 export interface SubgraphServer extends Omit<GraphQLServer, "apollo" | "contextFor"> {
@@ -51,7 +53,8 @@ export type { IncomingHttpHeaders };
  * is guarded as the gateway's is: rate limits per user or client IP (`SUBGRAPH_RATE_LIMIT_*`,
  * counted under the subgraph's own keys so that a call through the gateway does not spend the
  * gateway's quota twice), the body limit, `_service`/`_entities` for signed-in callers only and
- * in bounded numbers; `/ready` checks PostgreSQL, Redis and RabbitMQ.
+ * in bounded numbers. `/ready` needs PostgreSQL and the revocation list; Redis (rate limits
+ * fall back to memory, notices to polling) and `optionalDependencies` are reported, degraded.
  */
 export function createSubgraphServer<TContext extends RequestContext>(
   runtime: Runtime<SubgraphConfig>,
@@ -64,7 +67,13 @@ export function createSubgraphServer<TContext extends RequestContext>(
   // No login limit of its own here: logins are anonymous calls, and auth bounds its password hashing itself.
   const rateLimiter = createRateLimiter({ redis, prefix: `${config.redisPrefix}${config.service}:`, windowSeconds, limits: { user, anonymous }, logger, metrics });
   const rateLimit = useRateLimit(rateLimiter, verifier, { exemptServices: true });
-  const readiness = new Readiness({ postgresql: postgresCheck(runtime.prisma), redis: redisCheck(redis), rabbitmq: rabbitmqCheck(config.amqpUrl) });
+  const readiness = new Readiness(
+    {
+      required: { postgresql: postgresCheck(runtime.prisma), revocations: revocationsCheck(runtime.revocations) },
+      optional: { redis: redisCheck(redis), ...options.optionalDependencies },
+    },
+    metrics,
+  );
 
   const server = createGraphQLServer<RequestContext>({
     config,

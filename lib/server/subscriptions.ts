@@ -7,14 +7,12 @@ import type { RequestContext } from "./requestContext.js";
 import type { OperationLimits, WebSocketSettings } from "../config.js";
 import { operationGuards } from "./operationLimits.js";
 import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "./wsOperations.js";
-import { serveGraphqlWs, type GraphqlWsOptions } from "./wsServer.js";
+import { serveGraphqlWs } from "./wsServer.js";
 
 export interface SubscriptionServerOptions<TContext> {
   httpServer: Server;
   schema: GraphQLSchema;
   verifier: TokenVerifier;
-  /** The service's Redis connection and key prefix, where revocations are announced. */
-  revocations: GraphqlWsOptions["revocations"];
   logger: Logger;
   metrics: Registry;
   /** Production mode: "did you mean" suggestions are removed from validation errors. */

@@ -1,8 +1,6 @@
 import { CloseCode, type Context } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
-import type { Redis } from "ioredis";
 import { tokenFromConnectionParams } from "../auth/connectionParams.js";
-import { watchRevocations, type RevocationNotice } from "../auth/revocation.js";
 import { InvalidTokenError, type Principal } from "../auth/tokens.js";
 import type { TokenVerifier } from "../auth/verifier.js";
 import type { Logger } from "../logger.js";
@@ -29,8 +27,6 @@ export interface WsAuthOptions {
   logger: Logger;
   /** How often every connection's token is verified again, in ms (`SUBSCRIPTION_AUTH_RECHECK_MS`): the safety net behind the notices. */
   recheckMs: number;
-  /** Where revocation notices are announced: the service's Redis connection and key prefix (`REDIS_PREFIX`). */
-  revocations: { redis: Redis; prefix: string };
   /** Called for every connection closed for want of a valid token (a metric). */
   onRefused?: () => void;
 }
@@ -55,15 +51,15 @@ const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toStrin
  * - `connection_init` must carry a valid token (`tokenFromConnectionParams`); otherwise the
  *   socket is closed with 4401 and the reason;
  * - an accepted connection is closed (4401, "token expired") when its token expires;
- * - every revocation announced on Redis (logout, a deactivated user, a password change) makes
+ * - every revocation the verifier's list hears of (logout, a deactivated user, a password change) makes
  *   the connections of that token or user verify again at once, and closes those revoked
  *   (4401, "token revoked"): within milliseconds, without a Redis call per connection;
  * - every `recheckMs` each token is verified again anyway, in case a notice was missed, and
  *   all of them when the notices' subscription comes back after a lost Redis connection.
- * A verification that fails for another reason (Redis down) closes a new connection with
+ * A verification that fails for another reason (the revocation list never read) closes a new connection with
  * 4500 and keeps an open one until the next check.
  */
-export function wsAuthenticator({ verifier, logger, recheckMs, revocations, onRefused = () => undefined }: WsAuthOptions) {
+export function wsAuthenticator({ verifier, logger, recheckMs, onRefused = () => undefined }: WsAuthOptions) {
   const open = new Map<WsContext, Tracked>();
   const byUser = new Map<string, Set<Tracked>>();
   const byJti = new Map<string, Set<Tracked>>();
@@ -105,31 +101,27 @@ export function wsAuthenticator({ verifier, logger, recheckMs, revocations, onRe
     }, Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())));
 
   /** Verifies again, now, the open connections a notice concerns (all of them with `"all"`). */
-  const recheck = async (which: RevocationNotice | "all"): Promise<void> => {
+  const recheck = async (which: { jti: string } | { userId: string } | "all"): Promise<void> => {
     const targets = which === "all" ? open.values() : "jti" in which ? (byJti.get(which.jti) ?? []) : (byUser.get(which.userId) ?? []);
     await Promise.all([...targets].map(verifyAgain));
   };
 
-  const watch = watchRevocations(
-    revocations.redis,
-    revocations.prefix,
-    {
-      notice: (notice) => {
-        notices += 1;
-        void recheck(notice);
-      },
-      gap: () => {
-        notices += 1;
-        logger.info("revocation notices resumed after a lost Redis connection: verifying every open WebSocket connection");
-        void recheck("all");
-      },
+  // The verifier's list hears every revocation: the connections it concerns are verified again.
+  const stopListening = verifier.revocations.listen({
+    notice: (notice) => {
+      notices += 1;
+      void recheck(notice);
     },
-    logger,
-  );
+    gap: () => {
+      notices += 1;
+      logger.info("revocation notices resumed after a lost Redis connection: verifying every open WebSocket connection");
+      void recheck("all");
+    },
+  });
 
   return {
-    /** Resolves once revocation notices are listened to. */
-    ready: watch.ready,
+    /** Resolves once the revocation list has been read. */
+    ready: verifier.revocations.loaded,
 
     /** graphql-ws' `onConnect`: verifies the token and starts watching the connection. */
     async onConnect(ctx: WsContext): Promise<boolean> {
@@ -175,7 +167,7 @@ export function wsAuthenticator({ verifier, logger, recheckMs, revocations, onRe
     /** Stops listening to revocation notices and every connection's timers. */
     async close(): Promise<void> {
       for (const tracked of open.values()) for (const timer of tracked.timers) clearTimeout(timer);
-      await watch.close();
+      stopListening();
     },
   };
 }

@@ -7,7 +7,7 @@ import { WebSocketServer } from "ws";
 import type { TokenVerifier } from "../auth/verifier.js";
 import { apiError, maskingFormatError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { wsAuthenticator, type WsAuthOptions, type WsConnection, type WsContext, type WsExtra } from "./wsAuth.js";
+import { wsAuthenticator, type WsConnection, type WsContext, type WsExtra } from "./wsAuth.js";
 import { webSocketMetrics } from "./wsMetrics.js";
 import type { WebSocketSettings } from "../config.js";
 
@@ -17,8 +17,6 @@ export interface GraphqlWsOptions {
   httpServer: Server;
   settings: WebSocketSettings;
   verifier: TokenVerifier;
-  /** Where revocations are announced (see `wsAuthenticator`). */
-  revocations: WsAuthOptions["revocations"];
   logger: Logger;
   /** Where the connection and subscription metrics go. */
   metrics: Registry;
@@ -55,7 +53,6 @@ export function serveGraphqlWs(options: GraphqlWsOptions) {
     verifier: options.verifier,
     logger,
     recheckMs: settings.authRecheckMs,
-    revocations: options.revocations,
     onRefused: metrics.refused,
   });
   // The errors `onSubscribe` returned: written for the client, sent as they are.

@@ -41,6 +41,8 @@ export async function startFakeAuth(): Promise<FakeAuth> {
   const server: Server = createServer(async (req, res) => {
     const json = (body: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (req.url === "/.well-known/jwks.json") return void json(jwks);
+    // Nothing revoked: the user subgraph reads this list before it checks any token.
+    if (req.url === "/internal/revocations") return void json({ tokens: [], users: [] });
     if (req.url !== "/graphql" || req.method !== "POST") return void res.writeHead(404).end();
     if (fake.failure === "reset") return void req.socket.destroy();
     if (fake.failure === "hang") return;

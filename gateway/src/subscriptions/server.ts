@@ -105,7 +105,6 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
     httpServer,
     settings: options.settings,
     verifier,
-    revocations: { redis: options.redis, prefix: options.redisPrefix },
     logger,
     metrics: options.metrics,
     // Keeps the name of the subgraph an error came from, as over HTTP.

@@ -13,7 +13,7 @@ export const DATABASE_URL = url({
 
 export const REDIS_URL = url({
   name: "REDIS_URL",
-  description: "Redis: token revocations, login throttling, rate-limit counters, persisted queries, subscription events",
+  description: "Redis: revocation notices (the record is PostgreSQL's), rate-limit counters, persisted queries, subscription events",
   readers: [...SERVICES, "prepare"],
   default: "redis://127.0.0.1:6379",
   protocols: ["redis:", "rediss:"],

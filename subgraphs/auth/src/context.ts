@@ -1,4 +1,4 @@
-import type { Revocations } from "../../../lib/auth/revocation.js";
+import type { RevocationRecord } from "../../../lib/auth/revocationRecord.js";
 import type { Principal } from "../../../lib/auth/tokens.js";
 import type { TokenVerifier } from "../../../lib/auth/verifier.js";
 import type { RequestContext } from "../../../lib/server/subgraph.js";
@@ -18,7 +18,7 @@ export interface AuthServices {
   deviceTokens: DeviceTokens;
   issuer: TokenIssuer;
   verifier: TokenVerifier;
-  revocations: Revocations;
+  revocations: RevocationRecord;
 }
 
 /** What the auth resolvers get with each request. */

@@ -1,4 +1,4 @@
-import type { Revocations } from "../../../lib/auth/revocation.js";
+import type { RevocationRecord } from "../../../lib/auth/revocationRecord.js";
 import { signAccessToken, type TokenAudience } from "../../../lib/auth/tokens.js";
 import type { AuthPayload } from "./__generated__/resolvers-types.js";
 import type { SigningKey } from "./keys.js";
@@ -27,7 +27,7 @@ export class TokenIssuer {
     private readonly key: SigningKey,
     private readonly audience: TokenAudience,
     private readonly ttlSeconds: number,
-    private readonly revocations: Revocations,
+    private readonly revocations: RevocationRecord,
   ) {}
 
   /** Reads the user's revocation generation, the first step of issuing a token. */

@@ -14,6 +14,7 @@ import { jwksRoute, loadSigningKey, ownKeyLookup } from "./keys.js";
 import { resolvers } from "./resolvers/index.js";
 import { serviceTokenRoute } from "./serviceTokens.js";
 import { authRoutes } from "../../../rest/routes/auth.js";
+import { revocationRoute } from "./revocationRoute.js";
 import { startSessionPurge } from "./sessionPurge.js";
 import { Sessions } from "./sessions.js";
 import { LoginThrottle } from "./throttle.js";
@@ -26,7 +27,8 @@ export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
  * at `/.well-known/jwks.json` (port 8001). It checks incoming tokens with its own key.
  */
 export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
-  const { config, logger, metrics, prisma, redis, revocations } = runtime;
+  const { config, logger, metrics, prisma, revocationRecord: revocations } = runtime;
+  if (!revocations) throw new Error("the auth runtime has no revocation record");
   const settings = config.signIn;
   const key = loadSigningKey({ ...settings, production: config.production });
   const audience = { issuer: config.issuer, audience: config.audience };
@@ -36,14 +38,14 @@ export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
     users: new Users(prisma),
     credentials: new Credentials(prisma, hashes),
     sessions: new Sessions(prisma, revocations, settings.refreshTokenTtlSeconds),
-    throttle: new LoginThrottle(redis, config.redisPrefix, {
+    throttle: new LoginThrottle(prisma, {
       maxFailures: settings.loginMaxFailures,
       maxDelaySeconds: settings.loginMaxDelaySeconds,
       windowSeconds: settings.loginFailureWindowSeconds,
     }),
     deviceTokens: new DeviceTokens(key.privateKey, settings.deviceTokenTtlSeconds),
     issuer: new TokenIssuer(key, audience, config.accessTokenTtlSeconds, revocations),
-    verifier: new TokenVerifier(ownKeyLookup(key), rules, revocations),
+    verifier: new TokenVerifier(ownKeyLookup(key), rules, runtime.revocations),
     revocations,
   };
   logger.info({ kid: key.kid }, "signing key loaded");
@@ -52,7 +54,7 @@ export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
     typeDefs,
     resolvers,
     verifier: services.verifier,
-    routes: express.Router().use(jwksRoute(key), serviceTokenRoute(key, audience, config.serviceTokens, logger), rest.router),
+    routes: express.Router().use(jwksRoute(key), revocationRoute(revocations, logger), serviceTokenRoute(key, audience, config.serviceTokens, logger), rest.router),
     context: (base) => ({ ...base, ...services }),
   }));
   let stopPurge: (() => void) | undefined;
@@ -60,7 +62,7 @@ export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
     ...server,
     async start() {
       await server.start();
-      stopPurge = startSessionPurge(services.sessions, settings.sessionPurgeIntervalSeconds, logger);
+      stopPurge = startSessionPurge([services.sessions, revocations, services.throttle], settings.sessionPurgeIntervalSeconds, logger);
     },
     async stop() {
       stopPurge?.();

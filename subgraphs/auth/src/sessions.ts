@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Revocations } from "../../../lib/auth/revocation.js";
+import type { RevocationRecord } from "../../../lib/auth/revocationRecord.js";
 import type { PrismaClient } from "../../../lib/prisma.js";
 
 /** A refresh token just issued; only its hash is stored. */
@@ -28,7 +28,7 @@ export class Sessions {
    */
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly revocations: Revocations,
+    private readonly revocations: RevocationRecord,
     private readonly ttlSeconds: number,
   ) {}
 
@@ -96,7 +96,7 @@ export class Sessions {
   }
 
   /**
-   * Ends every session of a user: raises the revocation generation in Redis, revokes the refresh
+   * Ends every session of a user: raises the revocation generation, revokes the refresh
    * tokens in the database, and raises the generation again. A sign-in or refresh reads the
    * generation before it touches the refresh tokens, so whatever the interleaving: its session
    * started before the database update is revoked by it; one started after it was stamped after

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import { Prisma } from "../../../generated/prisma/client.js";
+import type { PrismaClient } from "../../../lib/prisma.js";
 import { apiError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 
@@ -22,35 +23,12 @@ export interface LoginThrottleOptions {
   windowSeconds: number;
 }
 
-// The delay after `failures` failures (at least `free` of them): 1 s, then doubling, capped.
-const DELAY = `
-local function delay(failures, free, first, cap)
-  return math.min(cap, first * 2 ^ (failures - free))
-end`;
-
-// Whether an attempt may go on now: yes under `free` failures; past them, once the delay since
-// the last failure is over, and then it claims the slot (the next attempt waits as if this one
-// failed), so that a burst at the end of a delay gets one guess, not one per request.
-// Returns 0 to go on, or the milliseconds to wait.
-const ATTEMPT = `${DELAY}
-local now, free, first, cap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
-if failures < free then return 0 end
-local next_at = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
-if now < next_at then return next_at - now end
-redis.call('HSET', KEYS[1], 'next', string.format('%d', now + delay(failures + 1, free, first, cap)))
-return 0`;
-
-// Counts a failure and, past `free` of them, sets when the next attempt may come.
-const FAILED = `${DELAY}
-local now, free, first, cap, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-if failures >= free then
-  local next_at = math.max(tonumber(redis.call('HGET', KEYS[1], 'next') or '0'), now + delay(failures, free, first, cap))
-  redis.call('HSET', KEYS[1], 'next', string.format('%d', next_at))
-end
-redis.call('PEXPIRE', KEYS[1], window)
-return failures`;
+/**
+ * The delay after `failures` failures (an SQL expression; at least `free` of them), as an SQL
+ * interval: 1 s, then doubling, capped at `cap` seconds.
+ */
+const delay = (failures: Prisma.Sql, free: number, cap: number) =>
+  Prisma.sql`make_interval(secs => LEAST(${cap}::float8, ${FIRST_DELAY_MS / 1000}::float8 * power(2, (${failures}) - ${free}::int)))`;
 
 /**
  * Slows down password guessing the way OWASP's Authentication Cheat Sheet recommends, without
@@ -61,38 +39,48 @@ return failures`;
  *   hash; failures are forgotten `windowSeconds` after the last one, or at a success;
  * - a device that signed in before presents its device token, and its failures count against
  *   that device only: the owner signs in while the account is under attack.
- * Per-IP limits are the gateway's (`RATE_LIMIT_LOGIN`). State is in Redis, shared by every
- * instance.
+ * Per-IP limits are the gateway's (`RATE_LIMIT_LOGIN`). State is in PostgreSQL
+ * (`auth.login_failures`), shared by every instance and kept through a Redis restart or
+ * flush: a wave of guesses cannot start again from zero. Only failures and delayed attempts
+ * write; a sign-in reads one row.
  */
 export class LoginThrottle {
-  private readonly args: { maxFailures: number; maxDelayMs: number; windowMs: number };
+  private readonly args: { maxFailures: number; maxDelaySeconds: number; windowSeconds: number };
 
-  /**
-   * @param redis shared connection
-   * @param prefix `REDIS_PREFIX` of the deployment
-   */
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    { maxFailures, maxDelaySeconds, windowSeconds }: LoginThrottleOptions,
+    private readonly prisma: PrismaClient,
+    options: LoginThrottleOptions,
   ) {
-    this.args = { maxFailures, maxDelayMs: maxDelaySeconds * 1000, windowMs: windowSeconds * 1000 };
+    this.args = { ...options };
   }
 
-  // Hashed: the keys of Redis are no list of the addresses people tried.
+  // Hashed: the table is no list of the addresses people tried.
   private key(key: ThrottleKey): string {
     const name = "email" in key ? `account:${key.email.trim().toLowerCase()}` : `device:${key.device}`;
-    return `${this.prefix}login-fail:${createHash("sha256").update(name).digest("base64url")}`;
+    return createHash("sha256").update(name).digest("base64url");
   }
 
   /**
    * Refuses an attempt that comes before the delay its key is under has passed: throws
    * `TOO_MANY_REQUESTS` with `retryAfter` (seconds), and logs it. Call before the password is
-   * checked.
+   * checked. Past `maxFailures`, an attempt let through claims the slot (the next attempt waits
+   * as if this one failed), so that a burst at the end of a delay gets one guess, not one per request.
    */
   async attempt(key: ThrottleKey, logger: Logger): Promise<void> {
-    const { maxFailures, maxDelayMs } = this.args;
-    const waitMs = Number(await this.redis.eval(ATTEMPT, 1, this.key(key), Date.now(), maxFailures, FIRST_DELAY_MS, maxDelayMs));
+    const { maxFailures: free, maxDelaySeconds: cap } = this.args;
+    const id = this.key(key);
+    const [row] = await this.prisma.$queryRaw<Array<{ wait_ms: number }>>`
+      WITH current AS (
+        SELECT failures, next_at FROM auth.login_failures WHERE key = ${id} AND expires_at > now() FOR UPDATE
+      ), claimed AS (
+        UPDATE auth.login_failures f SET next_at = now() + ${delay(Prisma.sql`c.failures + 1`, free, cap)}
+        FROM current c WHERE f.key = ${id} AND c.failures >= ${free}::int AND c.next_at <= now()
+        RETURNING 1
+      )
+      SELECT CASE WHEN c.failures IS NULL OR c.failures < ${free}::int OR c.next_at <= now() THEN 0
+             ELSE ceil(extract(epoch FROM c.next_at - now()) * 1000)::int END AS wait_ms
+      FROM (SELECT 1) one LEFT JOIN current c ON true`;
+    const waitMs = Number(row?.wait_ms ?? 0);
     if (waitMs <= 0) return;
     const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
     logger.warn({ retryAfter, by: "email" in key ? "account" : "device" }, "refused: sign-in delayed after repeated failed logins");
@@ -101,12 +89,30 @@ export class LoginThrottle {
 
   /** Counts a failed attempt; returns how many the key has had. */
   async failed(key: ThrottleKey): Promise<number> {
-    const { maxFailures, maxDelayMs, windowMs } = this.args;
-    return Number(await this.redis.eval(FAILED, 1, this.key(key), Date.now(), maxFailures, FIRST_DELAY_MS, maxDelayMs, windowMs));
+    const { maxFailures: free, maxDelaySeconds: cap, windowSeconds } = this.args;
+    const id = this.key(key);
+    const count = Prisma.sql`CASE WHEN f.expires_at > now() THEN f.failures + 1 ELSE 1 END`;
+    const [row] = await this.prisma.$queryRaw<Array<{ failures: number }>>`
+      INSERT INTO auth.login_failures AS f (key, failures, next_at, expires_at)
+      VALUES (${id}, 1, now() + CASE WHEN 1 >= ${free}::int THEN ${delay(Prisma.sql`1`, free, cap)} ELSE interval '0' END,
+              now() + make_interval(secs => ${windowSeconds}::float8))
+      ON CONFLICT (key) DO UPDATE SET
+        failures = ${count},
+        next_at = CASE WHEN ${count} >= ${free}::int
+          THEN GREATEST(CASE WHEN f.expires_at > now() THEN f.next_at ELSE now() END, now() + ${delay(count, free, cap)})
+          ELSE now() END,
+        expires_at = EXCLUDED.expires_at
+      RETURNING failures`;
+    return Number(row!.failures);
   }
 
   /** Forgets the failures of a key after a successful sign-in. */
   async succeeded(key: ThrottleKey): Promise<void> {
-    await this.redis.del(this.key(key));
+    await this.prisma.loginFailure.deleteMany({ where: { key: this.key(key) } });
+  }
+
+  /** Deletes the failures forgotten by their window; returns how many went. */
+  async purgeExpired(): Promise<number> {
+    return (await this.prisma.loginFailure.deleteMany({ where: { expiresAt: { lt: new Date() } } })).count;
   }
 }

@@ -1,18 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, expect, inject, it } from "vitest";
-import { Revocations } from "../../../lib/auth/revocation.js";
-import { readBackingServices } from "../../../lib/config.js";
 import { createPrismaClient } from "../../../lib/prisma.js";
 import { Sessions } from "../src/sessions.js";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
-const redis = new Redis(readBackingServices().redisUrl);
-const sessions = new Sessions(prisma, new Revocations(redis, `${inject("redisPrefix")}purge:`, 900), 3_600);
+// Purging touches no revocation: the sessions need no record here.
+const sessions = new Sessions(prisma, undefined as never, 3_600);
 
 afterAll(async () => {
   await prisma.$disconnect();
-  redis.disconnect();
 });
 
 const DAY = 86_400_000;

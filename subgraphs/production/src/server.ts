@@ -1,6 +1,7 @@
 import { TokenVerifier } from "../../../lib/auth/verifier.js";
 import { restInfo, serviceRest } from "../../../rest/engine/service.js";
 import { loadSchema } from "../../../lib/server/schema.js";
+import { rabbitmqCheck } from "../../../lib/server/readiness.js";
 import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
 import type { ProductionConfig } from "../../../lib/config.js";
 import type { Runtime } from "../../../lib/server/runtime.js";
@@ -40,6 +41,8 @@ export function createProductionServer(runtime: Runtime<ProductionConfig>, optio
     resolvers,
     verifier,
     routes: rest.router,
+    // Writes go to the outbox while the broker is away: it is reported, not a reason to stop serving.
+    optionalDependencies: { rabbitmq: rabbitmqCheck(config.amqpUrl) },
     context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma), events: subscriptions.events }),
   }));
 

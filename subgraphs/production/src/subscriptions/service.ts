@@ -27,7 +27,6 @@ export function createProductionSubscriptions(runtime: Runtime<ProductionConfig>
         httpServer: server.httpServer,
         schema: server.schema,
         verifier,
-        revocations: { redis: runtime.redis, prefix: config.redisPrefix },
         logger,
         metrics: runtime.metrics,
         production: config.production,
