@@ -67,6 +67,8 @@ try {
     DATABASE_URL: database.url,
     REDIS_PREFIX: `batch-bench-${tag}:`,
     JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    // The secret the gateway asks auth for service tokens with (required in production).
+    GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"),
     ACCESS_TOKEN_TTL: String(TOKEN_TTL),
     EVENTS_EXCHANGE: exchange,
     SUBSCRIPTIONS_QUEUE: queue,

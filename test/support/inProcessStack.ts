@@ -52,7 +52,8 @@ export type InProcessGateway = InProcessService<BaseRuntime<GatewayConfig>> & { 
  */
 export async function startInProcessGateway(env: Record<string, string> = {}): Promise<InProcessGateway> {
   const logs: Array<Record<string, unknown>> = [];
-  const base = await createBaseRuntime("gateway", { ...process.env, GATEWAY_PORT: "0", ...env });
+  // A secret for service tokens unless the caller shares one with its auth subgraph (required in production).
+  const base = await createBaseRuntime("gateway", { ...process.env, GATEWAY_PORT: "0", GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"), ...env });
   const runtime = { ...base, logger: capturingLogger("gateway", logs, env.LOG_LEVEL ?? "info") };
   const server = createGatewayServer({
     config: runtime.config,
@@ -131,6 +132,8 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     DATABASE_URL: options.databaseUrl ?? database?.url ?? inject("databaseUrl"),
     REDIS_PREFIX: `${inject("redisPrefix")}${randomBytes(3).toString("hex")}:`,
     JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    // The secret the gateway asks auth for service tokens with (required in production).
+    GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"),
     EVENTS_EXCHANGE: `production.events.test-${tag}`,
     SUBSCRIPTIONS_QUEUE: `production.subscriptions.test-${tag}`,
     AUTH_PORT: "0",

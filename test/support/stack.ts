@@ -43,6 +43,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DATABASE_URL: options.databaseUrl ?? inject("databaseUrl"),
     REDIS_PREFIX: options.redisPrefix ?? `${inject("redisPrefix")}${randomBytes(3).toString("hex")}:`,
     JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    // The secret the gateway asks auth for service tokens with (required in production).
+    GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"),
     // An exchange of its own: events of this stack never reach the shared `production.events`.
     EVENTS_EXCHANGE: `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`,
     // And a subscription queue of its own: stacks side by side never consume each other's events.
