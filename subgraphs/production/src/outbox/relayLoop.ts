@@ -120,7 +120,9 @@ export class OutboxRelay {
     while (!interrupted.aborted) {
       if (!publisher.connected) {
         // The broker is away: changes keep committing to the outbox, published once it is back.
-        await publisher.waitForConnection(interrupted);
+        // Meanwhile the backlog gauge keeps counting them, so that an outage shows as a growing backlog.
+        await this.countBacklog(client);
+        await publisher.waitForConnection(AbortSignal.any([interrupted, AbortSignal.timeout(this.pollIntervalMs)]));
         continue;
       }
       const outcome = await this.publishChunk(client, interrupted);
@@ -129,6 +131,11 @@ export class OutboxRelay {
       if (outcome === "failed") await delay(this.pollIntervalMs, undefined, { signal: interrupted }).catch(() => undefined);
       else await this.wakeup.wait(this.pollIntervalMs);
     }
+  }
+
+  private async countBacklog(client: pg.Client): Promise<void> {
+    const { rows } = await client.query<{ backlog: string }>("SELECT count(*) AS backlog FROM production.outbox_events WHERE published_at IS NULL");
+    this.metrics.backlog.set(Number(rows[0]?.backlog ?? 0));
   }
 
   /**
