@@ -1,6 +1,5 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, expect, inject, it, vi } from "vitest";
-import { graphql } from "../../test/support/graphql.js";
 import { startService, type RunningService } from "../../test/support/services.js";
 import { login } from "../../test/support/login.js";
 import { seedStack } from "../../test/support/seed.js";

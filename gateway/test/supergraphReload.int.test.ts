@@ -81,7 +81,7 @@ it("plans new subscriptions on the reloaded supergraph", async () => {
   expect(await refusal(token, COMPLETED)).toBeUndefined();
 
   // A supergraph without `Subscription.batchCompleted`: once reloaded, the field is unknown.
-  const field = /\n  """\n  Every batch completed[^]*?batchCompleted: Batch![^\n]*\n/;
+  const field = /\n {2}"""\n {2}Every batch completed[^]*?batchCompleted: Batch![^\n]*\n/;
   expect(original).toMatch(field);
   replace(original.replace(field, "\n"));
   await expect

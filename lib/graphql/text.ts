@@ -11,8 +11,11 @@ export interface TextRule {
 }
 
 // C0 controls (NUL included) and DEL; line feed, carriage return and tab only where multiline.
+// Matching control characters is the point of these two.
+/* eslint-disable no-control-regex */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const SINGLE_LINE_CONTROL = /[\u0000-\u001F\u007F]/;
+/* eslint-enable no-control-regex */
 // A UTF-16 surrogate without its pair cannot be stored as UTF-8 (PostgreSQL refuses it).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

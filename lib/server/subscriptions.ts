@@ -32,7 +32,7 @@ export interface SubscriptionServerOptions<TContext> {
  * authorization directives apply to `subscribe` as to `resolve`.
  */
 export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<TContext>) {
-  const { schema, logger, production, context } = options;
+  const { schema, production, context } = options;
   const limits = operationGuards(options.limits);
   return serveGraphqlWs({
     ...options,

@@ -15,7 +15,7 @@ import { graphql } from "../__generated__/gql.js";
  */
 
 /** The fields of a batch in every legacy response, spread as `...LegacyBatch`. */
-const LegacyBatch = graphql(`
+export const LegacyBatch = graphql(`
   fragment LegacyBatch on Batch {
     id batchNumber productCode productName plannedQuantity actualQuantity unit status stage yield
     createdBy { id } createdAt updatedAt version

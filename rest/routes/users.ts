@@ -12,7 +12,7 @@ import { graphql } from "../__generated__/gql.js";
 /** The legacy REST endpoints of the user service, each one GraphQL operation of its subgraph. */
 
 /** The fields of a user in every legacy response, spread as `...LegacyUser`. */
-const LegacyUser = graphql(`
+export const LegacyUser = graphql(`
   fragment LegacyUser on User { id email name roles department active createdAt updatedAt }
 `);
 

@@ -152,7 +152,7 @@ describe("failed logins", () => {
 
   it("the owner with a device token signs in while someone else's guesses keep the account under delays", async () => {
     const owner = await auth.createUser();
-    const { deviceToken } = (await login({ ...owner, deviceToken: null })).data?.login;
+    const { deviceToken } = (await login({ ...owner, deviceToken: null })).data!.login;
     expect(deviceToken).toEqual(expect.stringMatching(/^[\w-]+\.\d+\.[\w-]+$/));
     for (let i = 0; i < 2; i++) expect(answer(await login({ email: owner.email, password: "an attacker's guess" }))).toEqual(failed);
     expect(answer(await login(owner))).toEqual(delayed(1));
@@ -183,7 +183,7 @@ describe("failed logins", () => {
   it("an unknown email gets the same answers, delays included, as a known one", async () => {
     const known = await auth.createUser();
     const other = await auth.createUser();
-    const { deviceToken } = (await login({ ...other, deviceToken: null })).data?.login;
+    const { deviceToken } = (await login({ ...other, deviceToken: null })).data!.login;
     const sequence = async (email: string) => {
       const answers = [];
       for (let i = 0; i < 3; i++) answers.push(answer(await login({ email, password: "a wrong guess", deviceToken })));

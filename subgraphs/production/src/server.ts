@@ -30,7 +30,7 @@ export interface ProductionServerOptions {
 
 /** The production subgraph: batches, their history and events (port 8003). */
 export function createProductionServer(runtime: Runtime<ProductionConfig>, options: ProductionServerOptions = {}): SubgraphServer {
-  const { config, logger, metrics, prisma, revocations } = runtime;
+  const { config, logger, prisma, revocations } = runtime;
   const { exchange, queue, consumer } = config.events;
   const relayOptions = options.relay === false ? false : { exchange, ...options.relay };
   const verifier = TokenVerifier.fromJwks(config, revocations);

@@ -65,7 +65,7 @@ describe("users pagination", () => {
     for (let hasNext = true; hasNext; ) {
       const result = await users({ first: 2, after });
       expect(result.errors).toBeUndefined();
-      const { edges, pageInfo, totalCount } = result.data?.users;
+      const { edges, pageInfo, totalCount } = result.data!.users;
       expect(totalCount).toBe(5);
       expect(pageInfo.endCursor).toBe(edges.at(-1).cursor);
       pages.push(emailsOf(result));
