@@ -52,7 +52,13 @@ const config: CodegenConfig = {
     ...restOperations,
     ...subgraph("auth", "../context.js#AuthContext"),
     ...subgraph("user", "../context.js#UserContext", { User: "../../../../generated/prisma/client.js#User as UserModel" }),
-    ...subgraph("production", "../context.js#ProductionContext", { Batch: "../../../../generated/prisma/client.js#Batch as BatchModel", BatchStatusChange: "../../../../generated/prisma/client.js#BatchStatusChange as BatchStatusChangeModel", BatchStageChange: "../../../../generated/prisma/client.js#BatchStageChange as BatchStageChangeModel", BatchFieldChange: "../../../../generated/prisma/client.js#BatchFieldChange as BatchFieldChangeModel", BatchStatusChangedEvent: "../subscriptions/payloads.js#StatusChangedPayload" }),
+    ...subgraph("production", "../context.js#ProductionContext", {
+      Batch: "../../../../generated/prisma/client.js#Batch as BatchModel",
+      BatchStatusChange: "../../../../generated/prisma/client.js#BatchStatusChange as BatchStatusChangeModel",
+      BatchStageChange: "../../../../generated/prisma/client.js#BatchStageChange as BatchStageChangeModel",
+      BatchFieldChange: "../../../../generated/prisma/client.js#BatchFieldChange as BatchFieldChangeModel",
+      BatchStatusChangedEvent: "../subscriptions/payloads.js#StatusChangedPayload",
+    }),
   },
 };
 

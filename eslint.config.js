@@ -12,8 +12,13 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/no-explicit-any": "off",
+      // A variable a closure reads before its one assignment (a counter made after the client that calls it) stays `let`.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       // TypeScript itself checks names; ESLint's own check does not know Node's globals.
       "no-undef": "off",
     },

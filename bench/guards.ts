@@ -14,7 +14,6 @@ import { operationGuards } from "../lib/server/operationLimits.js";
 import { readSupergraphSdl } from "../gateway/src/supergraph.js";
 import { DASHBOARD_QUERY } from "../test/support/queries.js";
 
-
 function time(label: string, runs: number, body: () => unknown) {
   for (let i = 0; i < Math.min(1_000, runs); i++) body();
   const start = performance.now();

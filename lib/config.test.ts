@@ -11,9 +11,7 @@ describe("readBackingServices", () => {
   });
 
   it("names the variable that is malformed", () => {
-    expect(() => readBackingServices({ REDIS_URL: "not a url" })).toThrow(
-      new ConfigError("REDIS_URL", 'not a URL: "not a url"'),
-    );
+    expect(() => readBackingServices({ REDIS_URL: "not a url" })).toThrow(new ConfigError("REDIS_URL", 'not a URL: "not a url"'));
     expect(() => readBackingServices({ DATABASE_URL: "mysql://x/y" })).toThrow(/DATABASE_URL: expected postgresql:/);
   });
 });
@@ -26,8 +24,6 @@ describe("readServiceConfig", () => {
   });
 
   it("refuses a port that is not one", () => {
-    expect(() => readServiceConfig("auth", { AUTH_PORT: "80a" })).toThrow(
-      new ConfigError("AUTH_PORT", 'expected an integer from 0 to 65535, got "80a"'),
-    );
+    expect(() => readServiceConfig("auth", { AUTH_PORT: "80a" })).toThrow(new ConfigError("AUTH_PORT", 'expected an integer from 0 to 65535, got "80a"'));
   });
 });

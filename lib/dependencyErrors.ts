@@ -11,7 +11,14 @@ const ADAPTER_UNREACHABLE = new Set(["DatabaseNotReachable", "ConnectionClosed",
 // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart), and 53300 (too many connections).
 const PG_UNAVAILABLE = /^(08|57P)|^53300$/;
 
-type ErrorLike = { name?: unknown; code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: ErrorLike & { kind?: unknown } } }; cause?: unknown; kind?: unknown };
+type ErrorLike = {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  meta?: { driverAdapterError?: { cause?: ErrorLike & { kind?: unknown } } };
+  cause?: unknown;
+  kind?: unknown;
+};
 
 /**
  * The backing service an error says is unreachable, or `undefined` for any other error: Prisma

@@ -68,9 +68,7 @@ async function rabbitmq(url: string): Promise<void> {
  * Checks that the backing services answer, all at once; the error names every one that does
  * not, where it was looked for and how to start it.
  */
-export async function checkBackingServices(
-  services: Partial<BackingServices>,
-): Promise<void> {
+export async function checkBackingServices(services: Partial<BackingServices>): Promise<void> {
   const checks = [
     services.databaseUrl && postgres(services.databaseUrl),
     services.redisUrl && redis(services.redisUrl),

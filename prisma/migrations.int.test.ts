@@ -17,9 +17,7 @@ describe("committed migrations on this run's own database", () => {
       data: { email: "migration.check@example.com", name: "Migration Check", roles: ["VIEWER"] },
     });
     expect(user).toMatchObject({ email: "migration.check@example.com", roles: ["VIEWER"], active: true });
-    await expect(
-      prisma.user.create({ data: { email: "migration.check@example.com", name: "Twin", roles: [] } }),
-    ).rejects.toMatchObject({ code: "P2002" });
+    await expect(prisma.user.create({ data: { email: "migration.check@example.com", name: "Twin", roles: [] } })).rejects.toMatchObject({ code: "P2002" });
     await prisma.credential.create({ data: { userId: user.id, passwordHash: "scrypt$placeholder" } });
     expect(await prisma.credential.count({ where: { userId: user.id } })).toBe(1);
   });

@@ -15,9 +15,7 @@ export interface SubgraphEntry {
 }
 
 /** Outcome of a composition: the supergraph SDL and hints, or the errors. */
-export type Composition =
-  | { ok: true; supergraphSdl: string; hints: string[] }
-  | { ok: false; errors: string[] };
+export type Composition = { ok: true; supergraphSdl: string; hints: string[] } | { ok: false; errors: string[] };
 
 // Rover's `federation_version` picks the composition library; npm run compose uses the
 // installed one, so the two must agree or the checked-in supergraph depends on the tool used.

@@ -48,7 +48,10 @@ export async function ensureDatabase(url: string): Promise<"created" | "exists">
 /** Folder names of the committed migrations, in the order Prisma applies them. */
 export async function migrationFolders(dir = MIGRATIONS): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
@@ -58,11 +61,11 @@ export async function migrationFolders(dir = MIGRATIONS): Promise<string[]> {
  */
 export async function pendingMigrations(url: string, dir = MIGRATIONS): Promise<string[]> {
   const applied = await withClient(url, async (client) => {
-    const { rows: [table] } = await client.query("SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present");
+    const {
+      rows: [table],
+    } = await client.query("SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present");
     if (!table?.present) return new Set<string>();
-    const { rows } = await client.query<{ migration_name: string }>(
-      "SELECT migration_name FROM public._prisma_migrations WHERE finished_at IS NOT NULL",
-    );
+    const { rows } = await client.query<{ migration_name: string }>("SELECT migration_name FROM public._prisma_migrations WHERE finished_at IS NOT NULL");
     return new Set(rows.map((r) => r.migration_name));
   });
   return (await migrationFolders(dir)).filter((name) => !applied.has(name));

@@ -22,7 +22,14 @@ function namedPaths(): string[] {
     const [, indent, first] = match;
     if (indent === "") parent = first!.endsWith("/") ? first! : "";
     else if (indent!.length > 2) continue; // the description of the line above, wrapped
-    const names = indent === "" ? [first!] : line.trim().split(/\s{2,}/)[0]!.split(" ").filter((n) => /[/.]/.test(n));
+    const names =
+      indent === ""
+        ? [first!]
+        : line
+            .trim()
+            .split(/\s{2,}/)[0]!
+            .split(" ")
+            .filter((n) => /[/.]/.test(n));
     for (const name of names) paths.push(indent === "" ? name : `${parent}${name}`);
   }
   // `<name>` stands for every subgraph.

@@ -32,12 +32,19 @@ afterAll(async () => {
 
 it("serves the dashboard query from the compiled build in production mode", async () => {
   const token = await login(stack.gateway.url, "admin@example.com", "a-long-admin-passphrase-for-the-build");
-  const created = await graphql(stack.gateway.url, `mutation($n: String!) { createBatch(input: { batchNumber: $n, productCode: "BUILD-1", productName: "Build check", plannedQuantity: 10, unit: "kg" }) { id } }`, { n: `BUILD-${Date.now()}` }, token);
+  const created = await graphql(
+    stack.gateway.url,
+    `mutation($n: String!) { createBatch(input: { batchNumber: $n, productCode: "BUILD-1", productName: "Build check", plannedQuantity: 10, unit: "kg" }) { id } }`,
+    { n: `BUILD-${Date.now()}` },
+    token,
+  );
   expect(created.errors).toBeUndefined();
   const result = await graphql(stack.gateway.url, `{ batches(first: 50) { edges { node { id batchNumber status createdBy { name email } } } } }`, {}, token);
   expect(result.errors).toBeUndefined();
   const nodes = result.data!.batches.edges.map((e: { node: unknown }) => e.node);
-  expect(nodes).toContainEqual(expect.objectContaining({ id: created.data!.createBatch.id, status: "PLANNED", createdBy: expect.objectContaining({ email: "admin@example.com" }) }));
+  expect(nodes).toContainEqual(
+    expect.objectContaining({ id: created.data!.createBatch.id, status: "PLANNED", createdBy: expect.objectContaining({ email: "admin@example.com" }) }),
+  );
   // Production mode: no Sandbox, no introspection.
   const introspection = await graphql(stack.gateway.url, `{ __schema { types { name } } }`, {}, token);
   expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);

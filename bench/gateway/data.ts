@@ -54,7 +54,9 @@ export async function seedBenchData(databaseUrl: string, { creators = 8, batches
       `INSERT INTO production.batch_status_changes (id, batch_id, from_status, to_status, changed_by, changed_at)
        SELECT gen_random_uuid(), id, NULL, 'PLANNED', created_by, created_at FROM production.batches WHERE batch_number LIKE 'PLAN-%'`,
     );
-    const { rows: [one] } = await db.query<{ id: string }>(`SELECT id FROM production.batches WHERE batch_number = 'BENCH-000001'`);
+    const {
+      rows: [one],
+    } = await db.query<{ id: string }>(`SELECT id FROM production.batches WHERE batch_number = 'BENCH-000001'`);
     return {
       viewer: { id: viewer.id, email: viewer.email },
       production: { id: users[0]!.id, email: users[0]!.email },

@@ -144,7 +144,12 @@ try {
       for (const first of [10, 50, 100]) {
         for (const connections of [1, 20, 100]) {
           const query = SHAPES.dashboard.replace("first: 50", `first: ${first}`);
-          const m = await measure(gateway, subgraphs, { body: JSON.stringify({ query }), token: tokens.viewer, connections, durationSeconds: Math.max(3, DURATION / 2) });
+          const m = await measure(gateway, subgraphs, {
+            body: JSON.stringify({ query }),
+            token: tokens.viewer,
+            connections,
+            durationSeconds: Math.max(3, DURATION / 2),
+          });
           scaling[name]![`${first} rows, ${connections} conn`] = m;
         }
       }
@@ -182,7 +187,11 @@ async function firstAnswers(url: string, batchId: string, token: string) {
 /** The answers of the read shapes, compared across gateways. */
 async function sameAnswers(url: string, batchId: string, token: string) {
   const answers: Record<string, unknown> = {};
-  for (const [shape, variables] of [["dashboard", {}], ["batch", { id: batchId }], ["me", {}]] as const) {
+  for (const [shape, variables] of [
+    ["dashboard", {}],
+    ["batch", { id: batchId }],
+    ["me", {}],
+  ] as const) {
     const response = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -197,7 +206,9 @@ async function sameAnswers(url: string, batchId: string, token: string) {
 
 /** How many batches of the write pool have been started so far. */
 function startedCount(url: string): Promise<number> {
-  return withClient(url, async (db) => Number((await db.query(`SELECT count(*) AS n FROM production.batches WHERE batch_number LIKE 'PLAN-%' AND status <> 'PLANNED'`)).rows[0].n));
+  return withClient(url, async (db) =>
+    Number((await db.query(`SELECT count(*) AS n FROM production.batches WHERE batch_number LIKE 'PLAN-%' AND status <> 'PLANNED'`)).rows[0].n),
+  );
 }
 
 function line(m: Measurement): string {
@@ -267,4 +278,3 @@ async function deleteBrokerObjects(url: string) {
     await connection.close();
   }
 }
-

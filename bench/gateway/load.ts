@@ -49,9 +49,7 @@ export async function measure(gateway: BenchProcess, subgraphs: BenchProcess[], 
     duration: load.durationSeconds,
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${load.token}` },
-    ...(load.next
-      ? { requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: load.next!() }) }] }
-      : { body: load.body }),
+    ...(load.next ? { requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: load.next!() }) }] } : { body: load.body }),
   });
   const after = await Promise.all(processes.map((p) => cpuMs(p.pid)));
   const requests = Math.max(1, result.requests.total);

@@ -29,7 +29,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `command` with `env` and resolves once `readyUrl` answers 2xx (60 s at most). */
-export async function startProcess(name: string, command: string[], env: Record<string, string>, url: string, readyPath: string, cwd = ROOT): Promise<BenchProcess> {
+export async function startProcess(
+  name: string,
+  command: string[],
+  env: Record<string, string>,
+  url: string,
+  readyPath: string,
+  cwd = ROOT,
+): Promise<BenchProcess> {
   const child = spawn(command[0]!, command.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   // What it printed, for the error when it fails to start; dropped once it answers.
   const stderr: string[] = [];
@@ -42,7 +49,10 @@ export async function startProcess(name: string, command: string[], env: Record<
   for (;;) {
     if (exited !== undefined) throw new Error(`${name} exited with ${exited}:\n${stderr.join("").slice(-2_000)}`);
     if (Date.now() > deadline) throw new Error(`${name} did not answer ${url}${readyPath} in 60 s:\n${stderr.join("").slice(-2_000)}`);
-    const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}${readyPath}`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) {
       child.stdout!.off("data", keep);
       child.stderr!.off("data", keep);
@@ -80,7 +90,13 @@ export async function startOurService(name: "gateway" | "auth" | "user" | "produ
   const entry = name === "gateway" ? "dist/gateway/src/index.js" : `dist/subgraphs/${name}/src/index.js`;
   // BENCH_PROFILE=<folder>: each of our services writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  return startProcess(name, [process.execPath, ...profile, entry], { ...env, NODE_ENV: "production", [`${name.toUpperCase()}_PORT`]: String(port) }, `http://127.0.0.1:${port}`, "/health");
+  return startProcess(
+    name,
+    [process.execPath, ...profile, entry],
+    { ...env, NODE_ENV: "production", [`${name.toUpperCase()}_PORT`]: String(port) },
+    `http://127.0.0.1:${port}`,
+    "/health",
+  );
 }
 
 /** Bare `@apollo/gateway` on Apollo Server, as a team would start with it (`peers/apollo-gateway.mjs`). */

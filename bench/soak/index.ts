@@ -91,7 +91,7 @@ try {
   let changes = 0;
   const timed = async (name: string, run: () => Promise<boolean>) => {
     const started = performance.now();
-    let ok = false;
+    let ok: boolean;
     try {
       ok = await run();
     } catch {
@@ -111,9 +111,21 @@ try {
       if (roll < 0.5) await timed("dashboard", async () => okGraphql(await graphql(gateway, DASHBOARD, {}, user.token)));
       else if (roll < 0.7) await timed("me", async () => okGraphql(await graphql(gateway, ME, {}, user.token)));
       else if (roll < 0.85)
-        await timed("rest:list", async () => (await fetch(`${gateway}/api/batches?limit=20`, { headers: { authorization: `Bearer ${user.token}` } }).then(async (r) => (await r.arrayBuffer(), r.ok))));
+        await timed(
+          "rest:list",
+          async () =>
+            await fetch(`${gateway}/api/batches?limit=20`, { headers: { authorization: `Bearer ${user.token}` } }).then(
+              async (r) => (await r.arrayBuffer(), r.ok),
+            ),
+        );
       else
-        await timed("rest:user", async () => (await fetch(`${gateway}/api/users/${user.id}`, { headers: { authorization: `Bearer ${user.token}` } }).then(async (r) => (await r.arrayBuffer(), r.ok))));
+        await timed(
+          "rest:user",
+          async () =>
+            await fetch(`${gateway}/api/users/${user.id}`, { headers: { authorization: `Bearer ${user.token}` } }).then(
+              async (r) => (await r.arrayBuffer(), r.ok),
+            ),
+        );
     }
   };
   const writes = async () => {
@@ -121,7 +133,12 @@ try {
       const started = Date.now();
       if (batches.length < 10 || Math.random() < 0.1) {
         await timed("create", async () => {
-          const result = await graphql(gateway, CREATE_BATCH, { input: batchInput(`SOAK-${randomBytes(4).toString("hex").toUpperCase()}`) }, pick(producers).token);
+          const result = await graphql(
+            gateway,
+            CREATE_BATCH,
+            { input: batchInput(`SOAK-${randomBytes(4).toString("hex").toUpperCase()}`) },
+            pick(producers).token,
+          );
           if (!okGraphql(result)) return false;
           const batch = { id: result.data!.createBatch.id as string, status: "PLANNED", version: 0 };
           const started = await graphql(gateway, CHANGE_STATUS, { id: batch.id, status: "IN_PROGRESS" }, pick(producers).token);
@@ -135,7 +152,12 @@ try {
         const batch = pick(batches);
         const next = batch.status === "IN_PROGRESS" ? "QA_HOLD" : "IN_PROGRESS";
         await timed("change", async () => {
-          const result = await graphql(gateway, CHANGE_STATUS, { id: batch.id, status: next, reason: next === "IN_PROGRESS" ? "rework" : null }, next === "QA_HOLD" ? pick(producers).token : qa);
+          const result = await graphql(
+            gateway,
+            CHANGE_STATUS,
+            { id: batch.id, status: next, reason: next === "IN_PROGRESS" ? "rework" : null },
+            next === "QA_HOLD" ? pick(producers).token : qa,
+          );
           if (!okGraphql(result)) return false;
           batch.status = next;
           changes += 1;
@@ -165,7 +187,9 @@ try {
   // The last events travel for a moment after the last change.
   const deadline = Date.now() + 30_000;
   while (delivered() < changes * SUBSCRIBERS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-  console.log(`\nfinal: events delivered/expected ${delivered()}/${changes * SUBSCRIBERS}, ${subscribers.filter((s) => s.results.some((r) => r.errors)).length} subscribers saw errors`);
+  console.log(
+    `\nfinal: events delivered/expected ${delivered()}/${changes * SUBSCRIBERS}, ${subscribers.filter((s) => s.results.some((r) => r.errors)).length} subscribers saw errors`,
+  );
   for (const line of sampler.lines()) console.log(`  ${line}`);
   console.log(`  bench process RSS ${await rssMiB(process.pid)} MiB; slopes are least-squares MiB per minute over the run`);
   await Promise.all(subscribers.map((s) => s.close()));

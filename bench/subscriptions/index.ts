@@ -76,7 +76,11 @@ try {
   const data = await seedBenchData(database.url, { creators: 2, batches: 5, planned: 1 });
   // An event other systems would publish: a change the batch's audit trail records (checked by the consumer).
   const [change] = await withClient(database.url, (db) =>
-    db.query<{ changed_by: string }>(`SELECT changed_by::text FROM production.batch_status_changes WHERE batch_id = $1 AND to_status = 'IN_PROGRESS'`, [data.batchId]).then((r) => r.rows),
+    db
+      .query<{ changed_by: string }>(`SELECT changed_by::text FROM production.batch_status_changes WHERE batch_id = $1 AND to_status = 'IN_PROGRESS'`, [
+        data.batchId,
+      ])
+      .then((r) => r.rows),
   );
 
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -106,7 +110,13 @@ try {
   // independently of the operation), or one for all.
   const sign = (i: number) => {
     const role = Math.floor(i / OPERATIONS.length) % 3 === 2 ? "PRODUCTION" : "VIEWER";
-    return { role, token: signAccessToken({ id: randomUUID(), email: `sub${i}@bench.example.com`, roles: [role] }, { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" }) };
+    return {
+      role,
+      token: signAccessToken(
+        { id: randomUUID(), email: `sub${i}@bench.example.com`, roles: [role] },
+        { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" },
+      ),
+    };
   };
   const shared = sign(0);
   const groups = new Set<string>();
@@ -125,7 +135,10 @@ try {
   }
   // Every subscription started at the gateway, and every upstream at the production subgraph.
   await until("the subscriptions", async () => (await metric(gateway, "graphql_subscriptions_active")) === N);
-  await until("the upstreams", async () => (await metric(production, "graphql_subscriptions_active")) === (await metric(gateway, "graphql_subscription_upstreams")));
+  await until(
+    "the upstreams",
+    async () => (await metric(production, "graphql_subscriptions_active")) === (await metric(gateway, "graphql_subscription_upstreams")),
+  );
   const openSeconds = (performance.now() - openStarted) / 1000;
   const upstreams = await metric(gateway, "graphql_subscription_upstreams");
   const rssSubscribed = await rssMiB(gateway.pid);
@@ -161,12 +174,22 @@ try {
   const total = Object.values(cpu).reduce((a, b) => a + b, 0);
   const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-  console.log(`subscribers ${N} (${SHARED_TOKEN ? "one shared token" : `${N} distinct users and tokens`}), ${OPERATIONS.length} operations, events ${M} at ${RATE}/s`);
-  console.log(`delivered/expected ${delivered()}/${expected}, duplicates ${duplicates}, delivered with an error ${withErrors}, without an event ${faulty}, subscribers ended early ${ended.length}${ended[0] ? ` (${ended[0].ended})` : ""}`);
+  console.log(
+    `subscribers ${N} (${SHARED_TOKEN ? "one shared token" : `${N} distinct users and tokens`}), ${OPERATIONS.length} operations, events ${M} at ${RATE}/s`,
+  );
+  console.log(
+    `delivered/expected ${delivered()}/${expected}, duplicates ${duplicates}, delivered with an error ${withErrors}, without an event ${faulty}, subscribers ended early ${ended.length}${ended[0] ? ` (${ended[0].ended})` : ""}`,
+  );
   console.log(`latency publish->receipt p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`);
   console.log(`upstreams ${upstreams} for ${SHARED_TOKEN ? OPERATIONS.length : groups.size} distinct (operation, variables, scopes) groups`);
-  console.log(`CPU per event: ${Object.entries(cpu).map(([name, value]) => `${name} ${ms(value)}`).join(", ")}; total ${ms(total)} (over ${seconds.toFixed(1)} s)`);
-  console.log(`gateway RSS ${rssIdle} MiB idle, ${rssSubscribed} MiB with ${N} subscribers (opened in ${openSeconds.toFixed(1)} s), ${rssAfter} MiB after the events`);
+  console.log(
+    `CPU per event: ${Object.entries(cpu)
+      .map(([name, value]) => `${name} ${ms(value)}`)
+      .join(", ")}; total ${ms(total)} (over ${seconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `gateway RSS ${rssIdle} MiB idle, ${rssSubscribed} MiB with ${N} subscribers (opened in ${openSeconds.toFixed(1)} s), ${rssAfter} MiB after the events`,
+  );
 } finally {
   await Promise.allSettled(subscribers.map((s) => s.client.dispose()));
   for (const service of started.reverse()) await service.stop();

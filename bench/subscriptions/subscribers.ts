@@ -22,7 +22,13 @@ export interface BenchSubscriber {
 }
 
 /** Opens a subscriber and resolves once its connection is acknowledged (its token accepted). */
-export async function openSubscriber(gatewayUrl: string, token: string, operation: number, query: string, variables: Record<string, unknown>): Promise<BenchSubscriber> {
+export async function openSubscriber(
+  gatewayUrl: string,
+  token: string,
+  operation: number,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<BenchSubscriber> {
   let connected!: () => void;
   let refused!: (err: Error) => void;
   const ready = new Promise<void>((resolve, reject) => ((connected = resolve), (refused = reject)));

@@ -27,7 +27,9 @@ for (const node of profile.nodes) {
   total += micros;
   const { functionName, url, lineNumber } = node.callFrame;
   const where = url.replace(/^file:\/\//, "");
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (where.includes("/dist/") ? `ours:${where.split("/dist/")[1]!.split("/").slice(0, 2).join("/")}` : where || "(native)");
+  const pkg =
+    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
+    (where.includes("/dist/") ? `ours:${where.split("/dist/")[1]!.split("/").slice(0, 2).join("/")}` : where || "(native)");
   const key = `${functionName || "(anonymous)"} ${pkg}:${lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + micros);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + micros);

@@ -51,7 +51,9 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
       const send = () => client.post(body, headers, query);
       const answer =
         query && inflight
-          ? await inflight.run(`${client.name}\n${context.authorization ?? `anonymous ${context.clientIp ?? ""}`}\n${body}`, send, () => deduplicated?.inc({ subgraph: client.name }))
+          ? await inflight.run(`${client.name}\n${context.authorization ?? `anonymous ${context.clientIp ?? ""}`}\n${body}`, send, () =>
+              deduplicated?.inc({ subgraph: client.name }),
+            )
           : await send();
       return this.response(answer);
     } catch (err) {

@@ -60,7 +60,10 @@ export function createGatewayServer({ config, verifier, logger, metrics, redis }
   // The gateway's port is public: in production its metrics are served only behind a token.
   const serveMetrics = !production || config.metricsToken !== undefined;
   // Redis only backs rate limits (kept in memory meanwhile), persisted queries and revocation notices (polled meanwhile).
-  const readiness = new Readiness({ required: { subgraphs: subgraphs.ready, revocations: revocationsCheck(verifier.revocations) }, optional: { redis: redisCheck(redis) } }, metrics);
+  const readiness = new Readiness(
+    { required: { subgraphs: subgraphs.ready, revocations: revocationsCheck(verifier.revocations) }, optional: { redis: redisCheck(redis) } },
+    metrics,
+  );
 
   const server: GraphQLServer<GatewayContext> = createGraphQLServer<GatewayContext>({
     config,
@@ -80,7 +83,15 @@ export function createGatewayServer({ config, verifier, logger, metrics, redis }
     routes: [
       ["/api", rateLimit],
       // The legacy REST endpoints, run through this Apollo Server: same plugins, context and plans as /graphql.
-      gatewayRest({ get apollo(): GraphQLServer["apollo"] { return server.apollo as never; }, contextFor: (req) => server.contextFor(req) }, logger),
+      gatewayRest(
+        {
+          get apollo(): GraphQLServer["apollo"] {
+            return server.apollo as never;
+          },
+          contextFor: (req) => server.contextFor(req),
+        },
+        logger,
+      ),
     ],
     graphql: [rateLimit, readJsonBody(config.bodyBytes), checkPersistedQuery],
     plugins: [
@@ -119,7 +130,8 @@ export function createGatewayServer({ config, verifier, logger, metrics, redis }
     app: server.app,
     httpServer: server.httpServer,
     async start() {
-      if (!serveMetrics) logger.warn("/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>");
+      if (!serveMetrics)
+        logger.warn("/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>");
       await server.start();
     },
     async stop() {

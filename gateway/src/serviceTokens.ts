@@ -77,7 +77,9 @@ export class ServiceTokens {
     });
     const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
     if (!response.ok || typeof body.access_token !== "string" || typeof body.expires_in !== "number") {
-      throw new ServiceTokenError(`the auth subgraph refused a service token (HTTP ${response.status}): ${String(body.error ?? "no token")} ${String(body.error_description ?? "")}`.trim());
+      throw new ServiceTokenError(
+        `the auth subgraph refused a service token (HTTP ${response.status}): ${String(body.error ?? "no token")} ${String(body.error_description ?? "")}`.trim(),
+      );
     }
     // Counted from before the request: the token cannot have been issued earlier.
     return { token: body.access_token, expiresAt: requestedAt + body.expires_in * 1000 };

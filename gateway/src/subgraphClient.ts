@@ -41,10 +41,13 @@ export function createSubgraphClient(name: string, url: string, settings: Subgra
     maxAttempts: settings.retries,
     backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }),
   });
-  const breaker = circuitBreaker(handleWhen((err) => !(err instanceof BrokenCircuitError) && !(err instanceof SubgraphRefusal)), {
-    halfOpenAfter: settings.breakerResetMs,
-    breaker: new ConsecutiveBreaker(settings.breakerFailures),
-  });
+  const breaker = circuitBreaker(
+    handleWhen((err) => !(err instanceof BrokenCircuitError) && !(err instanceof SubgraphRefusal)),
+    {
+      halfOpenAfter: settings.breakerResetMs,
+      breaker: new ConsecutiveBreaker(settings.breakerFailures),
+    },
+  );
   breaker.onStateChange((state) => {
     m.breakerOpen.set({ subgraph: name }, state === CircuitState.Open ? 1 : 0);
     logger.warn({ subgraph: name, state: CircuitState[state] }, "subgraph circuit changed state");
@@ -131,14 +134,33 @@ function failureReason(err: unknown, timedOut: boolean): FailureReason {
 
 function subgraphMetrics(registry: Registry) {
   return {
-    duration: registered(registry, "subgraph_fetch_duration_seconds", () =>
-      new Histogram({ name: "subgraph_fetch_duration_seconds", help: "Gateway calls to subgraphs", labelNames: ["subgraph", "outcome"], buckets: LATENCY_BUCKETS, registers: [registry] }),
+    duration: registered(
+      registry,
+      "subgraph_fetch_duration_seconds",
+      () =>
+        new Histogram({
+          name: "subgraph_fetch_duration_seconds",
+          help: "Gateway calls to subgraphs",
+          labelNames: ["subgraph", "outcome"],
+          buckets: LATENCY_BUCKETS,
+          registers: [registry],
+        }),
     ),
-    errors: registered(registry, "subgraph_fetch_errors_total", () =>
-      new Counter({ name: "subgraph_fetch_errors_total", help: "Gateway calls to subgraphs that failed, by reason", labelNames: ["subgraph", "reason"], registers: [registry] }),
+    errors: registered(
+      registry,
+      "subgraph_fetch_errors_total",
+      () =>
+        new Counter({
+          name: "subgraph_fetch_errors_total",
+          help: "Gateway calls to subgraphs that failed, by reason",
+          labelNames: ["subgraph", "reason"],
+          registers: [registry],
+        }),
     ),
-    breakerOpen: registered(registry, "subgraph_circuit_open", () =>
-      new Gauge({ name: "subgraph_circuit_open", help: "1 while the circuit to the subgraph is open", labelNames: ["subgraph"], registers: [registry] }),
+    breakerOpen: registered(
+      registry,
+      "subgraph_circuit_open",
+      () => new Gauge({ name: "subgraph_circuit_open", help: "1 while the circuit to the subgraph is open", labelNames: ["subgraph"], registers: [registry] }),
     ),
   };
 }

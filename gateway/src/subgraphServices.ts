@@ -18,13 +18,16 @@ export function subgraphServices(config: GatewayConfig, metrics: Registry, logge
   const health = new Map<string, ReadinessCheck>();
   const clients = new Map<string, SubgraphClient>();
   const inflight = new InflightQueries<SubgraphAnswer>();
-  const deduplicated = registered(metrics, "subgraph_requests_deduplicated_total", () =>
-    new Counter({
-      name: "subgraph_requests_deduplicated_total",
-      help: "Subgraph queries not sent because an identical one (same subgraph, body and caller) was in flight",
-      labelNames: ["subgraph"],
-      registers: [metrics],
-    }),
+  const deduplicated = registered(
+    metrics,
+    "subgraph_requests_deduplicated_total",
+    () =>
+      new Counter({
+        name: "subgraph_requests_deduplicated_total",
+        help: "Subgraph queries not sent because an identical one (same subgraph, body and caller) was in flight",
+        labelNames: ["subgraph"],
+        registers: [metrics],
+      }),
   );
   return {
     buildService({ name, url }: { name: string; url?: string }) {

@@ -21,11 +21,17 @@ describe("formatGatewayError", () => {
   it("masks an internal error and logs it in full with the request id", async () => {
     const { logger, lines } = collectingLogger();
     const format = formatGatewayError();
-    const error = new GraphQLError("relation \"users\" does not exist", { originalError: new Error("relation \"users\" does not exist") });
+    const error = new GraphQLError('relation "users" does not exist', { originalError: new Error('relation "users" does not exist') });
     await logErrors(logger, logger.child({ requestId: "req-1" }), [error]);
     const formatted = format({ message: error.message, path: ["me"], extensions: { code: "INTERNAL_SERVER_ERROR" } }, error);
     expect(formatted).toEqual({ message: "Internal server error", path: ["me"], extensions: { code: "INTERNAL_SERVER_ERROR" } });
-    expect(lines).toEqual([expect.objectContaining({ msg: "internal error", requestId: "req-1", err: expect.objectContaining({ message: 'relation "users" does not exist', stack: expect.any(String) }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: "internal error",
+        requestId: "req-1",
+        err: expect.objectContaining({ message: 'relation "users" does not exist', stack: expect.any(String) }),
+      }),
+    ]);
   });
 
   it("keeps a subgraph error's code and the subgraph's name, masked or not", () => {

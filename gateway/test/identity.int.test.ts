@@ -40,9 +40,14 @@ describe("identity through the gateway", () => {
   it("creates a user with a password, who can then log in with it", async () => {
     const admin = await login("admin@example.com", "admin-password");
     const email = unique("operator");
-    const created = await graphql(gateway, CREATE_USER, {
-      input: { email, name: "Line Operator", roles: ["PRODUCTION"], password: "a-long-enough-password" },
-    }, admin);
+    const created = await graphql(
+      gateway,
+      CREATE_USER,
+      {
+        input: { email, name: "Line Operator", roles: ["PRODUCTION"], password: "a-long-enough-password" },
+      },
+      admin,
+    );
     expect(created.errors).toBeUndefined();
     expect(created.data!.createUser).toEqual({ id: expect.any(String), email, name: "Line Operator", roles: ["PRODUCTION"], active: true });
 
@@ -53,13 +58,18 @@ describe("identity through the gateway", () => {
 
   it("refuses createUser to a VIEWER with FORBIDDEN", async () => {
     const viewer = await login("viewer@example.com", "demo-password");
-    const result = await graphql(gateway, CREATE_USER, {
-      input: { email: unique("nobody"), name: "Nobody", roles: ["ADMIN"], password: "a-long-enough-password" },
-    }, viewer);
+    const result = await graphql(
+      gateway,
+      CREATE_USER,
+      {
+        input: { email: unique("nobody"), name: "Nobody", roles: ["ADMIN"], password: "a-long-enough-password" },
+      },
+      viewer,
+    );
     expect(result.data).toBeNull();
     expect(result.errors).toEqual([
       {
-        message: 'Mutation.createUser requires scope users:write',
+        message: "Mutation.createUser requires scope users:write",
         path: ["createUser"],
         extensions: { code: "FORBIDDEN", requiredScopes: [["users:write"]], serviceName: "user" },
       },
@@ -68,9 +78,7 @@ describe("identity through the gateway", () => {
 
   it("answers UNAUTHENTICATED without a token", async () => {
     const result = await graphql(gateway, ME);
-    expect(result.errors).toEqual([
-      { message: "Sign in to read Query.me", path: ["me"], extensions: { code: "UNAUTHENTICATED", serviceName: "user" } },
-    ]);
+    expect(result.errors).toEqual([{ message: "Sign in to read Query.me", path: ["me"], extensions: { code: "UNAUTHENTICATED", serviceName: "user" } }]);
   });
 
   it("refuses an access token at the next request once it is logged out", async () => {

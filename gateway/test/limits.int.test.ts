@@ -20,9 +20,7 @@ afterAll(async () => {
 
 /** The value of the first sample of `name` carrying all of `labels`, in Prometheus text format. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const line = text
-    .split("\n")
-    .find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
@@ -120,7 +118,9 @@ describe("operation limits", () => {
       expect(introspection.status).toBe(400);
       expect(introspection.errors![0]!.message).toMatch(/^GraphQL introspection is not allowed/);
       const typo = await graphql(production.url, `{ me { nam } }`, {}, token);
-      expect(typo.errors).toEqual([{ message: 'Cannot query field "nam" on type "User".', locations: expect.any(Array), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }]);
+      expect(typo.errors).toEqual([
+        { message: 'Cannot query field "nam" on type "User".', locations: expect.any(Array), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } },
+      ]);
       // Development keeps suggestions.
       expect((await graphql(gateway, `{ me { nam } }`, {}, token)).errors![0]!.message).toContain('Did you mean "name"?');
     } finally {

@@ -1,13 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { graphql, readCounter, type GraphQLResult } from "../../test/support/graphql.js";
-import {
-  startInProcessGateway,
-  startInProcessStack,
-  type InProcessGateway,
-  type InProcessStack,
-  type TestAccount,
-} from "../../test/support/inProcessStack.js";
+import { startInProcessGateway, startInProcessStack, type InProcessGateway, type InProcessStack, type TestAccount } from "../../test/support/inProcessStack.js";
 
 /** Low limits so the test reaches them; every gateway instance reads the same. */
 const LIMITS = { RATE_LIMIT_ANONYMOUS: "8", RATE_LIMIT_LOGIN: "2", RATE_LIMIT_USER: "5", RATE_LIMIT_WINDOW: "60" };
@@ -46,9 +40,7 @@ function expectRefused(result: { status: number; headers: Headers; errors?: Grap
   expect(Number(result.headers.get("retry-after"))).toBeGreaterThan(0);
   expect(Number(result.headers.get("retry-after"))).toBeLessThanOrEqual(60);
   expect(result.headers.get("ratelimit-remaining")).toBe("0");
-  expect(result.errors).toEqual([
-    { message: "Too many requests, retry later", extensions: { code: "TOO_MANY_REQUESTS", retryAfter: expect.any(Number) } },
-  ]);
+  expect(result.errors).toEqual([{ message: "Too many requests, retry later", extensions: { code: "TOO_MANY_REQUESTS", retryAfter: expect.any(Number) } }]);
 }
 
 /** The same refusal on a legacy endpoint: the REST error body. */

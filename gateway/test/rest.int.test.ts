@@ -296,9 +296,18 @@ describe.each(["gateway", "services"] as const)("batch endpoints on the %s", (ta
 
 describe("the OpenAPI document of each running service", () => {
   const ALL = [
-    "POST /api/auth/login", "POST /api/auth/verify", "POST /api/auth/logout",
-    "GET /api/users", "POST /api/users", "GET /api/users/:id", "PUT /api/users/:id", "DELETE /api/users/:id",
-    "GET /api/batches", "POST /api/batches", "GET /api/batches/:id", "PUT /api/batches/:id",
+    "POST /api/auth/login",
+    "POST /api/auth/verify",
+    "POST /api/auth/logout",
+    "GET /api/users",
+    "POST /api/users",
+    "GET /api/users/:id",
+    "PUT /api/users/:id",
+    "DELETE /api/users/:id",
+    "GET /api/batches",
+    "POST /api/batches",
+    "GET /api/batches/:id",
+    "PUT /api/batches/:id",
   ];
   const isCatchAll = (body: unknown) => (body as { error?: { message?: string } })?.error?.message?.startsWith("No endpoint ") === true;
 

@@ -32,8 +32,7 @@ const READ_BATCH = /* GraphQL */ `
 const BY_NUMBER = /* GraphQL */ `query($number: String!) { batchByNumber(number: $number) { id } }`;
 
 const readBatch = async (id: string) => (await graphql(gateway, READ_BATCH, { id }, tokens.viewer)).data!.batch;
-const messagesOf = (id: string) =>
-  consumer.messages.map((m) => JSON.parse(m.content.toString())).filter((event) => event.data.batch_id === id);
+const messagesOf = (id: string) => consumer.messages.map((m) => JSON.parse(m.content.toString())).filter((event) => event.data.batch_id === id);
 
 /** The id of the batch's latest event, to subscribe with `after`. */
 async function lastEventId(batchId: string): Promise<string> {
@@ -68,11 +67,19 @@ describe("a batch moved by REST", () => {
     const batch = await createBatch();
     // From the batch's creation on: each change is replayed or delivered live, whenever the subscription is up.
     const after = await lastEventId(batch.id);
-    const subscription = subscribe(gateway, { authorization: `Bearer ${tokens.viewer}` }, /* GraphQL */ `
+    const subscription = subscribe(
+      gateway,
+      { authorization: `Bearer ${tokens.viewer}` },
+      /* GraphQL */ `
       subscription($batchId: ID, $after: String) { batchStatusChanged(batchId: $batchId, after: $after) { oldStatus newStatus reason changedBy { email } batch { id status } } }
-    `, { batchId: batch.id, after });
+    `,
+      { batchId: batch.id, after },
+    );
 
-    for (const [status, reason] of [["IN_PROGRESS", "Line 2 ready"], ["QA_HOLD", undefined]] as const) {
+    for (const [status, reason] of [
+      ["IN_PROGRESS", "Line 2 ready"],
+      ["QA_HOLD", undefined],
+    ] as const) {
       const moved = await rest(gateway, "PUT", `/api/batches/${batch.id}`, { token: tokens.production, json: { status, reason } });
       expect(moved.status).toBe(200);
       expect(moved.body).toMatchObject({ id: batch.id, status });
@@ -88,11 +95,9 @@ describe("a batch moved by REST", () => {
       ],
     });
 
-    await expect.poll(() => messagesOf(batch.id).map((event) => event.type), { timeout: 20_000 }).toEqual([
-      "batch.created",
-      "batch.status.changed",
-      "batch.status.changed",
-    ]);
+    await expect
+      .poll(() => messagesOf(batch.id).map((event) => event.type), { timeout: 20_000 })
+      .toEqual(["batch.created", "batch.status.changed", "batch.status.changed"]);
     expect(messagesOf(batch.id)[2].data).toMatchObject({ old_status: "IN_PROGRESS", new_status: "QA_HOLD", version: 3 });
 
     const results = await subscription.waitFor(2);
@@ -169,7 +174,11 @@ describe.each(["gateway", "production"] as const)("refused REST requests on the 
     const illegal = await rest(base(), "PUT", `/api/batches/${batch.id}`, { token: tokens.production, json: { status: "COMPLETED", actual_quantity: 490 } });
     expect(illegal.status).toBe(422);
     expect(illegal.body).toEqual(
-      restError("BAD_USER_INPUT", expect.stringContaining("allowed next statuses: IN_PROGRESS, CANCELLED"), expect.objectContaining({ allowedStatuses: ["IN_PROGRESS", "CANCELLED"] })),
+      restError(
+        "BAD_USER_INPUT",
+        expect.stringContaining("allowed next statuses: IN_PROGRESS, CANCELLED"),
+        expect.objectContaining({ allowedStatuses: ["IN_PROGRESS", "CANCELLED"] }),
+      ),
     );
 
     const malformed = await rest(base(), "PUT", `/api/batches/${batch.id}`, { token: tokens.production, raw: "{status: IN_PROGRESS}" });

@@ -26,12 +26,16 @@ type Outcome = { status: number; body: string } | { error: string };
 /** One POST on a connection of its own, so a refused connection is told apart from a lost answer. */
 function post(url: string, query: string): Promise<Outcome> {
   return new Promise((resolve) => {
-    const req = request(`${url}/graphql`, { method: "POST", agent: false, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } }, (res) => {
-      let body = "";
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, body }));
-      res.on("error", (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
-    });
+    const req = request(
+      `${url}/graphql`,
+      { method: "POST", agent: false, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, body }));
+        res.on("error", (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+      },
+    );
     req.on("error", (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
     req.end(JSON.stringify({ query }));
   });

@@ -114,7 +114,11 @@ function dataSource(url: string) {
   servers.push({ close: () => client.close() });
   const source = new ForwardingDataSource({ client, inflight: new InflightQueries<SubgraphAnswer>(), deduplicated });
   const send = (query: string, authorization?: string) =>
-    source.process({ kind: "incoming operation", request: { query, variables: {} }, context: { authorization, requestId: "r", clientIp: "127.0.0.1" } } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
+    source.process({
+      kind: "incoming operation",
+      request: { query, variables: {} },
+      context: { authorization, requestId: "r", clientIp: "127.0.0.1" },
+    } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
   return { send, merged: async () => (await deduplicated.get()).values[0]?.value ?? 0 };
 }
 

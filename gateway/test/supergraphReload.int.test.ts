@@ -54,7 +54,8 @@ it("swaps the schema when supergraph.graphql is replaced, without failing the re
 
   // A file that does not compose is refused: the gateway keeps serving the last good schema.
   replace("this is not a supergraph");
-  const refused = (l: Record<string, unknown>) => l.msg === "supergraph file unreadable, keeping the current schema" || l.msg === "new supergraph refused, keeping the current schema";
+  const refused = (l: Record<string, unknown>) =>
+    l.msg === "supergraph file unreadable, keeping the current schema" || l.msg === "new supergraph refused, keeping the current schema";
   await expect.poll(() => gateway.logs.some(refused), { timeout: 10_000 }).toBe(true);
   expect(await description()).toBe(before);
 

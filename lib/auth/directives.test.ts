@@ -74,8 +74,6 @@ describe("enforceAuthorization", () => {
 
   it("checks entities fetched through _entities like any other field", async () => {
     const source = `{ _entities(representations: [{ __typename: "Batch", id: "1" }]) { ... on Batch { id cost } } }`;
-    expect((await run(source, principal([]))).errors).toEqual([
-      { message: "Batch.cost requires scope finance:read or auth:admin", code: "FORBIDDEN" },
-    ]);
+    expect((await run(source, principal([]))).errors).toEqual([{ message: "Batch.cost requires scope finance:read or auth:admin", code: "FORBIDDEN" }]);
   });
 });

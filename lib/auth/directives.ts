@@ -24,18 +24,14 @@ export interface AuthorizationContext {
 }
 
 function directivesOf(node: { astNode?: unknown; extensionASTNodes?: readonly unknown[] } | undefined) {
-  const nodes = [node?.astNode, ...(node?.extensionASTNodes ?? [])] as Array<
-    { directives?: readonly ConstDirectiveNode[] } | null | undefined
-  >;
+  const nodes = [node?.astNode, ...(node?.extensionASTNodes ?? [])] as Array<{ directives?: readonly ConstDirectiveNode[] } | null | undefined>;
   return nodes.flatMap((n) => n?.directives ?? []);
 }
 
 function scopesArgument(directive: ConstDirectiveNode): string[][] {
   const arg = directive.arguments?.find((a) => a.name.value === "scopes");
   if (arg?.value.kind !== "ListValue") return [];
-  return arg.value.values.map((inner) =>
-    inner.kind === "ListValue" ? inner.values.flatMap((v) => (v.kind === "StringValue" ? [v.value] : [])) : [],
-  );
+  return arg.value.values.map((inner) => (inner.kind === "ListValue" ? inner.values.flatMap((v) => (v.kind === "StringValue" ? [v.value] : [])) : []));
 }
 
 /**

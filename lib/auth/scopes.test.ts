@@ -7,12 +7,7 @@ describe("scopesForRoles", () => {
   });
 
   it("merges the scopes of several roles without duplicates", () => {
-    expect(scopesForRoles(["PRODUCTION", "QA"])).toEqual([
-      "batches:read",
-      "batches:release",
-      "batches:write",
-      "users:read",
-    ]);
+    expect(scopesForRoles(["PRODUCTION", "QA"])).toEqual(["batches:read", "batches:release", "batches:write", "users:read"]);
   });
 
   it("keeps batch release to QA, not to ADMIN", () => {

@@ -12,8 +12,7 @@ const lookup: KeyLookup = async (k) => {
   return publicKey;
 };
 const user = { id: "3f1c2d4e-0000-4000-8000-000000000001", email: "qa@example.com", roles: ["QA" as const] };
-const sign = (over: Partial<Parameters<typeof signAccessToken>[1]> = {}) =>
-  signAccessToken(user, { privateKey, kid, ttlSeconds: 300, ...audience, ...over });
+const sign = (over: Partial<Parameters<typeof signAccessToken>[1]> = {}) => signAccessToken(user, { privateKey, kid, ttlSeconds: 300, ...audience, ...over });
 const now = () => Math.floor(Date.now() / 1000);
 
 describe("access tokens", () => {
@@ -46,11 +45,7 @@ describe("access tokens", () => {
       () => signAccessToken(user, { ...audience, kid, ttlSeconds: 60, privateKey: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey }),
       /invalid signature/,
     ],
-    [
-      "alg none",
-      () => jwt.sign({ sub: user.id, jti: "x", roles: [] }, null, { algorithm: "none", ...audience, keyid: kid }),
-      /algorithm none not accepted/,
-    ],
+    ["alg none", () => jwt.sign({ sub: user.id, jti: "x", roles: [] }, null, { algorithm: "none", ...audience, keyid: kid }), /algorithm none not accepted/],
     [
       "HS256 signed with the public key",
       () =>

@@ -9,7 +9,12 @@ import { TokenVerifier } from "./verifier.js";
 
 const redis = new Redis(readBackingServices().redisUrl);
 // The list every service keeps: read once (empty), then told of each revocation.
-const revocations = new Revocations({ redis, prefix: `${inject("redisPrefix")}verifier-test:`, source: async () => ({ tokens: [], users: [] }), logger: createLogger("test", "silent") });
+const revocations = new Revocations({
+  redis,
+  prefix: `${inject("redisPrefix")}verifier-test:`,
+  source: async () => ({ tokens: [], users: [] }),
+  logger: createLogger("test", "silent"),
+});
 await revocations.reload();
 const audience = { issuer: "verifier-test", audience: "verifier-test" };
 const rules = { ...audience, maxTtlSeconds: 900 };
@@ -66,7 +71,14 @@ describe("TokenVerifier remembering verified tokens", () => {
     const token = sign(61, Math.floor(Date.now() / 1000) - 60);
     const principal = await verifier.verify(token);
     await expect
-      .poll(() => verifier.verify(token).then(() => "accepted", (err: { publicReason?: string }) => err.publicReason), { timeout: 3_000, interval: 100 })
+      .poll(
+        () =>
+          verifier.verify(token).then(
+            () => "accepted",
+            (err: { publicReason?: string }) => err.publicReason,
+          ),
+        { timeout: 3_000, interval: 100 },
+      )
       .toBe("token expired");
     expect(principal.exp * 1000).toBeLessThanOrEqual(Date.now());
   });

@@ -82,12 +82,20 @@ export class TokenVerifier {
   private async verifyAndRemember(token: string): Promise<Principal> {
     let kid: string | undefined;
     let key: Verified["key"] | undefined;
-    const verified = await verifyAccessToken(token, async (k) => {
-      kid = k;
-      key = await this.lookup(k);
-      return key;
-    }, this.rules);
-    const principal = Object.freeze({ ...verified, roles: Object.freeze(verified.roles) as Principal["roles"], scopes: Object.freeze(verified.scopes) as string[] });
+    const verified = await verifyAccessToken(
+      token,
+      async (k) => {
+        kid = k;
+        key = await this.lookup(k);
+        return key;
+      },
+      this.rules,
+    );
+    const principal = Object.freeze({
+      ...verified,
+      roles: Object.freeze(verified.roles) as Principal["roles"],
+      scopes: Object.freeze(verified.scopes) as string[],
+    });
     // Kept until the token expires; callers share the frozen principal.
     const ttl = principal.exp * 1000 - Date.now();
     if (key !== undefined && ttl > 0) this.verified.set(token, { principal, key, kid }, { ttl });

@@ -19,7 +19,13 @@ export interface OperationLimits {
 
 /** The limits of subscriptions sent to a subgraph's own WebSocket: all but root fields (a subscription has one). */
 export function readSubscriptionLimits(env: Env): OperationLimits {
-  return { depth: MAX_DEPTH.read(env), aliases: MAX_ALIASES.read(env), directives: MAX_DIRECTIVES.read(env), tokens: MAX_TOKENS.read(env), cost: MAX_COST.read(env) };
+  return {
+    depth: MAX_DEPTH.read(env),
+    aliases: MAX_ALIASES.read(env),
+    directives: MAX_DIRECTIVES.read(env),
+    tokens: MAX_TOKENS.read(env),
+    cost: MAX_COST.read(env),
+  };
 }
 
 /** The gateway's limits, root fields included. */

@@ -55,7 +55,8 @@ describe("the registry of variables", () => {
       for (const name of namesRead(read)) readBy.set(name, [...(readBy.get(name) ?? []), reader]);
     }
     expect([...readBy.keys()].filter((name) => !registered.has(name))).toEqual([]);
-    for (const variable of VARIABLES) expect({ [variable.name]: [...variable.readers].sort() }).toEqual({ [variable.name]: (readBy.get(variable.name) ?? []).sort() });
+    for (const variable of VARIABLES)
+      expect({ [variable.name]: [...variable.readers].sort() }).toEqual({ [variable.name]: (readBy.get(variable.name) ?? []).sort() });
   });
 
   it("holds every variable defined in variables/, once", () => {

@@ -1,7 +1,17 @@
 import type { Variable } from "./variable.js";
 import { AMQP_URL, DATABASE_URL, REDIS_PREFIX, REDIS_URL } from "./variables/backing.js";
 import { EVENTS_EXCHANGE, EVENTS_MAX_ATTEMPTS, EVENTS_MAX_BYTES, EVENTS_MAX_DEPTH, EVENTS_RETRY_DELAY_MS, SUBSCRIPTIONS_QUEUE } from "./variables/events.js";
-import { APQ_MAX_QUERY_BYTES, MAX_ALIASES, MAX_BODY_BYTES, MAX_COST, MAX_DEPTH, MAX_DIRECTIVES, MAX_REPRESENTATIONS, MAX_ROOT_FIELDS, MAX_TOKENS } from "./variables/limits.js";
+import {
+  APQ_MAX_QUERY_BYTES,
+  MAX_ALIASES,
+  MAX_BODY_BYTES,
+  MAX_COST,
+  MAX_DEPTH,
+  MAX_DIRECTIVES,
+  MAX_REPRESENTATIONS,
+  MAX_ROOT_FIELDS,
+  MAX_TOKENS,
+} from "./variables/limits.js";
 import {
   RATE_LIMIT_ANONYMOUS,
   RATE_LIMIT_LOGIN,
@@ -12,7 +22,20 @@ import {
   SUBGRAPH_RATE_LIMIT_WINDOW,
 } from "./variables/rateLimits.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./variables/seed.js";
-import { AUTH_PORT, AUTH_URL, GATEWAY_PORT, HOST, LOG_LEVEL, METRICS_TOKEN, NODE_ENV, PRODUCTION_PORT, PRODUCTION_URL, TRUST_PROXY, USER_PORT, USER_URL } from "./variables/services.js";
+import {
+  AUTH_PORT,
+  AUTH_URL,
+  GATEWAY_PORT,
+  HOST,
+  LOG_LEVEL,
+  METRICS_TOKEN,
+  NODE_ENV,
+  PRODUCTION_PORT,
+  PRODUCTION_URL,
+  TRUST_PROXY,
+  USER_PORT,
+  USER_URL,
+} from "./variables/services.js";
 import {
   DEVICE_TOKEN_TTL,
   LOGIN_FAILURE_WINDOW,
@@ -33,7 +56,13 @@ import {
 } from "./variables/subgraphCalls.js";
 import { ACCESS_TOKEN_TTL, JWT_AUDIENCE, JWT_ISSUER, JWT_PRIVATE_KEY, JWT_PRIVATE_KEY_FILE, REFRESH_TOKEN_TTL } from "./variables/tokens.js";
 import { GATEWAY_SERVICE_SECRET, SERVICE_TOKEN_TTL } from "./variables/serviceTokens.js";
-import { SUBSCRIPTION_AUTH_RECHECK_MS, SUBSCRIPTION_BUFFER, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS } from "./variables/websockets.js";
+import {
+  SUBSCRIPTION_AUTH_RECHECK_MS,
+  SUBSCRIPTION_BUFFER,
+  WS_CONNECTION_INIT_TIMEOUT_MS,
+  WS_MAX_PAYLOAD_BYTES,
+  WS_MAX_SUBSCRIPTIONS,
+} from "./variables/websockets.js";
 
 /**
  * Every environment variable the project reads, in the order of the README's Configuration

@@ -1,6 +1,17 @@
 import { AMQP_URL, DATABASE_URL, REDIS_PREFIX, REDIS_URL } from "./variables/backing.js";
 import { MAX_BODY_BYTES } from "./variables/limits.js";
-import { AUTH_PORT, GATEWAY_PORT, HOST, LOG_LEVEL, METRICS_TOKEN, NODE_ENV, PRODUCTION_PORT, TRUST_PROXY, USER_PORT, type TrustProxy } from "./variables/services.js";
+import {
+  AUTH_PORT,
+  GATEWAY_PORT,
+  HOST,
+  LOG_LEVEL,
+  METRICS_TOKEN,
+  NODE_ENV,
+  PRODUCTION_PORT,
+  TRUST_PROXY,
+  USER_PORT,
+  type TrustProxy,
+} from "./variables/services.js";
 import { ACCESS_TOKEN_TTL, JWT_AUDIENCE, JWT_ISSUER } from "./variables/tokens.js";
 import type { Env } from "./variable.js";
 

@@ -8,9 +8,7 @@ const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ")
 
 /** The README's Configuration table: one row per variable, in registry order. */
 export function configurationTable(variables: readonly Variable<unknown>[]): string {
-  const rows = variables.map((v) =>
-    [`\`${v.name}\``, v.shownDefault, v.accepts, v.readers.join(", "), v.description].map(cell).join(" | "),
-  );
+  const rows = variables.map((v) => [`\`${v.name}\``, v.shownDefault, v.accepts, v.readers.join(", "), v.description].map(cell).join(" | "));
   return ["| variable | default | values | read by | what it does |", "|---|---|---|---|---|", ...rows.map((row) => `| ${row} |`)].join("\n");
 }
 

@@ -69,9 +69,7 @@ export function optional(
 }
 
 /** An integer from `min` to `max`; `default` may be computed (the number of CPUs). */
-export function integer(
-  def: Definition & { default: number | (() => number); min: number; max: number; shownDefault?: string },
-): Variable<number> {
+export function integer(def: Definition & { default: number | (() => number); min: number; max: number; shownDefault?: string }): Variable<number> {
   const fallback = () => (typeof def.default === "function" ? def.default() : def.default);
   return {
     ...def,

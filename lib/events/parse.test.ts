@@ -9,7 +9,14 @@ const message = (body: string, routingKey = "batch.status.changed", properties: 
 
 describe("parseEvent", () => {
   it("reads our envelope as it is", () => {
-    const envelope = { id: "e1", type: "batch.created", occurredAt: "2026-11-25T10:00:00.000Z", source: "production", correlationId: "r1", data: { batch_id: "b1" } };
+    const envelope = {
+      id: "e1",
+      type: "batch.created",
+      occurredAt: "2026-11-25T10:00:00.000Z",
+      source: "production",
+      correlationId: "r1",
+      data: { batch_id: "b1" },
+    };
     expect(parseEvent(message(JSON.stringify(envelope), "batch.created"))).toEqual(envelope);
   });
 

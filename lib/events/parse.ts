@@ -25,8 +25,7 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = { maxBytes: 65_536, maxDepth: 3
 /** Longest id, type, source and correlation id an envelope may carry, in characters. */
 const MAX_NAME = 200;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * A stable id for a message that carries none: the same bytes on the same routing key give the

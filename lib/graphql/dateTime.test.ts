@@ -14,7 +14,9 @@ describe("DateTime", () => {
       expect(() => DateTime.parseValue(value)).toThrow(/^DateTime expects an RFC 3339 date-time/);
     }
     expect(() => DateTime.parseValue("+275760-09-13T00:00:00Z")).toThrow(/^DateTime expects/);
-    expect(() => DateTime.parseLiteral({ kind: Kind.STRING, value: "0000-12-31T23:59:59Z" })).toThrow("DateTime must lie between the years 1 and 9999, got 0000-12-31T23:59:59Z");
+    expect(() => DateTime.parseLiteral({ kind: Kind.STRING, value: "0000-12-31T23:59:59Z" })).toThrow(
+      "DateTime must lie between the years 1 and 9999, got 0000-12-31T23:59:59Z",
+    );
     expect(() => DateTime.parseLiteral({ kind: Kind.INT, value: "1" })).toThrow("DateTime literals are RFC 3339 strings");
   });
 });

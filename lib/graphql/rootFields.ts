@@ -11,11 +11,7 @@ import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, t
  * work). A spread of a fragment being counted (a cycle, which validation refuses anyway)
  * counts nothing.
  */
-export function countRootFields(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  matches: (field: FieldNode) => boolean = () => true,
-): number {
+export function countRootFields(document: DocumentNode, operation: OperationDefinitionNode, matches: (field: FieldNode) => boolean = () => true): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);

@@ -19,8 +19,7 @@ const SINGLE_LINE_CONTROL = /[\u0000-\u001F\u007F]/;
 // A UTF-16 surrogate without its pair cannot be stored as UTF-8 (PostgreSQL refuses it).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const refuse = (field: string, message: string, extensions: Record<string, unknown> = {}) =>
-  apiError("BAD_USER_INPUT", message, { field, ...extensions });
+const refuse = (field: string, message: string, extensions: Record<string, unknown> = {}) => apiError("BAD_USER_INPUT", message, { field, ...extensions });
 
 /**
  * A client's free text, trimmed and checked before it reaches the database: not blank (unless

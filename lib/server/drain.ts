@@ -31,11 +31,14 @@ export async function drainHttpServer(server: Server, { graceMs = 8_000, settleM
   const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
   await Promise.race([closed, delay(settleMs)]);
   server.closeIdleConnections();
-  const cut = setTimeout(() => {
-    server.closeAllConnections();
-    // Upgraded sockets (WebSockets) are no longer the HTTP server's to close.
-    for (const socket of sockets ?? []) socket.destroy();
-  }, Math.max(0, graceMs - settleMs));
+  const cut = setTimeout(
+    () => {
+      server.closeAllConnections();
+      // Upgraded sockets (WebSockets) are no longer the HTTP server's to close.
+      for (const socket of sockets ?? []) socket.destroy();
+    },
+    Math.max(0, graceMs - settleMs),
+  );
   await closed;
   clearTimeout(cut);
 }

@@ -50,8 +50,7 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const status: number = typeof err?.status === "number" ? err.status : 500;
     if (status >= 500) logger.error({ err }, "request failed");
-    const code =
-      err?.type === "entity.parse.failed" ? "BAD_REQUEST" : err?.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "INTERNAL_SERVER_ERROR";
+    const code = err?.type === "entity.parse.failed" ? "BAD_REQUEST" : err?.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "INTERNAL_SERVER_ERROR";
     const message = status >= 500 ? "Internal server error" : String(err?.message ?? "Bad request");
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };

@@ -18,7 +18,10 @@ export interface OperationGuards {
 const reportAs = (code: ErrorCode) => ({
   exposeLimits: true,
   propagateOnRejection: false,
-  onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ""), { extensions: { code } }))],
+  onReject: [
+    (ctx: ValidationContext | null, err: GraphQLError) =>
+      ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ""), { extensions: { code } })),
+  ],
 });
 
 /**

@@ -18,14 +18,27 @@ const operationLabel = (name: string | null | undefined) => (name ? name.slice(0
  */
 export function useOperationMetrics(registry: Registry): ApolloServerPlugin<any> {
   const labelNames = ["operation_name", "operation_type", "outcome"] as const;
-  const requests = registered(registry, "graphql_requests_total", () =>
-    new Counter({ name: "graphql_requests_total", help: "GraphQL operations handled", labelNames, registers: [registry] }),
+  const requests = registered(
+    registry,
+    "graphql_requests_total",
+    () => new Counter({ name: "graphql_requests_total", help: "GraphQL operations handled", labelNames, registers: [registry] }),
   );
-  const duration = registered(registry, "graphql_request_duration_seconds", () =>
-    new Histogram({ name: "graphql_request_duration_seconds", help: "GraphQL operation latency", labelNames, buckets: LATENCY_BUCKETS, registers: [registry] }),
+  const duration = registered(
+    registry,
+    "graphql_request_duration_seconds",
+    () =>
+      new Histogram({
+        name: "graphql_request_duration_seconds",
+        help: "GraphQL operation latency",
+        labelNames,
+        buckets: LATENCY_BUCKETS,
+        registers: [registry],
+      }),
   );
-  const errors = registered(registry, "graphql_errors_total", () =>
-    new Counter({ name: "graphql_errors_total", help: "GraphQL errors returned, by code", labelNames: ["code"], registers: [registry] }),
+  const errors = registered(
+    registry,
+    "graphql_errors_total",
+    () => new Counter({ name: "graphql_errors_total", help: "GraphQL errors returned, by code", labelNames: ["code"], registers: [registry] }),
   );
   return {
     async requestDidStart() {

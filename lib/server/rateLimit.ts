@@ -41,8 +41,10 @@ export function createRateLimiter<TName extends string>(options: {
   metrics: Registry;
 }): RateLimiter<TName> {
   const { redis, prefix, windowSeconds, limits, logger, metrics } = options;
-  const rejections = registered(metrics, "rate_limit_rejections_total", () =>
-    new Counter({ name: "rate_limit_rejections_total", help: "Requests refused with 429, by limiter", labelNames: ["limiter"], registers: [metrics] }),
+  const rejections = registered(
+    metrics,
+    "rate_limit_rejections_total",
+    () => new Counter({ name: "rate_limit_rejections_total", help: "Requests refused with 429, by limiter", labelNames: ["limiter"], registers: [metrics] }),
   ) as Counter<"limiter">;
   const limiters = new Map<TName, RateLimiterRedis>();
   for (const [name, points] of Object.entries(limits) as Array<[TName, number]>) {

@@ -10,10 +10,7 @@ export type ReadinessCheck = () => Promise<unknown>;
 const CHECK_TIMEOUT_MS = 2_000;
 
 const withTimeout = (check: ReadinessCheck, ms: number) =>
-  Promise.race([
-    check(),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()),
-  ]);
+  Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
 
 /** What `/ready` checks: what the service cannot serve without, and what it serves without, degraded. */
 export interface ReadinessChecks {
@@ -96,18 +93,25 @@ export class Readiness {
 }
 
 /** The revocation list has been read (a service that cannot tell a revoked token answers every signed-in call with 503). */
-export const revocationsCheck = (revocations: { ready: boolean }): ReadinessCheck => async () => {
-  if (!revocations.ready) throw new Error("revocation list not read from auth yet");
-};
+export const revocationsCheck =
+  (revocations: { ready: boolean }): ReadinessCheck =>
+  async () => {
+    if (!revocations.ready) throw new Error("revocation list not read from auth yet");
+  };
 
 /** Redis answers `PING` (a connection that is reconnecting fails at once instead of queueing). */
-export const redisCheck = (redis: Redis): ReadinessCheck => async () => {
-  if (redis.status !== "ready") throw new Error(`connection ${redis.status}`);
-  await redis.ping();
-};
+export const redisCheck =
+  (redis: Redis): ReadinessCheck =>
+  async () => {
+    if (redis.status !== "ready") throw new Error(`connection ${redis.status}`);
+    await redis.ping();
+  };
 
 /** PostgreSQL answers `SELECT 1`. */
-export const postgresCheck = (prisma: { $queryRawUnsafe(sql: string): Promise<unknown> }): ReadinessCheck => () => prisma.$queryRawUnsafe("SELECT 1");
+export const postgresCheck =
+  (prisma: { $queryRawUnsafe(sql: string): Promise<unknown> }): ReadinessCheck =>
+  () =>
+    prisma.$queryRawUnsafe("SELECT 1");
 
 /**
  * RabbitMQ accepts a connection. Opening one costs a few round trips, so a success is trusted
@@ -125,8 +129,10 @@ export function rabbitmqCheck(url: string, cacheMs = 5_000): ReadinessCheck {
 }
 
 /** An HTTP service answers `GET <url>` with a 2xx status (for the gateway: each subgraph's `/health`). */
-export const httpCheck = (url: string): ReadinessCheck => async () => {
-  const response = await fetch(url, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
-  await response.body?.cancel();
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-};
+export const httpCheck =
+  (url: string): ReadinessCheck =>
+  async () => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  };

@@ -37,7 +37,11 @@ export interface Runtime<TConfig = ConfigOf[SubgraphName]> extends BaseRuntime<T
  * when given (auth, from its own database), from the auth subgraph at `AUTH_URL` otherwise.
  * The gateway needs no more than this.
  */
-export async function createBaseRuntime<N extends ServiceName>(name: N, env: Env = processEnv(), snapshots?: SnapshotSource): Promise<BaseRuntime<ConfigOf[N]>> {
+export async function createBaseRuntime<N extends ServiceName>(
+  name: N,
+  env: Env = processEnv(),
+  snapshots?: SnapshotSource,
+): Promise<BaseRuntime<ConfigOf[N]>> {
   const config = readServiceConfig(name, env);
   const logger = createLogger(name, config.logLevel);
   await checkBackingServices({ redisUrl: config.redisUrl });

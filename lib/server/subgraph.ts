@@ -65,7 +65,14 @@ export function createSubgraphServer<TContext extends RequestContext>(
   const schema = enforceAuthorization(buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as never }));
   const { windowSeconds, user, anonymous } = config.rateLimits;
   // No login limit of its own here: logins are anonymous calls, and auth bounds its password hashing itself.
-  const rateLimiter = createRateLimiter({ redis, prefix: `${config.redisPrefix}${config.service}:`, windowSeconds, limits: { user, anonymous }, logger, metrics });
+  const rateLimiter = createRateLimiter({
+    redis,
+    prefix: `${config.redisPrefix}${config.service}:`,
+    windowSeconds,
+    limits: { user, anonymous },
+    logger,
+    metrics,
+  });
   const rateLimit = useRateLimit(rateLimiter, verifier, { exemptServices: true });
   const readiness = new Readiness(
     {

@@ -42,8 +42,11 @@ interface Tracked {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Close reasons are limited to 123 bytes by the protocol. */
-const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString().replace(/\uFFFD$/, "");
-
+const closeReason = (text: string) =>
+  Buffer.from(text)
+    .subarray(0, 123)
+    .toString()
+    .replace(/\uFFFD$/, "");
 
 /**
  * Authenticates graphql-ws connections, on the gateway and on every subgraph alike, and keeps
@@ -95,10 +98,13 @@ export function wsAuthenticator({ verifier, logger, recheckMs, onRefused = () =>
   };
 
   const expireAt = (tracked: Tracked, at: number): NodeJS.Timeout =>
-    setTimeout(() => {
-      if (Date.now() >= at) refuse(tracked.ctx, "token expired");
-      else tracked.timers[0] = expireAt(tracked, at);
-    }, Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())));
+    setTimeout(
+      () => {
+        if (Date.now() >= at) refuse(tracked.ctx, "token expired");
+        else tracked.timers[0] = expireAt(tracked, at);
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())),
+    );
 
   /** Verifies again, now, the open connections a notice concerns (all of them with `"all"`). */
   const recheck = async (which: { jti: string } | { userId: string } | "all"): Promise<void> => {
@@ -140,9 +146,18 @@ export function wsAuthenticator({ verifier, logger, recheckMs, onRefused = () =>
       }
       if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
       const { socket } = ctx.extra;
-      const connection: WsConnection = { principal, token, requestId, logger: logger.child({ requestId }), close: (code, reason) => socket.close(code, closeReason(reason)) };
+      const connection: WsConnection = {
+        principal,
+        token,
+        requestId,
+        logger: logger.child({ requestId }),
+        close: (code, reason) => socket.close(code, closeReason(reason)),
+      };
       const tracked: Tracked = { ctx, connection, timers: [], closing: false };
-      tracked.timers.push(expireAt(tracked, principal.exp * 1000), setInterval(() => void verifyAgain(tracked), recheckMs));
+      tracked.timers.push(
+        expireAt(tracked, principal.exp * 1000),
+        setInterval(() => void verifyAgain(tracked), recheckMs),
+      );
       open.set(ctx, tracked);
       index(byUser, principal.userId, tracked, true);
       index(byJti, principal.jti, tracked, true);

@@ -84,8 +84,7 @@ export function serveGraphqlWs(options: GraphqlWsOptions) {
       subscribe: options.subscribe,
       onOperation: () => metrics.started(),
       onComplete: () => metrics.ended(),
-      onNext: (ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => format(ctx, error)) } : undefined,
+      onNext: (ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((error) => format(ctx, error)) } : undefined),
       onError: (ctx, _id, _payload, errors) => errors.map((error) => format(ctx, error)),
     },
     wss,

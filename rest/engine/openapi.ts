@@ -29,19 +29,17 @@ const REASONS: Record<number, string> = {
 };
 
 const ERROR_SCHEMA: JsonSchema = {
-  ...object(
-    {
-      error: object(
-        {
-          code: string("Machine-readable code, the GraphQL `extensions.code`.", { enum: Object.keys(REST_STATUS) }),
-          message: string("For people; safe to show."),
-          details: { type: "object", description: "More about the error: `field`, `allowed`, `currentVersion`, `retryAfter`…" },
-        },
-        ["details"],
-      ),
-      request_id: string("The request id (`x-request-id`), to find the request in the logs."),
-    },
-  ),
+  ...object({
+    error: object(
+      {
+        code: string("Machine-readable code, the GraphQL `extensions.code`.", { enum: Object.keys(REST_STATUS) }),
+        message: string("For people; safe to show."),
+        details: { type: "object", description: "More about the error: `field`, `allowed`, `currentVersion`, `retryAfter`…" },
+      },
+      ["details"],
+    ),
+    request_id: string("The request id (`x-request-id`), to find the request in the logs."),
+  }),
   description: "The one error body of every REST endpoint.",
 };
 
@@ -77,7 +75,12 @@ const FIXED_PATHS = {
 
 /** `get /api/batches/:id` → `getApiBatchesId`: unique as long as method and path are. */
 const operationId = ({ method, path }: RestRoute) =>
-  method + path.split(/[/:]/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join("");
+  method +
+  path
+    .split(/[/:]/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
 
 function operation(route: RestRoute) {
   const success = {

@@ -26,9 +26,6 @@ export interface OperationCall<TData> {
  * Pairs a document with the variables of a request, which tsc checks against the document's:
  * a variable renamed, added or dropped in the operation fails the build, not a legacy client.
  */
-export function run<TData, TVariables>(
-  document: TypedDocument<TData, TVariables>,
-  variables: NoInfer<RouteVariables<TVariables>>,
-): OperationCall<TData> {
+export function run<TData, TVariables>(document: TypedDocument<TData, TVariables>, variables: NoInfer<RouteVariables<TVariables>>): OperationCall<TData> {
   return { document: document as TypedDocument<TData, never>, variables };
 }

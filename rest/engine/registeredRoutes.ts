@@ -16,7 +16,9 @@ export function registeredRoutes(router: express.Router | express.Express): stri
   return stack.flatMap((layer) => {
     if (layer.route) {
       const { path, methods } = layer.route;
-      return Object.keys(methods).filter((method) => method !== "_all").map((method) => `${method.toUpperCase()} ${path}`);
+      return Object.keys(methods)
+        .filter((method) => method !== "_all")
+        .map((method) => `${method.toUpperCase()} ${path}`);
     }
     return layer.handle?.stack ? registeredRoutes(layer.handle as express.Router) : [];
   });

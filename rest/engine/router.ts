@@ -23,18 +23,15 @@ function requestId(req: Request, res: Response): string {
   return id;
 }
 
-const hasBody = (req: Request) =>
-  req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+const hasBody = (req: Request) => req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 
 const isPlainObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Reading a JSON body: anything but a JSON object sent as `application/json` is a 400. */
 const jsonBody: RequestHandler[] = [
-  (req, _res, next) =>
-    next(hasBody(req) && !req.is("application/json") ? new RestError("BAD_REQUEST", "Content-Type must be application/json") : undefined),
+  (req, _res, next) => next(hasBody(req) && !req.is("application/json") ? new RestError("BAD_REQUEST", "Content-Type must be application/json") : undefined),
   express.json({ limit: BODY_LIMIT }),
-  (req, _res, next) =>
-    next(req.body !== undefined && !isPlainObject(req.body) ? new RestError("BAD_REQUEST", "The body must be a JSON object") : undefined),
+  (req, _res, next) => next(req.body !== undefined && !isPlainObject(req.body) ? new RestError("BAD_REQUEST", "The body must be a JSON object") : undefined),
 ];
 
 /** Any failure as a {@link RestError}; bugs are logged in full and masked. */

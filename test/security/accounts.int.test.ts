@@ -170,7 +170,10 @@ describe("the last active administrator", () => {
    * winner's change already signed the loser out (their token is refused on the way to auth).
    */
   const lostRace = (path: string) =>
-    expect.toBeOneOf([refusedAt(path), [{ message: "Invalid token: token revoked", path: [path], extensions: { code: "UNAUTHENTICATED", serviceName: "user" } }]]);
+    expect.toBeOneOf([
+      refusedAt(path),
+      [{ message: "Invalid token: token revoked", path: [path], extensions: { code: "UNAUTHENTICATED", serviceName: "user" } }],
+    ]);
   const activeAdmins = (own: InProcessStack) => own.user.runtime.prisma.user.count({ where: { active: true, roles: { has: "ADMIN" } } });
 
   it("cannot remove their own ADMIN role, nor be deactivated or deleted by anyone", async () => {
@@ -201,9 +204,7 @@ describe("the last active administrator", () => {
         const newcomer = await own.createUser({ roles: ["ADMIN"] });
         const pair = [survivor, newcomer];
         const tokens = await Promise.all(pair.map((admin) => own.login(admin)));
-        const results = await Promise.all(
-          pair.map((admin, i) => own.call(UPDATE_USER, { id: pair[1 - i]!.id, input: { roles: ["VIEWER"] } }, tokens[i])),
-        );
+        const results = await Promise.all(pair.map((admin, i) => own.call(UPDATE_USER, { id: pair[1 - i]!.id, input: { roles: ["VIEWER"] } }, tokens[i])));
         expect(results.map((r) => (r.errors ? "refused" : "demoted")).sort()).toEqual(["demoted", "refused"]);
         expect(results.find((r) => r.errors)?.errors).toEqual(lostRace("updateUser"));
         expect(await activeAdmins(own)).toBe(1);

@@ -72,9 +72,7 @@ async function publish(routingKey: string, body: string | Buffer, properties: am
 /** The dead letter of a message, once it is in `<queue>.dlq`. */
 async function deadLetterOf(messageId: string, timeoutMs = 10_000): Promise<ConsumeMessage> {
   let found: ConsumeMessage | undefined;
-  await expect
-    .poll(() => (found = deadLetters.items.find((m) => m.properties.messageId === messageId)), { timeout: timeoutMs })
-    .toBeDefined();
+  await expect.poll(() => (found = deadLetters.items.find((m) => m.properties.messageId === messageId)), { timeout: timeoutMs }).toBeDefined();
   return found!;
 }
 
@@ -289,7 +287,9 @@ describe("transient failures", () => {
       expect(JSON.parse(letter!.content.toString())).toEqual(event);
       expect(world.logs.filter((l) => l.msg === "handling an event failed").map((l) => l.attempt)).toEqual([1, 2, 3]);
       // Counted once the broker confirmed the dead letter.
-      await expect.poll(() => world.metrics.getSingleMetricAsString("events_dead_lettered_total")).toContain('events_dead_lettered_total{reason="retries_exhausted"} 1');
+      await expect
+        .poll(() => world.metrics.getSingleMetricAsString("events_dead_lettered_total"))
+        .toContain('events_dead_lettered_total{reason="retries_exhausted"} 1');
       expect(await world.metrics.getSingleMetricAsString("events_retried_total")).toContain("events_retried_total 2");
     } finally {
       await world.close();

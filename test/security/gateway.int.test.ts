@@ -67,7 +67,8 @@ describe("fragments do not hide root fields", () => {
 
   it("a login inside a named fragment, nested in another, counts against the per-IP login limit", async () => {
     const from = clientAddress();
-    const nested = () => `mutation { ...Outer } fragment Outer on Mutation { ... on Mutation { ...Inner } } fragment Inner on Mutation { login(${loginArgs()}) { accessToken } }`;
+    const nested = () =>
+      `mutation { ...Outer } fragment Outer on Mutation { ... on Mutation { ...Inner } } fragment Inner on Mutation { login(${loginArgs()}) { accessToken } }`;
     for (let i = 0; i < 3; i++) expectLoginAttempted(await callFrom(from, nested()));
     expectLoginLimited(await callFrom(from, nested()));
   });
@@ -152,10 +153,16 @@ async function startAuthStandIn(initial: AuthStandInMode) {
   let calls = 0;
   const refuse = () => {
     if (mode === "busy") {
-      throw apiError("SERVICE_UNAVAILABLE", "Sign-in is busy; retry in 7 s", { retryAfter: 7, http: { status: 503, headers: new HeaderMap([["retry-after", "7"]]) } });
+      throw apiError("SERVICE_UNAVAILABLE", "Sign-in is busy; retry in 7 s", {
+        retryAfter: 7,
+        http: { status: 503, headers: new HeaderMap([["retry-after", "7"]]) },
+      });
     }
     if (mode === "throttled") {
-      throw apiError("TOO_MANY_REQUESTS", "Too many sign-ins; retry in 9 s", { retryAfter: 9, http: { status: 429, headers: new HeaderMap([["retry-after", "9"]]) } });
+      throw apiError("TOO_MANY_REQUESTS", "Too many sign-ins; retry in 9 s", {
+        retryAfter: 9,
+        http: { status: 429, headers: new HeaderMap([["retry-after", "9"]]) },
+      });
     }
   };
   const typeDefs = parse(readFileSync(new URL("../../subgraphs/auth/schema.graphql", import.meta.url), "utf8"));
@@ -164,10 +171,16 @@ async function startAuthStandIn(initial: AuthStandInMode) {
       verifyToken: () => (refuse(), { valid: false, reason: "stand-in", roles: [], scopes: [] }),
     },
     Mutation: {
-      login: () => (refuse(), { accessToken: "stand-in-token", tokenType: "Bearer", expiresIn: 900, refreshToken: "stand-in-refresh", userId: "stand-in-user" }),
+      login: () => (
+        refuse(),
+        { accessToken: "stand-in-token", tokenType: "Bearer", expiresIn: 900, refreshToken: "stand-in-refresh", userId: "stand-in-user" }
+      ),
     },
   };
-  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
   await apollo.start();
   const app = express();
   app.use("/graphql", (_req, res, next) => {
@@ -268,10 +281,14 @@ describe("a subgraph's deliberate refusal is an answer, not a failure", () => {
     try {
       for (let i = 0; i < 3; i++) {
         const result = await graphql(gateway.url, LOGIN);
-        expect(result.errors).toEqual([{ message: 'Subgraph "auth" is unavailable (http 5xx)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } }]);
+        expect(result.errors).toEqual([
+          { message: 'Subgraph "auth" is unavailable (http 5xx)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } },
+        ]);
       }
       const open = await graphql(gateway.url, LOGIN);
-      expect(open.errors).toEqual([{ message: 'Subgraph "auth" is unavailable (circuit open)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } }]);
+      expect(open.errors).toEqual([
+        { message: 'Subgraph "auth" is unavailable (circuit open)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } },
+      ]);
       expect(auth.calls()).toBe(3);
       expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(1);
     } finally {
@@ -375,13 +392,19 @@ describe("client mistakes are 4xx with a code, never 500", () => {
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
   /** Sends `body` as it is to the stack's gateway; CSRF prevention wants a JSON content type or a preflight header. */
-  async function send(body: string, headers: Record<string, string> = { "content-type": "application/json" }, path = "/graphql"): Promise<{ status: number; headers: Headers; body: any }> {
+  async function send(
+    body: string,
+    headers: Record<string, string> = { "content-type": "application/json" },
+    path = "/graphql",
+  ): Promise<{ status: number; headers: Headers; body: any }> {
     const response = await fetch(`${stack.gateway.url}${path}`, { method: "POST", headers: { ...clientAddress(), ...headers }, body });
     return { status: response.status, headers: response.headers, body: await response.json() };
   }
 
   async function get(params: Record<string, string>): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${stack.gateway.url}/graphql?${new URLSearchParams(params)}`, { headers: { ...clientAddress(), "apollo-require-preflight": "1" } });
+    const response = await fetch(`${stack.gateway.url}/graphql?${new URLSearchParams(params)}`, {
+      headers: { ...clientAddress(), "apollo-require-preflight": "1" },
+    });
     return { status: response.status, body: await response.json() };
   }
 
@@ -389,7 +412,10 @@ describe("client mistakes are 4xx with a code, never 500", () => {
 
   it("two operations in one document without operationName are a 400 OPERATION_RESOLUTION_FAILURE", async () => {
     const result = await send(JSON.stringify({ query: "query A { a: __typename } query B { b: __typename }" }));
-    expect(result).toMatchObject({ status: 400, body: error("Must provide operation name if query contains multiple operations.", "OPERATION_RESOLUTION_FAILURE") });
+    expect(result).toMatchObject({
+      status: 400,
+      body: error("Must provide operation name if query contains multiple operations.", "OPERATION_RESOLUTION_FAILURE"),
+    });
   });
 
   it("an operationName the document does not hold is a 400 OPERATION_RESOLUTION_FAILURE", async () => {
@@ -409,8 +435,14 @@ describe("client mistakes are 4xx with a code, never 500", () => {
 
   it("a subscription sent over HTTP is a 400 BAD_REQUEST pointing at WebSocket", async () => {
     const token = stack.tokenFor({ id: randomUUID(), email: "viewer@example.com", roles: ["VIEWER"] });
-    const result = await send(JSON.stringify({ query: "subscription { batchCreated { id } }" }), { "content-type": "application/json", authorization: `Bearer ${token}` });
-    expect(result).toMatchObject({ status: 400, body: error("Subscriptions are served over WebSocket (graphql-ws) on /graphql, not over HTTP.", "BAD_REQUEST") });
+    const result = await send(JSON.stringify({ query: "subscription { batchCreated { id } }" }), {
+      "content-type": "application/json",
+      authorization: `Bearer ${token}`,
+    });
+    expect(result).toMatchObject({
+      status: 400,
+      body: error("Subscriptions are served over WebSocket (graphql-ws) on /graphql, not over HTTP.", "BAD_REQUEST"),
+    });
   });
 
   it("a malformed DateTime, which only the subgraph can check, is its 400 with its code, not an internal error", async () => {
@@ -433,7 +465,11 @@ describe("client mistakes are 4xx with a code, never 500", () => {
   });
 
   it.each([
-    ["an unsupported persisted query version", { version: 2, sha256Hash: sha256("{ __typename }") }, "Unsupported persisted query version; only version 1 is supported."],
+    [
+      "an unsupported persisted query version",
+      { version: 2, sha256Hash: sha256("{ __typename }") },
+      "Unsupported persisted query version; only version 1 is supported.",
+    ],
     ["a persistedQuery that is not an object", "yes", "Unsupported persisted query version; only version 1 is supported."],
     ["a sha256Hash that is not a SHA-256", { version: 1, sha256Hash: "x".repeat(10_000) }, "persistedQuery.sha256Hash must be 64 hexadecimal characters."],
     ["a sha256Hash that is not a string", { version: 1, sha256Hash: 42 }, "persistedQuery.sha256Hash must be 64 hexadecimal characters."],
@@ -443,8 +479,20 @@ describe("client mistakes are 4xx with a code, never 500", () => {
   });
 
   it.each([
-    ["a charset body-parser cannot read", 415, '{"query":"{ __typename }"}', { "content-type": "application/json; charset=latin1" }, 'unsupported charset "LATIN1"'],
-    ["a content encoding it does not know", 415, '{"query":"{ __typename }"}', { "content-type": "application/json", "content-encoding": "zstd-ish" }, 'unsupported content encoding "zstd-ish"'],
+    [
+      "a charset body-parser cannot read",
+      415,
+      '{"query":"{ __typename }"}',
+      { "content-type": "application/json; charset=latin1" },
+      'unsupported charset "LATIN1"',
+    ],
+    [
+      "a content encoding it does not know",
+      415,
+      '{"query":"{ __typename }"}',
+      { "content-type": "application/json", "content-encoding": "zstd-ish" },
+      'unsupported content encoding "zstd-ish"',
+    ],
     ["a gzip body that is not gzip", 400, "not gzip at all", { "content-type": "application/json", "content-encoding": "gzip" }, "incorrect header check"],
   ])("a body in %s is a %i BAD_REQUEST", async (_name, status, body, headers, message) => {
     const result = await send(body, headers);

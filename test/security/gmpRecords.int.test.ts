@@ -242,8 +242,22 @@ describe("edits of a batch QA has on hold or released", () => {
     const response = await rest(stack.gateway.url, "GET", `/api/batches/${batch.id}`, { token: tokens.viewer });
     expect(response.status).toBe(200);
     expect(response.body.changes).toEqual([
-      { field: "product_code", old_value: "PARA-500", new_value: "PARA-1000", reason: "Scaled up for order 42", changed_by: productionUser.id, changed_at: changedAt },
-      { field: "planned_quantity", old_value: "1000", new_value: "1250.5", reason: "Scaled up for order 42", changed_by: productionUser.id, changed_at: changedAt },
+      {
+        field: "product_code",
+        old_value: "PARA-500",
+        new_value: "PARA-1000",
+        reason: "Scaled up for order 42",
+        changed_by: productionUser.id,
+        changed_at: changedAt,
+      },
+      {
+        field: "planned_quantity",
+        old_value: "1000",
+        new_value: "1250.5",
+        reason: "Scaled up for order 42",
+        changed_by: productionUser.id,
+        changed_at: changedAt,
+      },
       { field: "actual_quantity", old_value: null, new_value: "1200.25", reason: null, changed_by: productionUser.id, changed_at: changedAt },
     ]);
   });
@@ -301,9 +315,7 @@ describe("edits of a batch QA has on hold or released", () => {
     const large = await statements(withChanges, 6);
     expect(large.spent).toBe(small.spent);
     expect(large.spent).toBe((await statements(page(""), 6)).spent + 1);
-    expect(large.nodes.map((n: { changes: unknown[] }) => n.changes)).toEqual(
-      ids.map((_, i) => [{ field: "productName", newValue: `Name ${i}` }]).reverse(),
-    );
+    expect(large.nodes.map((n: { changes: unknown[] }) => n.changes)).toEqual(ids.map((_, i) => [{ field: "productName", newValue: `Name ${i}` }]).reverse());
   });
 });
 
@@ -327,7 +339,10 @@ describe("free text and filters", () => {
     const reason = "x".repeat(900_000);
     const result = await stack.call(CHANGE, { id: batch.id, status: "CANCELLED", reason }, tokens.production);
     expect(errorsOf(result)).toEqual([
-      { message: "reason must be at most 1000 characters long", extensions: { code: "BAD_USER_INPUT", serviceName: "production", field: "reason", maxLength: 1000 } },
+      {
+        message: "reason must be at most 1000 characters long",
+        extensions: { code: "BAD_USER_INPUT", serviceName: "production", field: "reason", maxLength: 1000 },
+      },
     ]);
     const update = await stack.call(UPDATE, { id: batch.id, version: 1, input: { unit: "g" }, reason }, tokens.production);
     expect(errorsOf(update)).toEqual(errorsOf(result));
@@ -354,7 +369,10 @@ describe("free text and filters", () => {
     const huge = "B".repeat(10_000);
     const result = await stack.call(CREATE, { input: input({ batchNumber: huge }) }, tokens.production);
     expect(errorsOf(result)).toEqual([
-      { message: "batchNumber must be at most 64 characters long", extensions: { code: "BAD_USER_INPUT", serviceName: "production", field: "batchNumber", maxLength: 64 } },
+      {
+        message: "batchNumber must be at most 64 characters long",
+        extensions: { code: "BAD_USER_INPUT", serviceName: "production", field: "batchNumber", maxLength: 64 },
+      },
     ]);
     const response = await rest(stack.gateway.url, "POST", "/api/batches", {
       token: tokens.production,
@@ -364,7 +382,10 @@ describe("free text and filters", () => {
     expect(response.body).toEqual(restError("BAD_USER_INPUT", "batchNumber must be at most 64 characters long", { field: "batchNumber", maxLength: 64 }));
     const lookup = await stack.call(`query($n: String!) { batchByNumber(number: $n) { id } }`, { n: huge }, tokens.viewer);
     expect(errorsOf(lookup)).toEqual([
-      { message: "number must be at most 64 characters long", extensions: { code: "BAD_USER_INPUT", serviceName: "production", field: "number", maxLength: 64 } },
+      {
+        message: "number must be at most 64 characters long",
+        extensions: { code: "BAD_USER_INPUT", serviceName: "production", field: "number", maxLength: 64 },
+      },
     ]);
   });
 

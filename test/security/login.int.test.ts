@@ -14,7 +14,14 @@ const SCRYPT_MEMORY = 128 * 2 ** 17 * 8;
 const busy = (retryAfter: number) => ({
   status: 503,
   retryAfterHeader: String(retryAfter),
-  errors: [{ message: `Sign-in is busy; retry in ${retryAfter} s`, path: ["login"], locations: expect.any(Array), extensions: { code: "SERVICE_UNAVAILABLE", retryAfter } }],
+  errors: [
+    {
+      message: `Sign-in is busy; retry in ${retryAfter} s`,
+      path: ["login"],
+      locations: expect.any(Array),
+      extensions: { code: "SERVICE_UNAVAILABLE", retryAfter },
+    },
+  ],
 });
 const outcome = (result: Awaited<ReturnType<typeof sendLogin>>) => ({
   status: result.status,
@@ -115,8 +122,7 @@ describe("failed logins", () => {
   });
   const answer = ({ data, errors }: Awaited<ReturnType<typeof sendLogin>>) => (errors ? { errors } : { data });
   /** Waits the delay the last answer announced, as a well-behaved client does. */
-  const waitAsTold = (result: Awaited<ReturnType<typeof sendLogin>>) =>
-    new Promise((resolve) => setTimeout(resolve, retryAfterOf(result) * 1000));
+  const waitAsTold = (result: Awaited<ReturnType<typeof sendLogin>>) => new Promise((resolve) => setTimeout(resolve, retryAfterOf(result) * 1000));
 
   it("8 simultaneous correct logins of one account all succeed", async () => {
     const user = await auth.createUser();

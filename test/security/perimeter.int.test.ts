@@ -57,7 +57,13 @@ describe("every service's port", () => {
     [dev, guarded, prod] = await Promise.all([
       startInProcessStack({
         events: false,
-        env: { ...gatewayLimits, LOG_LEVEL: "debug", TRUST_PROXY: "loopback", SUBGRAPH_RATE_LIMIT_ANONYMOUS: String(LIMIT), SUBGRAPH_RATE_LIMIT_USER: String(LIMIT) },
+        env: {
+          ...gatewayLimits,
+          LOG_LEVEL: "debug",
+          TRUST_PROXY: "loopback",
+          SUBGRAPH_RATE_LIMIT_ANONYMOUS: String(LIMIT),
+          SUBGRAPH_RATE_LIMIT_USER: String(LIMIT),
+        },
       }),
       startInProcessStack({
         events: false,
@@ -93,7 +99,8 @@ describe("every service's port", () => {
     it("legacy REST logins straight at the auth port are limited too, answered with the REST error body", async () => {
       const account = await dev.createUser();
       const ip = uniqueIp();
-      const login = () => rest(dev.auth.url, "POST", "/api/auth/login", { json: { email: account.email, password: "wrong-password" }, headers: { "x-forwarded-for": ip } });
+      const login = () =>
+        rest(dev.auth.url, "POST", "/api/auth/login", { json: { email: account.email, password: "wrong-password" }, headers: { "x-forwarded-for": ip } });
       for (let i = 0; i < LIMIT; i++) expect((await login()).status).not.toBe(429);
       const refused = await login();
       expect(refused.status).toBe(429);
@@ -120,7 +127,10 @@ describe("every service's port", () => {
       // The auth subgraph counted those calls under A's address, not under the gateway's.
       expect(await call(dev.auth.url, verify, { headers: { "x-forwarded-for": a } })).toMatchObject({ status: 429, errors: [TOO_MANY] });
       expect(await call(dev.auth.url, verify, { headers: { "x-forwarded-for": b } })).toMatchObject({ status: 200 });
-      expect(await call(dev.gateway.url, verify, { headers: { "x-forwarded-for": b } })).toMatchObject({ status: 200, data: { verifyToken: { valid: false } } });
+      expect(await call(dev.gateway.url, verify, { headers: { "x-forwarded-for": b } })).toMatchObject({
+        status: 200,
+        data: { verifyToken: { valid: false } },
+      });
     });
 
     it("X-Forwarded-For from an address outside TRUST_PROXY cannot pick a fresh per-IP counter for each call", async () => {
@@ -174,7 +184,9 @@ describe("every service's port", () => {
           data: undefined,
         });
         // Hidden in a fragment, it is refused all the same.
-        const fragment = await call(service.url, `{ ...F } fragment F on Query { ... on Query { s: _service { sdl } } }`, { headers: { "x-forwarded-for": uniqueIp() } });
+        const fragment = await call(service.url, `{ ...F } fragment F on Query { ... on Query { s: _service { sdl } } }`, {
+          headers: { "x-forwarded-for": uniqueIp() },
+        });
         expect(fragment).toMatchObject({ status: 401, errors: [ENTITIES_ANONYMOUS] });
       }
     });
@@ -188,7 +200,12 @@ describe("every service's port", () => {
       );
       expect(created.errors).toBeUndefined();
       const probe = await call(dev.production.url, `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, {
-        variables: { r: [{ __typename: "Batch", id: created.data!.createBatch.id }, { __typename: "Batch", id: randomUUID() }] },
+        variables: {
+          r: [
+            { __typename: "Batch", id: created.data!.createBatch.id },
+            { __typename: "Batch", id: randomUUID() },
+          ],
+        },
         headers: { "x-forwarded-for": uniqueIp() },
       });
       expect({ status: probe.status, errors: probe.errors, data: probe.data }).toEqual({ status: 401, errors: [ENTITIES_ANONYMOUS], data: undefined });
@@ -214,10 +231,18 @@ describe("every service's port", () => {
   describe("/metrics", () => {
     it("with METRICS_TOKEN set, /metrics on every service answers only the scraper's bearer token", async () => {
       for (const service of services(guarded)) {
-        const unauthorized = { errors: [{ message: "Scraping /metrics needs Authorization: Bearer <METRICS_TOKEN>", extensions: { code: "UNAUTHENTICATED" } }] };
-        for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: METRICS_TOKEN }] as Array<Record<string, string>>) {
+        const unauthorized = {
+          errors: [{ message: "Scraping /metrics needs Authorization: Bearer <METRICS_TOKEN>", extensions: { code: "UNAUTHENTICATED" } }],
+        };
+        for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: METRICS_TOKEN }] as Array<
+          Record<string, string>
+        >) {
           const response = await fetch(`${service.url}/metrics`, { headers });
-          expect({ service: service.name, status: response.status, body: await response.json() }).toEqual({ service: service.name, status: 401, body: unauthorized });
+          expect({ service: service.name, status: response.status, body: await response.json() }).toEqual({
+            service: service.name,
+            status: 401,
+            body: unauthorized,
+          });
           expect(response.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
         }
         const scraped = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -233,7 +258,10 @@ describe("every service's port", () => {
         body: { errors: [{ message: "No route GET /metrics", extensions: { code: "NOT_FOUND" } }] },
       });
       expect(prod.gateway.logs).toContainEqual(
-        expect.objectContaining({ level: 40, msg: "/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>" }),
+        expect.objectContaining({
+          level: 40,
+          msg: "/metrics is not served: in production it needs METRICS_TOKEN; set it and scrape with Authorization: Bearer <METRICS_TOKEN>",
+        }),
       );
     });
 
@@ -244,7 +272,14 @@ describe("every service's port", () => {
 
   describe("security headers and unknown paths", () => {
     const expectSecurityHeaders = (service: string, path: string, headers: Headers) =>
-      expect({ service, path, nosniff: headers.get("x-content-type-options"), referrer: headers.get("referrer-policy"), frame: headers.get("x-frame-options"), csp: !!headers.get("content-security-policy") }).toEqual({
+      expect({
+        service,
+        path,
+        nosniff: headers.get("x-content-type-options"),
+        referrer: headers.get("referrer-policy"),
+        frame: headers.get("x-frame-options"),
+        csp: !!headers.get("content-security-policy"),
+      }).toEqual({
         service,
         path,
         nosniff: "nosniff",
@@ -283,7 +318,10 @@ describe("every service's port", () => {
     it("outside development the CSP lets nothing load and nobody frame a response", async () => {
       for (const service of services(prod)) {
         const csp = (await fetch(`${service.url}/health`)).headers.get("content-security-policy");
-        expect({ service: service.name, csp }).toEqual({ service: service.name, csp: "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'" });
+        expect({ service: service.name, csp }).toEqual({
+          service: service.name,
+          csp: "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+        });
       }
     });
 
@@ -314,13 +352,16 @@ describe("every service's port", () => {
   });
 
   describe("x-request-id", () => {
-    const idsLogged = (stack: InProcessStack) => services(stack).flatMap((s) => s.logs.map((l) => l.requestId).filter((id): id is string => typeof id === "string"));
+    const idsLogged = (stack: InProcessStack) =>
+      services(stack).flatMap((s) => s.logs.map((l) => l.requestId).filter((id): id is string => typeof id === "string"));
 
     it("an 8 KB x-request-id is replaced by a new id, which the answer, the subgraphs' logs and the event's correlationId carry", async () => {
       const producer = await dev.createUser({ roles: ["PRODUCTION"] });
       const huge = "r".repeat(8192);
       const created = await call(dev.gateway.url, `mutation($input: CreateBatchInput!) { createBatch(input: $input) { id } }`, {
-        variables: { input: { batchNumber: `RID-${randomBytes(5).toString("hex")}`, productCode: "P-1", productName: "Request id", plannedQuantity: 10, unit: "kg" } },
+        variables: {
+          input: { batchNumber: `RID-${randomBytes(5).toString("hex")}`, productCode: "P-1", productName: "Request id", plannedQuantity: 10, unit: "kg" },
+        },
         token: dev.tokenFor(producer),
         headers: { "x-request-id": huge },
       });
@@ -346,8 +387,12 @@ describe("every service's port", () => {
     });
 
     it("an 8 KB x-request-id on a WebSocket upgrade is replaced before the graphql-ws server reads it", async () => {
-      const seen = new Promise<unknown>((resolve) => dev.gateway.server.httpServer.once("upgrade", (req: IncomingMessage) => resolve(req.headers["x-request-id"])));
-      const socket = new WebSocket(`${dev.gateway.url.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws", { headers: { "x-request-id": "w".repeat(8192) } });
+      const seen = new Promise<unknown>((resolve) =>
+        dev.gateway.server.httpServer.once("upgrade", (req: IncomingMessage) => resolve(req.headers["x-request-id"])),
+      );
+      const socket = new WebSocket(`${dev.gateway.url.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws", {
+        headers: { "x-request-id": "w".repeat(8192) },
+      });
       const opened = once(socket, "open");
       expect(await seen).toMatch(UUID);
       await opened;
@@ -371,7 +416,9 @@ describe("docker-compose.yml", () => {
   const env = (name: string) => compose.services[name]!.environment ?? {};
 
   it("publishes only the gateway, on a host address that defaults to 127.0.0.1", () => {
-    const published = Object.entries(compose.services).filter(([, service]) => service.ports?.length).map(([name]) => name);
+    const published = Object.entries(compose.services)
+      .filter(([, service]) => service.ports?.length)
+      .map(([name]) => name);
     expect(published).toEqual(["gateway"]);
     expect(compose.services.gateway!.ports).toEqual(["${GATEWAY_PUBLISH_ADDRESS:-127.0.0.1}:${GATEWAY_PUBLISH_PORT:-8000}:8000"]);
   });
@@ -379,7 +426,10 @@ describe("docker-compose.yml", () => {
   it("gives Redis a password and RabbitMQ its own user, and builds every service's URLs from them", () => {
     expect(String(compose.services.redis!.command)).toContain('--requirepass "$$REDIS_PASSWORD"');
     expect(env("redis").REDIS_PASSWORD).toBe("${REDIS_PASSWORD:-local-only-redis-password}");
-    expect(env("rabbitmq")).toMatchObject({ RABBITMQ_DEFAULT_USER: expect.stringContaining("${RABBITMQ_USER"), RABBITMQ_DEFAULT_PASS: expect.stringContaining("${RABBITMQ_PASSWORD") });
+    expect(env("rabbitmq")).toMatchObject({
+      RABBITMQ_DEFAULT_USER: expect.stringContaining("${RABBITMQ_USER"),
+      RABBITMQ_DEFAULT_PASS: expect.stringContaining("${RABBITMQ_PASSWORD"),
+    });
     for (const name of ["prepare", "auth", "user", "production", "gateway"]) {
       const { REDIS_URL, AMQP_URL, DATABASE_URL } = env(name);
       expect({ name, REDIS_URL, AMQP_URL, DATABASE_URL }).toEqual({
@@ -431,6 +481,10 @@ function composeBinary(): string[] | undefined {
 /** `content-security-policy` as a map of directive to sources. */
 function directives(csp: string): Record<string, string[]> {
   return Object.fromEntries(
-    csp.split(";").map((d) => d.trim().split(/\s+/)).filter((parts) => parts[0]).map(([name, ...sources]) => [name!, sources]),
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .filter((parts) => parts[0])
+      .map(([name, ...sources]) => [name!, sources]),
   );
 }

@@ -145,7 +145,11 @@ describe("signing keys looked up by a gateway", () => {
 
 describe("signing keys looked up from a JWKS", () => {
   const verify = (token: string, lookup: ReturnType<typeof jwksKeyLookup>) => verifyAccessToken(token, lookup, { ...AUDIENCE, maxTtlSeconds: 900 });
-  const refused = (token: string, lookup: ReturnType<typeof jwksKeyLookup>) => verify(token, lookup).then(() => undefined, (err: Error) => err.message);
+  const refused = (token: string, lookup: ReturnType<typeof jwksKeyLookup>) =>
+    verify(token, lookup).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
 
   it("random kids cost at most one JWKS fetch per cooldown, while a valid token keeps verifying", async () => {
     const current = signingKey();

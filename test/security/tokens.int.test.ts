@@ -17,8 +17,7 @@ afterAll(() => stack?.stop());
 
 const now = () => Math.floor(Date.now() / 1000);
 /** Every port a token can be sent to: a subgraph reached directly is no way around verification. */
-const everyService = () =>
-  [stack.gateway, stack.auth, stack.user, stack.production].map((service) => [service.name, service.url] as const);
+const everyService = () => [stack.gateway, stack.auth, stack.user, stack.production].map((service) => [service.name, service.url] as const);
 /** A token signed with the real key, with whatever claims an attacker holding it for a moment would choose. */
 const forge = (account: Pick<TestAccount, "id" | "email" | "roles">, over: Partial<SignOptions> = {}) =>
   signAccessToken(account, {
@@ -49,9 +48,7 @@ describe("token lifetime and issue time", () => {
     for (const [, url] of everyService()) {
       expect(await stack.call(`{ __typename }`, {}, token, url)).toMatchObject(refused("Invalid token"));
     }
-    expect(stack.user.logs).toContainEqual(
-      expect.objectContaining({ msg: "token refused", reason: `lifetime ${365 * 86_400} s longer than 900 s` }),
-    );
+    expect(stack.user.logs).toContainEqual(expect.objectContaining({ msg: "token refused", reason: `lifetime ${365 * 86_400} s longer than 900 s` }));
   });
 
   it("a token dated within the clock-skew leeway ahead no longer outlives its user's deactivation", async () => {

@@ -113,13 +113,23 @@ describe("internal errors on the subgraph's WebSocket", () => {
     const requestId = `ws-mask-${randomUUID()}`;
     const onSubgraph = connect(stack.production.url, token, { "x-request-id": requestId });
     const results = new Collector<unknown>("subscription results");
-    onSubgraph.client.subscribe({ query: BATCH_CREATED }, { next: (r) => results.push(r), error: (e) => results.push({ error: e }), complete: () => undefined });
+    onSubgraph.client.subscribe(
+      { query: BATCH_CREATED },
+      { next: (r) => results.push(r), error: (e) => results.push({ error: e }), complete: () => undefined },
+    );
     // Events naming a batch id PostgreSQL cannot read: the resolver's query fails. Published
     // until the first reaches the subscriber, which listens on Redis once it is set up.
     const channel = `${stack.env.REDIS_PREFIX}events:batch.created`;
     await until(
       async () => {
-        const event = { id: randomUUID(), type: "batch.created", occurredAt: new Date().toISOString(), source: "test", correlationId: requestId, data: { batch_id: "not-a-uuid" } };
+        const event = {
+          id: randomUUID(),
+          type: "batch.created",
+          occurredAt: new Date().toISOString(),
+          source: "test",
+          correlationId: requestId,
+          data: { batch_id: "not-a-uuid" },
+        };
         await redis.publish(channel, JSON.stringify(event));
         return results.items.length > 0;
       },
@@ -130,7 +140,9 @@ describe("internal errors on the subgraph's WebSocket", () => {
     const [result] = results.items;
     expect(result).toEqual({
       data: null,
-      errors: [{ message: "Internal server error", locations: [{ line: 1, column: 16 }], path: ["batchCreated"], extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+      errors: [
+        { message: "Internal server error", locations: [{ line: 1, column: 16 }], path: ["batchCreated"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      ],
     });
     const logged = stack.production.logs.find((line) => line.msg === "internal error" && line.requestId === requestId);
     expect(logged).toMatchObject({ level: 50, path: ["batchCreated"], err: { message: expect.stringContaining("not-a-uuid") } });
@@ -139,26 +151,33 @@ describe("internal errors on the subgraph's WebSocket", () => {
 });
 
 describe("resources taken before and after authentication", () => {
-  it.each(["gateway", "production"] as const)("an oversized frame (1 MB connection_init) closes the %s socket with 1009, and the server keeps serving", async (service) => {
-    const url = stack[service].url;
-    const socket = rawSocket(url);
-    await socket.opened;
-    socket.ws.send(JSON.stringify({ type: "connection_init", payload: { padding: "x".repeat(1_000_000) } }));
-    expect((await socket.closed).code).toBe(1009);
+  it.each(["gateway", "production"] as const)(
+    "an oversized frame (1 MB connection_init) closes the %s socket with 1009, and the server keeps serving",
+    async (service) => {
+      const url = stack[service].url;
+      const socket = rawSocket(url);
+      await socket.opened;
+      socket.ws.send(JSON.stringify({ type: "connection_init", payload: { padding: "x".repeat(1_000_000) } }));
+      expect((await socket.closed).code).toBe(1009);
 
-    const { token } = await signedIn(["VIEWER"]);
-    const next = connect(url, token);
-    await within(5_000, next.connected, "a new connection acknowledged");
-    await next.close();
-  });
+      const { token } = await signedIn(["VIEWER"]);
+      const next = connect(url, token);
+      await within(5_000, next.connected, "a new connection acknowledged");
+      await next.close();
+    },
+  );
 
-  it.each(["gateway", "production"] as const)("a socket on the %s that never sends connection_init is closed with 4408", async (service) => {
-    const socket = rawSocket(stack[service].url);
-    await socket.opened;
-    const opened = Date.now();
-    expect(await within(7_000, socket.closed, "the socket closed")).toEqual({ code: 4408, reason: "Connection initialisation timeout" });
-    expect(Date.now() - opened).toBeGreaterThanOrEqual(4_500);
-  }, 15_000);
+  it.each(["gateway", "production"] as const)(
+    "a socket on the %s that never sends connection_init is closed with 4408",
+    async (service) => {
+      const socket = rawSocket(stack[service].url);
+      await socket.opened;
+      const opened = Date.now();
+      expect(await within(7_000, socket.closed, "the socket closed")).toEqual({ code: 4408, reason: "Connection initialisation timeout" });
+      expect(Date.now() - opened).toBeGreaterThanOrEqual(4_500);
+    },
+    15_000,
+  );
 
   it("the 26th subscription on one gateway connection is refused, and 300 subscribes open 25 upstream subscriptions, not 300", async () => {
     const { token } = await signedIn(["VIEWER"]);
@@ -202,7 +221,10 @@ describe("resources taken before and after authentication", () => {
     const onSubgraph = connect(stack.production.url, token);
     const channel = `${stack.env.REDIS_PREFIX}events:batch.status.changed`;
     const listeners = async () => ((await redis.pubsub("NUMSUB", channel)) as [string, number])[1];
-    onSubgraph.client.subscribe({ query: STATUS_CHANGED, variables: { batchId: randomUUID() } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    onSubgraph.client.subscribe(
+      { query: STATUS_CHANGED, variables: { batchId: randomUUID() } },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
     await until(async () => (await listeners()) === 1, 5_000, "the subscription listening on Redis");
     await onSubgraph.close();
     await until(async () => (await readCounter(stack.production.url, "graphql_subscriptions_active")) === 0, 2_000, "the subscription ended");
@@ -219,7 +241,13 @@ describe("resources taken before and after authentication", () => {
     const tokens = Array.from({ length: 1_000 }, () => "id").join(" ");
     expect(await run(onSubgraph.client, `subscription { batchCreated { ${tokens} } }`)).toEqual({
       // graphql-js' own wording.
-      error: [{ message: "Document contains more that 1000 tokens. Parsing aborted.", locations: [{ line: 1, column: 3019 }], extensions: { code: "MAX_TOKENS_LIMIT" } }],
+      error: [
+        {
+          message: "Document contains more that 1000 tokens. Parsing aborted.",
+          locations: [{ line: 1, column: 3019 }],
+          extensions: { code: "MAX_TOKENS_LIMIT" },
+        },
+      ],
     });
     await onSubgraph.close();
   });

@@ -117,7 +117,9 @@ describe("batchStatusChanged through the gateway", () => {
     await untilDelivering(sub, () => world.createBatch());
     const batch = await world.createBatch();
     await expect.poll(() => sub.results.map((r) => r.data!.batchCreated.id)).toContain(batch.id);
-    expect(sub.results.find((r) => r.data!.batchCreated.id === batch.id)).toEqual({ data: { batchCreated: { id: batch.id, createdBy: { email: "production@example.com" } } } });
+    expect(sub.results.find((r) => r.data!.batchCreated.id === batch.id)).toEqual({
+      data: { batchCreated: { id: batch.id, createdBy: { email: "production@example.com" } } },
+    });
     await sub.close();
   });
 });

@@ -19,7 +19,6 @@ describe("resuming with after", () => {
     ]);
   });
 
-
   it("replays the 100 events missed while disconnected, in order, then goes on live, without duplicates", async () => {
     const batch = await world.createBatch();
     const created = await world.fixture.lastEventId(batch.id);

@@ -54,7 +54,10 @@ async function newUser(role: "VIEWER" | "PRODUCTION") {
     admin,
   );
   expect(created.errors).toBeUndefined();
-  const login = await graphql(world.gateway, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: email, p: password });
+  const login = await graphql(world.gateway, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, {
+    e: email,
+    p: password,
+  });
   expect(login.errors).toBeUndefined();
   return { id: created.data!.createUser.id as string, token: login.data!.login.accessToken as string, admin };
 }
@@ -140,7 +143,9 @@ describe("legacy payloads", () => {
     await world.changeStatus(batch.id, "IN_PROGRESS");
     await sub.waitFor(1);
     const messageId = randomUUID();
-    await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), { messageId });
+    await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
+      messageId,
+    });
     const [, legacy] = await sub.waitFor(2);
     expect(legacy).toEqual({
       data: {
@@ -182,7 +187,8 @@ describe("backpressure", () => {
       on: { closed: (event) => onClosed({ code: (event as CloseEvent).code, reason: String((event as CloseEvent).reason) }) },
     });
     const copies = 250;
-    for (let i = 0; i < copies; i++) slow.subscribe({ query: STATUS_CHANGED, variables: { batchId: batch.id } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    for (let i = 0; i < copies; i++)
+      slow.subscribe({ query: STATUS_CHANGED, variables: { batchId: batch.id } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
     const reader = subscribe(world.gateway, bearer(world.tokens.production), STATUS_CHANGED, { batchId: batch.id });
     const sameGroup = subscribe(world.gateway, bearer(world.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
     await live(2, copies + 2);
@@ -192,7 +198,9 @@ describe("backpressure", () => {
     let published = 0;
     while ((await metric("gateway", "graphql_subscription_slow_closes_total")) === closesBefore) {
       if (published === 500) throw new Error("the slow client was never closed");
-      await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), { messageId: randomUUID() });
+      await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
+        messageId: randomUUID(),
+      });
       published += 1;
     }
     expect(await metric("gateway", "graphql_subscription_slow_closes_total")).toBe(closesBefore + 1);
@@ -218,7 +226,9 @@ describe("a subgraph down", () => {
     await live(1, 1);
     await world.fixture.stack.user.stop();
     const messageId = randomUUID();
-    await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), { messageId });
+    await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
+      messageId,
+    });
     const [result] = await sub.waitFor(1);
     expect(result).toEqual({
       data: {

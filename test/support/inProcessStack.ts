@@ -5,7 +5,16 @@ import { hashPassword } from "../../lib/auth/passwords.js";
 import type { Role } from "../../lib/auth/scopes.js";
 import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
-import { readBackingServices, readPrepare, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "../../lib/config.js";
+import {
+  readBackingServices,
+  readPrepare,
+  type AuthConfig,
+  type ConfigOf,
+  type GatewayConfig,
+  type ProductionConfig,
+  type ServiceName,
+  type UserConfig,
+} from "../../lib/config.js";
 import { listen } from "../../lib/server/http.js";
 import { createBaseRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../lib/server/subgraph.js";
@@ -157,7 +166,11 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     running.clear();
   });
 
-  async function subgraph<N extends SubgraphName>(name: N, build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer, port = 0): Promise<InProcessService<Runtime<ConfigOf[N]>>> {
+  async function subgraph<N extends SubgraphName>(
+    name: N,
+    build: (runtime: Runtime<ConfigOf[N]>) => SubgraphServer,
+    port = 0,
+  ): Promise<InProcessService<Runtime<ConfigOf[N]>>> {
     const { url, runtime, logs, stop } = await startInProcessSubgraph(name, build, env, level, port);
     running.set(name, stop);
     builders.set(name, build as (runtime: Runtime<any>) => SubgraphServer);

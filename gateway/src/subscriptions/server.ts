@@ -134,7 +134,13 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionsOptions)
       return { schema: planner.schema, document, operationName: payload.operationName, variableValues: variables, contextValue } satisfies ExecutionArgs;
     },
     subscribe: (args) => {
-      const { graph: { version, planner, urls, services }, plan, query, variables, connection } = args.contextValue as Planned;
+      const {
+        graph: { version, planner, urls, services },
+        plan,
+        query,
+        variables,
+        connection,
+      } = args.contextValue as Planned;
       const { principal, requestId, logger: requestLogger } = connection;
       // What the answer depends on: the supergraph, the operation, its variables and the scopes.
       const scopes = [...new Set(principal.scopes)].sort();

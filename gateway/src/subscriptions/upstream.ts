@@ -108,7 +108,9 @@ function connect({ url, query, operationName, variables, token, requestId }: Ups
     lazy: true,
     retryAttempts: 5,
   });
-  const events = client.iterate<Record<string, unknown>>({ query, operationName, variables }) as AsyncIterableIterator<ExecutionResult<Record<string, unknown>>>;
+  const events = client.iterate<Record<string, unknown>>({ query, operationName, variables }) as AsyncIterableIterator<
+    ExecutionResult<Record<string, unknown>>
+  >;
   return {
     next: () => events.next(),
     async return() {

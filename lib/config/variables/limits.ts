@@ -17,7 +17,14 @@ export const MAX_DEPTH = integer({
   max: 100,
 });
 
-export const MAX_ALIASES = integer({ name: "MAX_ALIASES", description: "aliases in one operation", readers: WEBSOCKET_SERVERS, default: 15, min: 0, max: 10_000 });
+export const MAX_ALIASES = integer({
+  name: "MAX_ALIASES",
+  description: "aliases in one operation",
+  readers: WEBSOCKET_SERVERS,
+  default: 15,
+  min: 0,
+  max: 10_000,
+});
 
 export const MAX_ROOT_FIELDS = integer({
   name: "MAX_ROOT_FIELDS",
@@ -28,7 +35,14 @@ export const MAX_ROOT_FIELDS = integer({
   max: 1_000,
 });
 
-export const MAX_DIRECTIVES = integer({ name: "MAX_DIRECTIVES", description: "directives in one operation", readers: WEBSOCKET_SERVERS, default: 50, min: 0, max: 10_000 });
+export const MAX_DIRECTIVES = integer({
+  name: "MAX_DIRECTIVES",
+  description: "directives in one operation",
+  readers: WEBSOCKET_SERVERS,
+  default: 50,
+  min: 0,
+  max: 10_000,
+});
 
 export const MAX_TOKENS = integer({
   name: "MAX_TOKENS",

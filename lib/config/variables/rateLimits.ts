@@ -6,7 +6,14 @@ import { SUBGRAPHS } from "./readers.js";
  * `Retry-After` and `RateLimit-*` headers.
  */
 
-export const RATE_LIMIT_WINDOW = integer({ name: "RATE_LIMIT_WINDOW", description: "the gateway's rate-limit window, seconds", readers: ["gateway"], default: 60, min: 1, max: 86_400 });
+export const RATE_LIMIT_WINDOW = integer({
+  name: "RATE_LIMIT_WINDOW",
+  description: "the gateway's rate-limit window, seconds",
+  readers: ["gateway"],
+  default: 60,
+  min: 1,
+  max: 86_400,
+});
 
 export const RATE_LIMIT_USER = integer({
   name: "RATE_LIMIT_USER",

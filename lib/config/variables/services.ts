@@ -22,7 +22,12 @@ export const PRODUCTION_PORT = port("PRODUCTION_PORT", "production", "the produc
 const serviceUrl = (name: string, description: string, readers: Array<"gateway" | "user" | "production">, value: number) =>
   url({ name, description, readers, default: `http://127.0.0.1:${value}`, protocols: ["http:", "https:"], trimSlash: true });
 
-export const AUTH_URL = serviceUrl("AUTH_URL", "where the auth subgraph is reached: its JWKS, the user subgraph's calls, the gateway's subgraph", ["gateway", "user", "production"], 8001);
+export const AUTH_URL = serviceUrl(
+  "AUTH_URL",
+  "where the auth subgraph is reached: its JWKS, the user subgraph's calls, the gateway's subgraph",
+  ["gateway", "user", "production"],
+  8001,
+);
 export const USER_URL = serviceUrl("USER_URL", "where the gateway reaches the user subgraph", ["gateway"], 8002);
 export const PRODUCTION_URL = serviceUrl("PRODUCTION_URL", "where the gateway reaches the production subgraph", ["gateway"], 8003);
 
@@ -52,8 +57,7 @@ export const METRICS_TOKEN = optional({
     "when set, `/metrics` on every service answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, `/metrics` is open, except on the gateway in production, which then does not serve it",
   readers: SERVICES,
   accepts: `${MIN_METRICS_TOKEN} characters or more, no spaces`,
-  check: (token) =>
-    token.length < MIN_METRICS_TOKEN || /\s/.test(token) ? `expected at least ${MIN_METRICS_TOKEN} characters without spaces` : undefined,
+  check: (token) => (token.length < MIN_METRICS_TOKEN || /\s/.test(token) ? `expected at least ${MIN_METRICS_TOKEN} characters without spaces` : undefined),
 });
 
 /** Express's `trust proxy` setting: hops, or addresses and ranges. */

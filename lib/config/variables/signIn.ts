@@ -14,8 +14,7 @@ export const SESSION_PURGE_INTERVAL = integer({
 
 export const LOGIN_MAX_FAILURES = integer({
   name: "LOGIN_MAX_FAILURES",
-  description:
-    "failed sign-ins of an account (or of a device with its device token) answered without delay; after them each attempt waits 1 s, 2 s, 4 s …",
+  description: "failed sign-ins of an account (or of a device with its device token) answered without delay; after them each attempt waits 1 s, 2 s, 4 s …",
   readers: ["auth"],
   default: 5,
   min: 1,

@@ -10,10 +10,9 @@ const dir = mkdtempSync(join(tmpdir(), "auth-keys-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pem = (type: "ec" | "rsa" = "ec") =>
-  (type === "ec"
-    ? generateKeyPairSync("ec", { namedCurve: "P-256" })
-    : generateKeyPairSync("rsa", { modulusLength: 2048 })
-  ).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+  (type === "ec" ? generateKeyPairSync("ec", { namedCurve: "P-256" }) : generateKeyPairSync("rsa", { modulusLength: 2048 })).privateKey
+    .export({ format: "pem", type: "pkcs8" })
+    .toString();
 const none = { privateKeyPem: undefined, privateKeyFile: undefined, production: false };
 
 describe("signing key", () => {

@@ -50,13 +50,17 @@ export function createAuthServer(runtime: Runtime<AuthConfig>): SubgraphServer {
   };
   logger.info({ kid: key.kid }, "signing key loaded");
   const rest = serviceRest(authRoutes, logger, restInfo("Auth service", "Sign-in, token checks and sign-out."));
-  const server = rest.bind(createSubgraphServer<AuthContext>(runtime, {
-    typeDefs,
-    resolvers,
-    verifier: services.verifier,
-    routes: express.Router().use(jwksRoute(key), revocationRoute(revocations, logger), serviceTokenRoute(key, audience, config.serviceTokens, logger), rest.router),
-    context: (base) => ({ ...base, ...services }),
-  }));
+  const server = rest.bind(
+    createSubgraphServer<AuthContext>(runtime, {
+      typeDefs,
+      resolvers,
+      verifier: services.verifier,
+      routes: express
+        .Router()
+        .use(jwksRoute(key), revocationRoute(revocations, logger), serviceTokenRoute(key, audience, config.serviceTokens, logger), rest.router),
+      context: (base) => ({ ...base, ...services }),
+    }),
+  );
   let stopPurge: (() => void) | undefined;
   return {
     ...server,

@@ -57,7 +57,10 @@ describe("POST /oauth/token (client credentials)", () => {
       error: "unsupported_grant_type",
       error_description: "Only grant_type=client_credentials is supported",
     });
-    expect((await requestToken({ grant_type: "client_credentials", scope: "batches:read root" })).body).toEqual({ error: "invalid_scope", error_description: "Unknown scope root" });
+    expect((await requestToken({ grant_type: "client_credentials", scope: "batches:read root" })).body).toEqual({
+      error: "invalid_scope",
+      error_description: "Unknown scope root",
+    });
     expect((await requestToken({ grant_type: "client_credentials" })).status).toBe(400);
   });
 });

@@ -14,7 +14,6 @@ const ACCOUNT = { id: true, email: true, roles: true, active: true } as const;
 /** What auth knows of a user. */
 export type Account = NonNullable<Awaited<ReturnType<Users["byId"]>>>;
 
-
 /** Refuses an id that is not a UUID before PostgreSQL would fail on it. */
 export function assertUserId(userId: string): void {
   if (!isUuid(userId)) throw apiError("BAD_USER_INPUT", `userId must be a UUID, got ${JSON.stringify(userId)}`, { field: "userId" });

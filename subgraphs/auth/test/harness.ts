@@ -73,8 +73,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<AuthH
       }
       return { id, email, password: password ?? "", roles };
     },
-    tokenFor: (user) =>
-      signAccessToken(user, { privateKey, kid: keyId(createPublicKey(privateKey)), issuer, audience, ttlSeconds: accessTokenTtlSeconds }),
+    tokenFor: (user) => signAccessToken(user, { privateKey, kid: keyId(createPublicKey(privateKey)), issuer, audience, ttlSeconds: accessTokenTtlSeconds }),
     stop,
   };
   return harness;

@@ -15,9 +15,7 @@ const CHANGE = /* GraphQL */ `
 const SET = /* GraphQL */ `mutation Set($userId: ID!, $password: String!) { setPassword(userId: $userId, password: $password) }`;
 const REVOKE = /* GraphQL */ `mutation Revoke($userId: ID!) { revokeUserSessions(userId: $userId) }`;
 
-const error = (path: string, message: string, extensions: Record<string, unknown>) => [
-  { message, path: [path], locations: expect.any(Array), extensions },
-];
+const error = (path: string, message: string, extensions: Record<string, unknown>) => [{ message, path: [path], locations: expect.any(Array), extensions }];
 const tokenRevoked = { status: 401, errors: [{ message: "Invalid token: token revoked", extensions: { code: "UNAUTHENTICATED" } }] };
 const NEW_PASSWORD = "a much longer passphrase";
 
@@ -76,7 +74,11 @@ describe("setPassword", () => {
       [{ userId: user.id, password: "too short" }, "Password must be at least 12 characters long", { code: "BAD_USER_INPUT", field: "password" }],
       [{ userId: user.id, password: "x".repeat(257) }, "Password must be at most 256 characters long", { code: "BAD_USER_INPUT", field: "password" }],
       [{ userId: user.id, password: user.email }, "Password must not be the email address", { code: "BAD_USER_INPUT", field: "password" }],
-      [{ userId: "00000000-0000-4000-8000-000000000000", password: NEW_PASSWORD }, "No user with id 00000000-0000-4000-8000-000000000000", { code: "NOT_FOUND", field: "userId" }],
+      [
+        { userId: "00000000-0000-4000-8000-000000000000", password: NEW_PASSWORD },
+        "No user with id 00000000-0000-4000-8000-000000000000",
+        { code: "NOT_FOUND", field: "userId" },
+      ],
       [{ userId: "42", password: NEW_PASSWORD }, 'userId must be a UUID, got "42"', { code: "BAD_USER_INPUT", field: "userId" }],
     ];
     for (const [variables, message, extensions] of cases) {

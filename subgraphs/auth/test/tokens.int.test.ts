@@ -26,7 +26,12 @@ describe("incoming tokens", () => {
     ],
     ["wrong audience", "invalid token", /^jwt audience invalid/, () => sign({ audience: "someone-else" })],
     ["wrong issuer", "invalid token", /^jwt issuer invalid/, () => sign({ issuer: "someone-else" })],
-    ["unknown kid", "invalid token", /^unknown signing key other-key$/, () => sign({ privateKey: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey, kid: "other-key" })],
+    [
+      "unknown kid",
+      "invalid token",
+      /^unknown signing key other-key$/,
+      () => sign({ privateKey: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey, kid: "other-key" }),
+    ],
   ];
 
   it.each(forged)("refuses a token %s with 401, and keeps answering", async (_name, publicReason, reason, make) => {

@@ -34,17 +34,22 @@ export function createProductionServer(runtime: Runtime<ProductionConfig>, optio
   const { exchange, queue, consumer } = config.events;
   const relayOptions = options.relay === false ? false : { exchange, ...options.relay };
   const verifier = TokenVerifier.fromJwks(config, revocations);
-  const subscriptions = createProductionSubscriptions(runtime, options.subscriptions === false ? false : { exchange, queue, ...consumer, ...options.subscriptions });
+  const subscriptions = createProductionSubscriptions(
+    runtime,
+    options.subscriptions === false ? false : { exchange, queue, ...consumer, ...options.subscriptions },
+  );
   const rest = serviceRest(batchRoutes, logger, restInfo("Production service", "Production batches."));
-  const server = rest.bind(createSubgraphServer<ProductionContext>(runtime, {
-    typeDefs,
-    resolvers,
-    verifier,
-    routes: rest.router,
-    // Writes go to the outbox while the broker is away: it is reported, not a reason to stop serving.
-    optionalDependencies: { rabbitmq: rabbitmqCheck(config.amqpUrl) },
-    context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma), events: subscriptions.events }),
-  }));
+  const server = rest.bind(
+    createSubgraphServer<ProductionContext>(runtime, {
+      typeDefs,
+      resolvers,
+      verifier,
+      routes: rest.router,
+      // Writes go to the outbox while the broker is away: it is reported, not a reason to stop serving.
+      optionalDependencies: { rabbitmq: rabbitmqCheck(config.amqpUrl) },
+      context: (base) => ({ ...base, prisma, loaders: createProductionLoaders(prisma), events: subscriptions.events }),
+    }),
+  );
 
   let relay: EventRelay | undefined;
   return {

@@ -112,10 +112,9 @@ describe("the stage history in the database", () => {
   it("still holds every entry after the attempts", async () => {
     const id = await startedBatch();
     await attemptEdits(id);
-    const { rows } = await sql.query(
-      "SELECT from_stage::text, to_stage::text FROM production.batch_stage_changes WHERE batch_id = $1 ORDER BY changed_at",
-      [id],
-    );
+    const { rows } = await sql.query("SELECT from_stage::text, to_stage::text FROM production.batch_stage_changes WHERE batch_id = $1 ORDER BY changed_at", [
+      id,
+    ]);
     expect(rows).toEqual([
       { from_stage: null, to_stage: "DISPENSING" },
       { from_stage: "DISPENSING", to_stage: "GRANULATION" },

@@ -104,7 +104,11 @@ describe("the status machine", () => {
     expect(completed.errors).toBeUndefined();
     expect(completed.data?.changeBatchStatus).toEqual({ id: batch.id, status: "COMPLETED", version: 5, actualQuantity: 190, yield: 0.95 });
 
-    const read = await server.call(`query($id: ID!) { batch(id: $id) { history { fromStatus toStatus reason changedBy { id } } } }`, { id: batch.id }, viewer.token);
+    const read = await server.call(
+      `query($id: ID!) { batch(id: $id) { history { fromStatus toStatus reason changedBy { id } } } }`,
+      { id: batch.id },
+      viewer.token,
+    );
     expect(read.data?.batch.history).toEqual([
       { fromStatus: null, toStatus: "PLANNED", reason: null, changedBy: { id: production.userId } },
       { fromStatus: "PLANNED", toStatus: "IN_PROGRESS", reason: null, changedBy: { id: production.userId } },
@@ -147,13 +151,14 @@ describe("the status machine", () => {
     const started = await create();
     const byQa = await change(started.id, "IN_PROGRESS", qa);
     expect(byQa.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
-      { message: "Moving a batch from PLANNED to IN_PROGRESS requires scope batches:write", extensions: { code: "FORBIDDEN", requiredScopes: [["batches:write"]] } },
+      {
+        message: "Moving a batch from PLANNED to IN_PROGRESS requires scope batches:write",
+        extensions: { code: "FORBIDDEN", requiredScopes: [["batches:write"]] },
+      },
     ]);
     // A viewer is stopped by the schema before the status machine is asked.
     const byViewer = await change(batch.id, "RELEASED", viewer);
-    expect(byViewer.errors?.map((e) => e.extensions)).toEqual([
-      { code: "FORBIDDEN", requiredScopes: [["batches:write"], ["batches:release"]] },
-    ]);
+    expect(byViewer.errors?.map((e) => e.extensions)).toEqual([{ code: "FORBIDDEN", requiredScopes: [["batches:write"], ["batches:release"]] }]);
     // Rework and rejection need a reason; with one, QA sends the batch back.
     const noReason = await change(batch.id, "IN_PROGRESS", qa);
     expect(noReason.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
@@ -169,11 +174,18 @@ describe("the status machine", () => {
     // Recorded while the batch is made: from QA_HOLD on its master data is frozen.
     const updated = await server.call(UPDATE_BATCH, { id: batch.id, version: 2, input: { actualQuantity: 396 } }, production.token);
     expect(updated.data?.updateBatch).toMatchObject({ version: 3, actualQuantity: 396 });
-    for (const [status, caller] of [["QA_HOLD", production], ["RELEASED", qa]] as const) {
+    for (const [status, caller] of [
+      ["QA_HOLD", production],
+      ["RELEASED", qa],
+    ] as const) {
       expect((await change(batch.id, status, caller)).errors).toBeUndefined();
     }
     const withoutBatch = await create({ plannedQuantity: 400 });
-    for (const [status, caller] of [["IN_PROGRESS", production], ["QA_HOLD", production], ["RELEASED", qa]] as const) {
+    for (const [status, caller] of [
+      ["IN_PROGRESS", production],
+      ["QA_HOLD", production],
+      ["RELEASED", qa],
+    ] as const) {
       expect((await change(withoutBatch.id, status, caller)).errors).toBeUndefined();
     }
     const without = await change(withoutBatch.id, "COMPLETED", production);
@@ -212,9 +224,7 @@ describe("updateBatch", () => {
   it("lets exactly one of concurrent updates with the same version win; the others get CONFLICT with the current version", async () => {
     const batch = await create();
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        server.call(UPDATE_BATCH, { id: batch.id, version: 1, input: { productName: `Name ${i}` } }, production.token),
-      ),
+      Array.from({ length: 8 }, (_, i) => server.call(UPDATE_BATCH, { id: batch.id, version: 1, input: { productName: `Name ${i}` } }, production.token)),
     );
     const winners = results.filter((r) => r.errors === undefined);
     expect(winners).toHaveLength(1);

@@ -149,9 +149,7 @@ describe("events on the exchange", () => {
 
     const createMany = async (server: TestProductionServer, count: number) => {
       const token = server.signIn("PRODUCTION").token;
-      const results = await Promise.all(
-        Array.from({ length: count }, () => server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber("R")) }, token)),
-      );
+      const results = await Promise.all(Array.from({ length: count }, () => server.call(CREATE_BATCH, { input: batchInput(uniqueBatchNumber("R")) }, token)));
       return results.map((r) => r.data!.createBatch.id as string);
     };
     // Writes through every instance, relayed by the active one.

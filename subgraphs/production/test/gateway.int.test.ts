@@ -136,7 +136,12 @@ describe("query budget", () => {
     // the events of the writes above, or its statements would count as the page's.
     const settled = async () => {
       const counters = ["outbox_backlog", "outbox_events_published_total", "events_consumed_total", "events_dead_lettered_total"];
-      const [backlog, published, consumed, deadLettered] = (await Promise.all(counters.map((name) => readCounter(stack.production.url, name)))) as [number, number, number, number];
+      const [backlog, published, consumed, deadLettered] = (await Promise.all(counters.map((name) => readCounter(stack.production.url, name)))) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       return backlog === 0 && published >= 150 && published === consumed + deadLettered;
     };
     await expect.poll(settled, { timeout: 20_000 }).toBe(true);

@@ -47,12 +47,31 @@ function seededBatches(): Seeded[] {
   ];
   add(1, 1000, complete(2, 30), 950.5);
   add(3, 500, complete(4, 50), 480.25);
-  add(10, 800, [["IN_PROGRESS", 11], ["QA_HOLD", 20], ["IN_PROGRESS", 22], ["QA_HOLD", 40], ["RELEASED", 41], ["COMPLETED", 52]], 812);
+  add(
+    10,
+    800,
+    [
+      ["IN_PROGRESS", 11],
+      ["QA_HOLD", 20],
+      ["IN_PROGRESS", 22],
+      ["QA_HOLD", 40],
+      ["RELEASED", 41],
+      ["COMPLETED", 52],
+    ],
+    812,
+  );
   add(-30, 1200, complete(-20, 75), 1100); // created before the range, completed in it
   add(100, 300, complete(101, 200), 290); // completed after the range
   add(20, 100, [["IN_PROGRESS", 21]]);
-  add(25, 100, [["IN_PROGRESS", 26], ["QA_HOLD", 30]]);
-  add(26, 100, [["IN_PROGRESS", 27], ["QA_HOLD", 31], ["REJECTED", 33]]);
+  add(25, 100, [
+    ["IN_PROGRESS", 26],
+    ["QA_HOLD", 30],
+  ]);
+  add(26, 100, [
+    ["IN_PROGRESS", 27],
+    ["QA_HOLD", 31],
+    ["REJECTED", 33],
+  ]);
   add(40, 100, [["CANCELLED", 41]]);
   add(60, 100, []);
   add(167.9, 100, []); // the last minutes of the range

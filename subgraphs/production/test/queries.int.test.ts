@@ -30,7 +30,11 @@ beforeAll(async () => {
   const production = server.signIn("PRODUCTION");
   ids = [];
   for (const number of numbers) {
-    const created = await server.call(CREATE_BATCH, { input: batchInput(number, { productCode: product, productName: `Tablets ${product}` }) }, production.token);
+    const created = await server.call(
+      CREATE_BATCH,
+      { input: batchInput(number, { productCode: product, productName: `Tablets ${product}` }) },
+      production.token,
+    );
     ids.push(created.data!.createBatch.id);
   }
   for (const id of ids.slice(0, 3)) await server.call(CHANGE_STATUS, { id, status: "IN_PROGRESS" }, production.token);
@@ -55,7 +59,9 @@ describe("batches", () => {
     do {
       const current = await page({ filter: { product }, first: 3, after });
       expect(current.totalCount).toBe(7);
-      expect(current.nodes.map((n: { batchNumber: string }) => n.batchNumber)).toEqual(current.edges.map((e: { node: { batchNumber: string } }) => e.node.batchNumber));
+      expect(current.nodes.map((n: { batchNumber: string }) => n.batchNumber)).toEqual(
+        current.edges.map((e: { node: { batchNumber: string } }) => e.node.batchNumber),
+      );
       seen.push(...current.nodes.map((n: { batchNumber: string }) => n.batchNumber));
       after = current.pageInfo.hasNextPage ? current.pageInfo.endCursor : null;
       pages += 1;
@@ -72,7 +78,13 @@ describe("batches", () => {
     expect(next.pageInfo).toEqual({ hasNextPage: false, endCursor: next.edges.at(-1).cursor });
 
     const started = await page({ filter: { product, status: "IN_PROGRESS" }, orderBy: "BATCH_NUMBER_DESC" });
-    expect(started).toMatchObject({ totalCount: 3, nodes: numbers.slice(0, 3).reverse().map((batchNumber) => ({ batchNumber, status: "IN_PROGRESS" })) });
+    expect(started).toMatchObject({
+      totalCount: 3,
+      nodes: numbers
+        .slice(0, 3)
+        .reverse()
+        .map((batchNumber) => ({ batchNumber, status: "IN_PROGRESS" })),
+    });
 
     const future = await page({ filter: { product, createdFrom: new Date(Date.now() + 60_000).toISOString() } });
     expect(future).toMatchObject({ totalCount: 0, nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
@@ -105,9 +117,13 @@ describe("batch and batchByNumber", () => {
       r: [{ __typename: "Batch", id: ids[0] }],
     });
     expect(entities.errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
-    const signedIn = await server.call(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Batch { batchNumber } } }`, {
-      r: [{ __typename: "Batch", id: ids[0] }],
-    }, viewer.token);
+    const signedIn = await server.call(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Batch { batchNumber } } }`,
+      {
+        r: [{ __typename: "Batch", id: ids[0] }],
+      },
+      viewer.token,
+    );
     expect(signedIn.data).toEqual({ _entities: [{ batchNumber: numbers[0] }] });
   });
 });

@@ -85,13 +85,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   return {
     setPassword: (userId, password) =>
-      mutate(
-        "setPassword",
-        /* GraphQL */ `mutation ($userId: ID!, $password: String!) { setPassword(userId: $userId, password: $password) }`,
-        { userId, password },
-      ),
-    revokeUserSessions: (userId) =>
-      mutate("revokeUserSessions", /* GraphQL */ `mutation ($userId: ID!) { revokeUserSessions(userId: $userId) }`, { userId }),
+      mutate("setPassword", /* GraphQL */ `mutation ($userId: ID!, $password: String!) { setPassword(userId: $userId, password: $password) }`, {
+        userId,
+        password,
+      }),
+    revokeUserSessions: (userId) => mutate("revokeUserSessions", /* GraphQL */ `mutation ($userId: ID!) { revokeUserSessions(userId: $userId) }`, { userId }),
   };
 }
 

@@ -16,21 +16,23 @@ export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 export function createUserServer(runtime: Runtime<UserConfig>): SubgraphServer {
   const { config, logger, prisma, revocations } = runtime;
   const rest = serviceRest(userRoutes, logger, restInfo("User service", "Users and their life cycle."));
-  return rest.bind(createSubgraphServer<UserContext>(runtime, {
-    typeDefs,
-    resolvers,
-    verifier: TokenVerifier.fromJwks(config, revocations),
-    routes: rest.router,
-    context: (base) => ({
-      ...base,
-      prisma,
-      loaders: createUserLoaders(prisma),
-      authClient: createAuthClient({
-        authUrl: config.authUrl,
-        authorization: base.authorization,
-        requestId: base.requestId,
-        logger: base.logger,
+  return rest.bind(
+    createSubgraphServer<UserContext>(runtime, {
+      typeDefs,
+      resolvers,
+      verifier: TokenVerifier.fromJwks(config, revocations),
+      routes: rest.router,
+      context: (base) => ({
+        ...base,
+        prisma,
+        loaders: createUserLoaders(prisma),
+        authClient: createAuthClient({
+          authUrl: config.authUrl,
+          authorization: base.authorization,
+          requestId: base.requestId,
+          logger: base.logger,
+        }),
       }),
     }),
-  }));
+  );
 }

@@ -43,12 +43,10 @@ function checkRoles(roles: readonly Role[]): Role[] {
 }
 
 /** A department of at most {@link MAX_DEPARTMENT_LENGTH} characters; a blank one is no department. */
-const checkDepartment = (raw: string | null | undefined): string | null =>
-  checkOptionalText("department", raw, { max: MAX_DEPARTMENT_LENGTH }) ?? null;
+const checkDepartment = (raw: string | null | undefined): string | null => checkOptionalText("department", raw, { max: MAX_DEPARTMENT_LENGTH }) ?? null;
 
 /** The `users(search:)` text, trimmed; blank is no search. */
-export const checkSearch = (raw: string | null | undefined): string | null | undefined =>
-  checkOptionalText("search", raw, { max: MAX_SEARCH_LENGTH });
+export const checkSearch = (raw: string | null | undefined): string | null | undefined => checkOptionalText("search", raw, { max: MAX_SEARCH_LENGTH });
 
 /** The fields of a new user, or BAD_USER_INPUT naming the first field that is wrong. */
 export function checkCreateInput(input: CreateUserInput): UserFields {

@@ -7,8 +7,7 @@ import { checkUpdateInput } from "./userInput.js";
 import { assertAdminRemains, requireUser, writeUser } from "./userStore.js";
 
 /** Whether two role lists grant the same roles, whatever their order. */
-const sameRoles = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /** Administrators must not lock themselves out by mistake (this is not an authorization rule). */
 function refuseOwnAccount(ctx: UserContext, user: User, action: string): void {

@@ -19,8 +19,7 @@ const CREATE = /* GraphQL */ `mutation ($input: CreateUserInput!) { createUser(i
 const UPDATE = /* GraphQL */ `mutation ($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id } }`;
 const DELETE = /* GraphQL */ `mutation ($id: ID!) { deleteUser(id: $id) { id } }`;
 const newEmail = () => `new.${uniqueTag()}@example.com`;
-const create = (email: string) =>
-  t.server.call(CREATE, { input: { email, name: "N", password: "long enough password" } }, t.adminToken);
+const create = (email: string) => t.server.call(CREATE, { input: { email, name: "N", password: "long enough password" } }, t.adminToken);
 const rowOf = (email: string) => t.server.runtime.prisma.user.findUnique({ where: { email } });
 
 describe("calls to auth", () => {

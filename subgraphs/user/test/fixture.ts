@@ -16,9 +16,7 @@ export interface Fixture<TAuth> {
  * shared with the user subgraph so auth's revocations count there) and the user subgraph
  * before the file's tests, and stop both after them.
  */
-export function useUserSubgraph<TAuth extends AuthEndpoint & { stop(): Promise<void> }>(
-  startAuth: (redisPrefix: string) => Promise<TAuth>,
-): Fixture<TAuth> {
+export function useUserSubgraph<TAuth extends AuthEndpoint & { stop(): Promise<void> }>(startAuth: (redisPrefix: string) => Promise<TAuth>): Fixture<TAuth> {
   const fixture = {} as Fixture<TAuth>;
   beforeAll(async () => {
     const redisPrefix = newRedisPrefix();

@@ -62,7 +62,11 @@ describe("updateUser", () => {
 
   it("refuses blank names, empty roles and malformed emails", async () => {
     const { user } = await signedInUser();
-    for (const [input, field] of [[{ name: "" }, "name"], [{ roles: [] }, "roles"], [{ email: "nope" }, "email"]] as const) {
+    for (const [input, field] of [
+      [{ name: "" }, "name"],
+      [{ roles: [] }, "roles"],
+      [{ email: "nope" }, "email"],
+    ] as const) {
       const result = await t.server.call(UPDATE, { id: user.id, input }, t.adminToken);
       expect(result.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field });
     }

@@ -46,9 +46,6 @@ export async function startUserServer(auth: AuthEndpoint, redisPrefix = newRedis
 export const uniqueTag = () => `t${randomBytes(4).toString("hex")}`;
 
 /** Inserts a user straight into the database, the way a test sets the scene. */
-export function insertUser(
-  runtime: Runtime,
-  fields: { email: string; name?: string; roles?: Role[]; active?: boolean; department?: string },
-): Promise<User> {
+export function insertUser(runtime: Runtime, fields: { email: string; name?: string; roles?: Role[]; active?: boolean; department?: string }): Promise<User> {
   return runtime.prisma.user.create({ data: { name: fields.email.split("@")[0]!, roles: ["VIEWER"], ...fields } });
 }

@@ -62,7 +62,7 @@ describe("users pagination", () => {
   it("walks every page with the end cursor, totalCount counting all of them", async () => {
     const pages: string[][] = [];
     let after: string | null = null;
-    for (let hasNext = true; hasNext; ) {
+    for (let hasNext = true; hasNext;) {
       const result = await users({ first: 2, after });
       expect(result.errors).toBeUndefined();
       const { edges, pageInfo, totalCount } = result.data!.users;

@@ -22,7 +22,7 @@ export function brokerCases(world: FaultWorld): void {
       await subscribers(world.redis.url, world.channel);
       await world.actors.changeStatus(batch.id, "IN_PROGRESS");
       await sub.waitFor(1);
-  
+
       world.broker.cut();
       const production = await until("production reports RabbitMQ degraded", async () => {
         const report = await readiness(stack.production.url);
@@ -36,7 +36,7 @@ export function brokerCases(world: FaultWorld): void {
         expect(report.status).toBe(200);
         expect(report.body.checks).not.toHaveProperty("rabbitmq");
       }
-  
+
       // Every change is committed while the broker is away.
       const during = await reworkCycles(world.actors, batch.id, 10);
       world.broker.restore();

@@ -22,12 +22,17 @@ export function postgresCases(world: FaultWorld): void {
       await subscribers(world.redis.url, world.channel);
       await world.actors.changeStatus(batch.id, "IN_PROGRESS");
       await sub.waitFor(1);
-  
+
       await world.postgres.stop();
       try {
         const direct = await graphql(stack.production.url, BATCHES, {}, world.actors.tokens.viewer);
         expect(direct.errors).toEqual([
-          { message: "PostgreSQL is unavailable; try again shortly", locations: [{ line: 1, column: 3 }], path: ["batches"], extensions: { code: "SERVICE_UNAVAILABLE", dependency: "postgresql" } },
+          {
+            message: "PostgreSQL is unavailable; try again shortly",
+            locations: [{ line: 1, column: 3 }],
+            path: ["batches"],
+            extensions: { code: "SERVICE_UNAVAILABLE", dependency: "postgresql" },
+          },
         ]);
         const viaGateway = await graphql(world.actors.gateway, BATCHES, {}, world.actors.tokens.viewer);
         expect(viaGateway.errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
@@ -41,7 +46,7 @@ export function postgresCases(world: FaultWorld): void {
       } finally {
         await world.postgres.start();
       }
-  
+
       await until("production answers again", async () => (await outcome(stack.production.url, BATCHES, world.actors.tokens.viewer)) === "OK");
       for (const service of [stack.auth, stack.user, stack.production]) {
         await until(`${service.name} ready again`, async () => (await readiness(service.url)).status === 200);

@@ -61,7 +61,7 @@ export function processKillCases(world: FaultWorld): void {
         expect(answer.data?.changeBatchStatus ?? null).toBeNull();
         expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
         expect(await counts()).toEqual(before);
-  
+
         // Back on its port, the same change goes through whole.
         const production = await startService("production", { ...stack.env, PRODUCTION_PORT: portOf(stack.production.url) });
         restarted.push(production);
@@ -73,19 +73,21 @@ export function processKillCases(world: FaultWorld): void {
       }
     });
   });
-  
+
   describe("the gateway killed under subscribers", () => {
     it("lets every client resume with after: the events made while it was down arrive once, in order, then live ones", async () => {
       const { stack } = world.fixture;
       const production = restarted[0]?.url ?? stack.production.url;
       const batch = await world.actors.createBatch();
-      const clients = Array.from({ length: 5 }, () => subscribe(world.actors.gateway, bearer(world.actors.tokens.viewer), STATUS_CHANGED, { batchId: batch.id }));
+      const clients = Array.from({ length: 5 }, () =>
+        subscribe(world.actors.gateway, bearer(world.actors.tokens.viewer), STATUS_CHANGED, { batchId: batch.id }),
+      );
       await Promise.all(clients.map((c) => c.connected));
       await subscribers(world.redis.url, world.channel);
       await world.actors.changeStatus(batch.id, "IN_PROGRESS");
       await Promise.all(clients.map((c) => c.waitFor(1)));
       const lastSeen = clients.map((c) => c.results.at(-1)!.data!.batchStatusChanged.eventId as string);
-  
+
       await kill(stack.gateway);
       await Promise.all(clients.map((c) => c.closed));
       // Changes made while the gateway is away, on the production subgraph's own port.
@@ -95,7 +97,7 @@ export function processKillCases(world: FaultWorld): void {
         const result = await graphql(production, CHANGE_STATUS, { id: batch.id, status, reason: status === "IN_PROGRESS" ? `rework ${i}` : null }, token);
         expect(result.errors).toBeUndefined();
       }
-  
+
       const gateway = await startService("gateway", {
         ...stack.env,
         GATEWAY_PORT: portOf(stack.gateway.url),

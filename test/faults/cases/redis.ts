@@ -34,9 +34,14 @@ export function redisCases(world: FaultWorld): void {
       expect(await outcome(world.fixture.stack.production.url, BATCHES, fresh)).toBe("OK");
       await logout(world.actors.gateway, fresh);
       expect(await outcome(world.actors.gateway, ME, fresh)).toBe("UNAUTHENTICATED");
-      await until("production refuses the new logout", async () => (await outcome(world.fixture.stack.production.url, BATCHES, fresh)) === "UNAUTHENTICATED", 1_000, 20);
+      await until(
+        "production refuses the new logout",
+        async () => (await outcome(world.fixture.stack.production.url, BATCHES, fresh)) === "UNAUTHENTICATED",
+        1_000,
+        20,
+      );
     });
-  
+
     it("refuses a token logged out while Redis is down, everywhere within about a second", async () => {
       const token = await world.fixture.login("viewer");
       await world.redis.kill();
@@ -59,7 +64,7 @@ export function redisCases(world: FaultWorld): void {
       }
       expect(await outcome(world.actors.gateway, ME, token)).toBe("UNAUTHENTICATED");
     });
-  
+
     it("delivers status changes to a subscriber that stayed connected through the restart", async () => {
       const batch = await world.actors.createBatch();
       const sub = subscribe(world.actors.gateway, bearer(world.actors.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
@@ -78,7 +83,7 @@ export function redisCases(world: FaultWorld): void {
       await sub.close();
     });
   });
-  
+
   describe("Redis flushed", () => {
     it("keeps refusing a logged-out token, also in a service started after the flush", async () => {
       const token = await loggedOutToken(world);
@@ -94,7 +99,7 @@ export function redisCases(world: FaultWorld): void {
         await late?.stop();
       }
     });
-  
+
     it("keeps counting rate limits after a flush and while Redis is away", async () => {
       // A gateway of its own with a small anonymous quota, so that the stack's logins keep theirs.
       const { env, user, production: subgraph } = world.fixture.stack;

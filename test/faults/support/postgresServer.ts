@@ -63,10 +63,14 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   };
 
   const start = async () => {
-    child = spawn(join(bin, "postgres"), ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"], {
-      stdio: "ignore",
-      ...user,
-    });
+    child = spawn(
+      join(bin, "postgres"),
+      ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
+      {
+        stdio: "ignore",
+        ...user,
+      },
+    );
     await until(`postgres on ${port} answers`, answers, 30_000);
   };
 

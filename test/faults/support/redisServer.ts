@@ -40,9 +40,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
 
   const start = async () => {
-    child = spawn(process.env.REDIS_SERVER ?? "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
-      stdio: "ignore",
-    });
+    child = spawn(
+      process.env.REDIS_SERVER ?? "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+      {
+        stdio: "ignore",
+      },
+    );
     await until(`redis-server on ${port} answers`, ping, 10_000);
   };
 

@@ -36,11 +36,12 @@ export function quantity(field: string, value: number, allowZero = false): numbe
   // Decimal reads the shortest decimal form of the double, the digits the client sent.
   const decimals = Number.isFinite(value) ? new Prisma.Decimal(value).decimalPlaces() : Infinity;
   if (!(value >= min && value <= QUANTITY.max) || decimals > QUANTITY.decimals) {
-    throw apiError(
-      "BAD_USER_INPUT",
-      `${field} must be from ${min} to ${QUANTITY.max} with at most ${QUANTITY.decimals} decimals, got ${value}`,
-      { field, min, max: QUANTITY.max, maxDecimals: QUANTITY.decimals },
-    );
+    throw apiError("BAD_USER_INPUT", `${field} must be from ${min} to ${QUANTITY.max} with at most ${QUANTITY.decimals} decimals, got ${value}`, {
+      field,
+      min,
+      max: QUANTITY.max,
+      maxDecimals: QUANTITY.decimals,
+    });
   }
   return value;
 }

@@ -26,8 +26,7 @@ const byCreatedAt = (direction: "asc" | "desc"): Order => {
   return {
     orderBy: [{ createdAt: direction }, { id: direction }],
     key: (b) => [b.createdAt.toISOString(), b.id],
-    valid: ([at, id, ...rest]) =>
-      typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof id === "string" && isUuid(id) && rest.length === 0,
+    valid: ([at, id, ...rest]) => typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof id === "string" && isUuid(id) && rest.length === 0,
     after: ([at, id]) => ({ OR: [{ createdAt: { [beyond]: new Date(at!) } }, { createdAt: new Date(at!), id: { [beyond]: id } }] }),
   };
 };

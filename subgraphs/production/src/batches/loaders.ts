@@ -38,14 +38,10 @@ function entriesByBatchId<T extends { batchId: string }>(find: (batchIds: string
 export function createProductionLoaders(prisma: PrismaClient): ProductionLoaders {
   return {
     batchById: byIdLoader((ids) => prisma.batch.findMany({ where: { id: { in: ids } } })),
-    historyByBatchId: entriesByBatchId((batchIds) =>
-      prisma.batchStatusChange.findMany({ where: { batchId: { in: batchIds } }, orderBy: [...OLDEST_FIRST] }),
-    ),
+    historyByBatchId: entriesByBatchId((batchIds) => prisma.batchStatusChange.findMany({ where: { batchId: { in: batchIds } }, orderBy: [...OLDEST_FIRST] })),
     stageHistoryByBatchId: entriesByBatchId((batchIds) =>
       prisma.batchStageChange.findMany({ where: { batchId: { in: batchIds } }, orderBy: [...OLDEST_FIRST] }),
     ),
-    changesByBatchId: entriesByBatchId((batchIds) =>
-      prisma.batchFieldChange.findMany({ where: { batchId: { in: batchIds } }, orderBy: [...OLDEST_FIRST] }),
-    ),
+    changesByBatchId: entriesByBatchId((batchIds) => prisma.batchFieldChange.findMany({ where: { batchId: { in: batchIds } }, orderBy: [...OLDEST_FIRST] })),
   };
 }

@@ -41,7 +41,11 @@ describe("the status machine", () => {
 
   it("asks for a reason to reject, cancel or rework, and for the actual quantity to complete", () => {
     const base = { batchNumber: "B-1", scopes: ALL_SCOPES, reason: null, actualQuantity: null };
-    for (const [from, to] of [["QA_HOLD", "REJECTED"], ["QA_HOLD", "IN_PROGRESS"], ["PLANNED", "CANCELLED"]] as const) {
+    for (const [from, to] of [
+      ["QA_HOLD", "REJECTED"],
+      ["QA_HOLD", "IN_PROGRESS"],
+      ["PLANNED", "CANCELLED"],
+    ] as const) {
       expect(() => authorizeTransition({ ...base, from, to })).toThrow(expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", field: "reason" } }));
     }
     expect(() => authorizeTransition({ ...base, from: "RELEASED", to: "COMPLETED" })).toThrow(

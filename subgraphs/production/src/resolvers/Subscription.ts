@@ -27,8 +27,7 @@ export const Subscription: SubscriptionResolvers = {
       // Checked now, so that a bad `after` is an error of the subscription, not of its stream.
       if (after) await checkAfter(ctx.prisma, after);
       return eventStream<BatchEvent>(ctx.events, EventType.statusChanged, {
-        accept: ({ data }) =>
-          (!batchId || data.batch_id === batchId) && (!statuses?.length || statuses.includes(data.new_status as never)),
+        accept: ({ data }) => (!batchId || data.batch_id === batchId) && (!statuses?.length || statuses.includes(data.new_status as never)),
         replay: after ? () => replayAfter(ctx.prisma, EventType.statusChanged, after) : undefined,
         logger: ctx.logger,
       });

@@ -7,4 +7,14 @@ import { Mutation } from "./Mutation.js";
 import { Query } from "./Query.js";
 import { Subscription } from "./Subscription.js";
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Subscription, Batch, BatchStatusChange, BatchStageChange, BatchFieldChange, BatchStatusChangedEvent };
+export const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Mutation,
+  Subscription,
+  Batch,
+  BatchStatusChange,
+  BatchStageChange,
+  BatchFieldChange,
+  BatchStatusChangedEvent,
+};

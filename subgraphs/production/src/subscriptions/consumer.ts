@@ -19,7 +19,11 @@ export interface SubscriptionConsumerOptions extends Partial<ConsumerSettings> {
  * checked against the database (`verify.ts`) and published as the records have it. Its own
  * broker connection, so that it reconnects independently of the relay.
  */
-export function startSubscriptionConsumer(runtime: Runtime<ProductionConfig>, events: EventPubSub, { exchange, queue, ...settings }: SubscriptionConsumerOptions) {
+export function startSubscriptionConsumer(
+  runtime: Runtime<ProductionConfig>,
+  events: EventPubSub,
+  { exchange, queue, ...settings }: SubscriptionConsumerOptions,
+) {
   const logger = runtime.logger.child({ component: "subscription-consumer" });
   const broker = connectBroker(runtime.config.amqpUrl, logger);
   const consumer = startEventConsumer(broker, {
