@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { cloneTestDatabase } from "./support/database.js";
 import { graphql } from "./support/graphql.js";
 import { login } from "./support/login.js";
 import { seedStack } from "./support/seed.js";
@@ -16,17 +17,25 @@ import { startStack, type Stack } from "./support/stack.js";
 const run = promisify(execFile);
 const out = mkdtempSync(join(tmpdir(), "batch-supergraph-build-"));
 let stack: Stack;
+let database: Awaited<ReturnType<typeof cloneTestDatabase>>;
 
 beforeAll(async () => {
   await run(process.execPath, ["--import", "tsx", "scripts/build.ts", out]);
   // Outside the project, the compiled modules find their packages through a link, as in the image.
   symlinkSync(join(process.cwd(), "node_modules"), join(out, "node_modules"), "dir");
-  stack = await startStack({ compiled: out, env: { NODE_ENV: "production", ADMIN_PASSWORD: "a-long-admin-passphrase-for-the-build" } });
+  // A database of its own: the production seed never changes the password of an admin another test seeded.
+  database = await cloneTestDatabase();
+  stack = await startStack({
+    compiled: out,
+    databaseUrl: database.url,
+    env: { NODE_ENV: "production", ADMIN_PASSWORD: "a-long-admin-passphrase-for-the-build" },
+  });
   await seedStack(stack);
 }, 240_000);
 
 afterAll(async () => {
   await stack?.stop();
+  await database?.drop();
   rmSync(out, { recursive: true, force: true });
 });
 
