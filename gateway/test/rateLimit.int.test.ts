@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { graphql, readCounter, type GraphQLResult } from "../../test/support/graphql.js";
 import { startInProcessGateway, startInProcessStack, type InProcessGateway, type InProcessStack, type TestAccount } from "../../test/support/inProcessStack.js";
 
@@ -21,6 +21,9 @@ beforeEach(async () => {
   const env = { ...stack.env, REDIS_PREFIX: `${stack.env.REDIS_PREFIX}${randomBytes(3).toString("hex")}:` };
   instances = await Promise.all([startInProcessGateway(env), startInProcessGateway(env)]);
   gateways = instances.map((g) => g.url);
+  // Until its Redis connection is up, a gateway counts in its own memory (the fallback while Redis
+  // is away): the shared counts start once both are connected.
+  await vi.waitFor(() => expect(instances.map((g) => g.runtime.redis.status)).toEqual(["ready", "ready"]), { timeout: 10_000 });
 });
 
 afterEach(async () => {
