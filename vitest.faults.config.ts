@@ -7,10 +7,14 @@ import base from "./vitest.config.js";
  * run does not pick up). Files run one after another: each starts processes and private
  * servers of its own, and faults are judged by timing.
  */
+// The default run's projects are left out: only the fault files run here.
+const { projects: _projects, ...test } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...test,
+    globalSetup: ["test/globalSetup.ts"],
     include: ["test/faults/**/*.fault.ts"],
     fileParallelism: false,
     testTimeout: 90_000,
