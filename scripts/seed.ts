@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PrepareConfig } from "../lib/config.js";
-import { hashPassword } from "../lib/auth/passwords.js";
+import { hashPassword, OWASP_SCRYPT, type ScryptParams } from "../lib/auth/passwords.js";
 import type { PrismaClient } from "../lib/prisma.js";
 import type { Role } from "../lib/auth/scopes.js";
 import { ScriptError } from "./script.js";
@@ -50,13 +50,13 @@ export function seedAccounts({ production, admin: { email, password } }: Pick<Pr
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
 
 /** Creates the user and its credential together, or nothing: never half an account. */
-async function createAccount(prisma: PrismaClient, account: SeedAccount): Promise<"created" | "exists"> {
+async function createAccount(prisma: PrismaClient, account: SeedAccount, cost: ScryptParams): Promise<"created" | "exists"> {
   if (account.password === undefined) {
     throw new ScriptError(`seed: ADMIN_PASSWORD must be set to create the admin ${account.email} when NODE_ENV=production`);
   }
   const { password, ...profile } = account;
   const id = randomUUID();
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, cost);
   try {
     await prisma.$transaction([
       prisma.user.create({ data: { id, ...profile, active: true } }),
@@ -70,13 +70,17 @@ async function createAccount(prisma: PrismaClient, account: SeedAccount): Promis
   }
 }
 
-/** Creates the accounts whose email is not taken yet; one outcome per account, in order. */
-export async function seed(prisma: PrismaClient, accounts: SeedAccount[]): Promise<SeedOutcome[]> {
+/**
+ * Creates the accounts whose email is not taken yet; one outcome per account, in order.
+ * `cost`: the scrypt cost of their password hashes (tests seed with a cheap one: a login
+ * verifies at the cost the stored hash names).
+ */
+export async function seed(prisma: PrismaClient, accounts: SeedAccount[], cost: ScryptParams = OWASP_SCRYPT): Promise<SeedOutcome[]> {
   const outcomes: SeedOutcome[] = [];
   // One at a time: each hash takes 128 MiB of memory at OWASP's scrypt cost.
   for (const account of accounts) {
     const existing = await prisma.user.findUnique({ where: { email: account.email }, select: { id: true } });
-    const status = existing ? "exists" : await createAccount(prisma, account);
+    const status = existing ? "exists" : await createAccount(prisma, account, cost);
     outcomes.push({ email: account.email, role: account.roles[0]!, status });
   }
   return outcomes;

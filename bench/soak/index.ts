@@ -47,6 +47,7 @@ class OperationStats {
 }
 
 const fixture = await startSubscriptionFixture({
+  processes: true,
   redisPrefix: `batch-soak-${process.pid}-${randomBytes(3).toString("hex")}:`,
   database: await createTestDatabase(readBackingServices().databaseUrl),
   env: {

@@ -1,23 +1,40 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, type KeyObject } from "node:crypto";
 import amqp from "amqplib";
 import { readBackingServices } from "../../lib/config.js";
 import { withClient } from "../../scripts/database.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
 import { login } from "../support/login.js";
+import { startInProcessStack } from "../support/inProcessStack.js";
+import type { SubgraphName } from "../../lib/server/runtime.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { seedStack } from "../support/seed.js";
 
 /** The demo users the tests sign in as. */
 export type Role = "admin" | "production" | "qa" | "viewer";
 
+/** What the subscription tests use of a stack, whether its services run in this process or as processes. */
+export interface FixtureStack {
+  gateway: { url: string };
+  auth: { url: string };
+  user: { url: string };
+  production: { url: string };
+  /** The environment every service was started with. */
+  env: Record<string, string>;
+  /** The auth subgraph's signing key, to forge tokens. */
+  privateKey: KeyObject;
+  /** Stops one subgraph, as a crashed instance. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * A stack of its own for the subscription tests: its own database (so its relay is the only
  * one publishing), exchange (declared first, so that an external publisher can use it at once),
  * subscription queue and Redis prefix, seeded with the demo users.
  */
-export interface SubscriptionFixture {
-  stack: Stack;
+export interface SubscriptionFixture<S extends FixtureStack = FixtureStack> {
+  stack: S;
   exchange: string;
   queue: string;
   /** A new access token of a demo user, logged in through the gateway. */
@@ -42,18 +59,50 @@ export interface FixtureOptions {
   redisPrefix?: string;
   /** Required outside vitest (the bench migrates one); in tests, a copy of the run's template. Dropped on close. */
   database?: TestDatabase;
+  /**
+   * The services run as processes (`tsx`, as `npm start` runs them): for several instances of
+   * one service, and outside vitest (the soak bench). Default: in this process, on free ports.
+   */
+  processes?: boolean;
 }
 
-export async function startSubscriptionFixture({ env = {}, redisPrefix, database: given }: FixtureOptions = {}): Promise<SubscriptionFixture> {
+/** A fixture's stack whose services run as processes (their logs, their pids). */
+export type ProcessFixtureStack = Stack & Pick<FixtureStack, "stopSubgraph">;
+
+/** Starts the four services, seeded with the demo users. */
+async function startFixtureStack(processes: boolean, databaseUrl: string, redisPrefix: string | undefined, env: Record<string, string>): Promise<FixtureStack> {
+  if (!processes) {
+    const stack = await startInProcessStack({ databaseUrl, env: { ...env, ...(redisPrefix && { REDIS_PREFIX: redisPrefix }) } });
+    await stack.seed().catch(async (err: unknown) => {
+      await stack.stop();
+      throw err;
+    });
+    return stack;
+  }
+  const stack = await startStack({ databaseUrl, redisPrefix, env });
+  await seedStack(stack).catch(async (err: unknown) => {
+    await stack.stop();
+    throw err;
+  });
+  return { ...stack, stopSubgraph: async (name) => void (await stack[name].stop()) };
+}
+
+export function startSubscriptionFixture(options: FixtureOptions & { processes: true }): Promise<SubscriptionFixture<ProcessFixtureStack>>;
+export function startSubscriptionFixture(options?: FixtureOptions): Promise<SubscriptionFixture>;
+export async function startSubscriptionFixture({
+  env = {},
+  redisPrefix,
+  database: given,
+  processes = false,
+}: FixtureOptions = {}): Promise<SubscriptionFixture> {
   const exchange = `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`;
   const database = given ?? (await cloneTestDatabase());
   const connection = await amqp.connect(readBackingServices().amqpUrl);
   const channel = await connection.createConfirmChannel();
   await assertEventsExchange(channel, exchange);
-  const stack = await startStack({ databaseUrl: database.url, redisPrefix, env: { EVENTS_EXCHANGE: exchange, ...env } });
+  const stack = await startFixtureStack(processes, database.url, redisPrefix, { EVENTS_EXCHANGE: exchange, ...env });
   // The stack names its subscription queue (and deletes it with its dead-letter queue).
   const queue = stack.env.SUBSCRIPTIONS_QUEUE!;
-  await seedStack(stack);
   return {
     stack,
     exchange,

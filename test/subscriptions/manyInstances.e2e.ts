@@ -16,7 +16,7 @@ let productionB: RunningService;
 let gatewayB: RunningService;
 
 beforeAll(async () => {
-  fixture = await startSubscriptionFixture();
+  fixture = await startSubscriptionFixture({ processes: true });
   const { env, user } = fixture.stack;
   productionB = await startService("production", env);
   gatewayB = await startService("gateway", { ...env, USER_URL: user.url, PRODUCTION_URL: productionB.url });

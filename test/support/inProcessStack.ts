@@ -62,7 +62,14 @@ export type InProcessGateway = InProcessService<BaseRuntime<GatewayConfig>> & { 
 export async function startInProcessGateway(env: Record<string, string> = {}): Promise<InProcessGateway> {
   const logs: Array<Record<string, unknown>> = [];
   // A secret for service tokens unless the caller shares one with its auth subgraph (required in production).
-  const base = await createBaseRuntime("gateway", { ...process.env, GATEWAY_PORT: "0", GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"), ...env });
+  // The runtime's own logger stays silent (its Redis warnings would flood the test output); the gateway logs into `logs`.
+  const base = await createBaseRuntime("gateway", {
+    ...process.env,
+    GATEWAY_PORT: "0",
+    GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"),
+    ...env,
+    LOG_LEVEL: "silent",
+  });
   const runtime = { ...base, logger: capturingLogger("gateway", logs, env.LOG_LEVEL ?? "info") };
   const server = createGatewayServer({
     config: runtime.config,
@@ -101,7 +108,7 @@ export interface InProcessStack {
   login(account: Pick<TestAccount, "email" | "password">): Promise<string>;
   /** A token signed with the stack's key, without a login (for users that need no row, or forged claims). */
   tokenFor(account: Pick<TestAccount, "id" | "email" | "roles">, ttlSeconds?: number): string;
-  /** Seeds the stack's database as `npm start` does: the admin and the demo users. */
+  /** Seeds the stack's database as `npm start` does: the admin and the demo users (their passwords cheaply hashed). */
   seed(): Promise<void>;
   /** Stops one subgraph (its port then refuses connections), as a crashed instance. */
   stopSubgraph(name: SubgraphName): Promise<void>;
@@ -224,7 +231,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       async seed() {
         const prisma = createPrismaClient(env.DATABASE_URL!);
         try {
-          await seed(prisma, seedAccounts(readPrepare(env)));
+          await seed(prisma, seedAccounts(readPrepare(env)), CHEAP_SCRYPT);
         } finally {
           await prisma.$disconnect();
         }

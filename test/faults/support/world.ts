@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from "vitest";
 import { readBackingServices } from "../../../lib/config.js";
 import { startTcpProxy, type TcpProxy } from "../../support/tcpProxy.js";
 import { signInActors, type Actors } from "../../subscriptions/batches.js";
-import { startSubscriptionFixture, type SubscriptionFixture } from "../../subscriptions/fixture.js";
+import { startSubscriptionFixture, type ProcessFixtureStack, type SubscriptionFixture } from "../../subscriptions/fixture.js";
 import { PATIENT } from "./checks.js";
 import { startPrivatePostgres, type PrivatePostgres } from "./postgresServer.js";
 import { startPrivateRedis, type PrivateRedis } from "./redisServer.js";
@@ -15,7 +15,7 @@ export interface FaultWorld {
   postgres: PrivatePostgres;
   /** Between production and the shared RabbitMQ node, cut by the broker case. */
   broker: TcpProxy;
-  fixture: SubscriptionFixture;
+  fixture: SubscriptionFixture<ProcessFixtureStack>;
   actors: Actors;
   /** The Redis channel status changes travel on: a live subscription listens on it. */
   channel: string;
@@ -39,6 +39,7 @@ export function useFaultWorld(): FaultWorld {
     viaProxy.hostname = "127.0.0.1";
     viaProxy.port = String(world.broker.port);
     world.fixture = await startSubscriptionFixture({
+      processes: true,
       database: { url: world.postgres.url, drop: async () => undefined },
       env: { REDIS_URL: world.redis.url, AMQP_URL: viaProxy.toString(), ...PATIENT },
     });

@@ -2,23 +2,20 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { cloneTestDatabase } from "./support/database.js";
 import { graphql } from "./support/graphql.js";
-import { startStack, type Stack } from "./support/stack.js";
-import { seedStack } from "./support/seed.js";
+import { startInProcessStack, type InProcessStack } from "./support/inProcessStack.js";
 
 /**
  * Two test runs at once on the same PostgreSQL and Redis: each gets its own database and key
  * prefix from the harness, so neither sees the other's users, sessions or revocations.
  */
 let other: Awaited<ReturnType<typeof cloneTestDatabase>>;
-const stacks: Stack[] = [];
+const stacks: InProcessStack[] = [];
 
 beforeAll(async () => {
   other = await cloneTestDatabase();
-  const [a, b] = await Promise.all([startStack(), startStack({ databaseUrl: other.url })]);
+  const [a, b] = await Promise.all([startInProcessStack({ events: false }), startInProcessStack({ events: false, databaseUrl: other.url })]);
   stacks.push(a!, b!);
-  for (const stack of stacks) {
-    await seedStack(stack);
-  }
+  for (const stack of stacks) await stack.seed();
 });
 
 afterAll(async () => {
@@ -26,13 +23,10 @@ afterAll(async () => {
   await other?.drop();
 });
 
-async function adminToken(stack: Stack): Promise<string> {
-  const result = await graphql(stack.gateway.url, `mutation { login(email: "admin@example.com", password: "admin-password") { accessToken } }`);
-  return result.data!.login.accessToken;
-}
+const adminToken = (stack: InProcessStack) => stack.login({ email: "admin@example.com", password: "admin-password" });
 
 it("keeps the data of two runs apart", async () => {
-  const [a, b] = stacks as [Stack, Stack];
+  const [a, b] = stacks as [InProcessStack, InProcessStack];
   const email = `isolated-${randomBytes(4).toString("hex")}@example.com`;
   const create = `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`;
   const input = { email, name: "Isolated", roles: ["VIEWER"], password: "a-long-enough-password" };

@@ -1,32 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBackingServices } from "../../lib/config.js";
-import { login as accessToken } from "../../test/support/login.js";
-import { seedStack } from "../../test/support/seed.js";
-import { startService, type RunningService } from "../../test/support/services.js";
-import { startStack, type Stack } from "../../test/support/stack.js";
+import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 import { startTcpProxy, type TcpProxy } from "../../test/support/tcpProxy.js";
 
-let stack: Stack;
+let stack: InProcessStack;
 let proxy: TcpProxy;
-let gateway: RunningService;
-let user: RunningService;
+let gateway: { url: string };
+let user: { url: string };
 
-/** A gateway and a user subgraph whose Redis is reached through a proxy the test can cut. */
+/** A stack whose Redis is reached through a proxy the test can cut. */
 beforeAll(async () => {
-  stack = await startStack();
   const redis = new URL(readBackingServices().redisUrl);
   proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
   const redisUrl = new URL(redis);
   redisUrl.hostname = "127.0.0.1";
   redisUrl.port = String(proxy.port);
-  user = await startService("user", { ...stack.env, REDIS_URL: redisUrl.toString() });
-  gateway = await startService("gateway", { ...stack.env, REDIS_URL: redisUrl.toString(), USER_URL: user.url, PRODUCTION_URL: stack.production.url });
+  stack = await startInProcessStack({ events: false, env: { REDIS_URL: redisUrl.toString() } });
+  ({ gateway, user } = stack);
 });
 
 afterAll(async () => {
-  await Promise.all([gateway?.stop(), user?.stop()]);
-  await proxy?.close();
   await stack?.stop();
+  await proxy?.close();
 });
 
 const ready = async (url: string) => {
@@ -65,8 +60,8 @@ describe("/ready", () => {
   });
 
   it("stays true while Redis is unreachable, reporting it degraded, and keeps serving signed-in queries", async () => {
-    await seedStack(stack);
-    const token = await accessToken(gateway.url, "viewer@example.com");
+    const account = await stack.createUser();
+    const token = await stack.login(account);
     proxy.cut();
     for (const service of [gateway, user]) {
       const down = await eventually(service.url, (result) => result.body.status === "degraded");
@@ -80,22 +75,21 @@ describe("/ready", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: "{ me { email } }" }),
     });
-    expect(await me.json()).toEqual({ data: { me: { email: "viewer@example.com" } } });
+    expect(await me.json()).toEqual({ data: { me: { email: account.email } } });
     proxy.restore();
     for (const service of [gateway, user]) expect((await eventually(service.url, (result) => result.body.status === "ready")).status).toBe(200);
   });
 
   it("is false on the gateway when a subgraph is down", async () => {
-    const production = await startService("production", stack.env);
-    const other = await startService("gateway", { ...stack.env, USER_URL: stack.user.url, PRODUCTION_URL: production.url });
+    expect((await ready(gateway.url)).status).toBe(200);
+    await stack.stopSubgraph("production");
     try {
-      expect((await ready(other.url)).status).toBe(200);
-      await production.stop();
-      const down = await ready(other.url);
+      const down = await ready(gateway.url);
       expect(down.status).toBe(503);
       expect(down.body.checks.subgraphs).toMatch(/^production: /);
     } finally {
-      await Promise.all([other.stop(), production.stop()]);
+      await stack.restartSubgraph("production");
     }
+    expect((await eventually(gateway.url, 200)).status).toBe(200);
   });
 });

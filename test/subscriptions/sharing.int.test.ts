@@ -224,7 +224,7 @@ describe("a subgraph down", () => {
     await world.changeStatus(batch.id, "IN_PROGRESS");
     const sub = subscribe(world.gateway, bearer(world.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
     await live(1, 1);
-    await world.fixture.stack.user.stop();
+    await world.fixture.stack.stopSubgraph("user");
     const messageId = randomUUID();
     await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
       messageId,
