@@ -1,12 +1,10 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readBackingServices } from "../lib/config.js";
-import { withDatabase } from "../test/support/database.js";
-import { withClient } from "./database.js";
+import { uncreatedDatabase } from "../test/support/database.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -33,11 +31,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const fresh = `batch_prepare_${randomBytes(4).toString("hex")}`;
-const freshUrl = withDatabase(inject("databaseUrl"), fresh);
-
-afterAll(() => withClient(withDatabase(inject("databaseUrl"), "postgres"), (c) => c.query(`DROP DATABASE IF EXISTS "${fresh}" WITH (FORCE)`)));
-
 describe("npm run db:prepare", () => {
   it("names each unreachable backing service and its address, without a stack trace", async () => {
     const port = await closedPort();
@@ -54,7 +47,8 @@ describe("npm run db:prepare", () => {
   });
 
   it("creates, migrates and seeds a new database, then finds nothing to do", async () => {
-    const env = { ...readBackingServices(), DATABASE_URL: freshUrl, NODE_ENV: "development" };
+    const { name: fresh, url } = uncreatedDatabase();
+    const env = { ...readBackingServices(), DATABASE_URL: url, NODE_ENV: "development" };
     const first = await prepare(env);
     expect(first).toMatchObject({ code: 0, stderr: "" });
     expect(first.stdout).toMatch(new RegExp(`^database ${fresh}: created\nmigrations: \\d+ applied\nseed: admin admin@example.com created\n`));
@@ -77,7 +71,8 @@ describe("npm run db:prepare", () => {
   }, 120_000);
 
   it("refuses to create an admin with a known password in production", async () => {
-    const env = { ...readBackingServices(), DATABASE_URL: freshUrl, NODE_ENV: "production", ADMIN_EMAIL: "owner@example.com", ADMIN_PASSWORD: "" };
+    const { url } = uncreatedDatabase();
+    const env = { ...readBackingServices(), DATABASE_URL: url, NODE_ENV: "production", ADMIN_EMAIL: "owner@example.com", ADMIN_PASSWORD: "" };
     const { code, stderr } = await prepare(env);
     expect({ code, stderr }).toEqual({
       code: 1,

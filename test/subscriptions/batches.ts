@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect } from "vitest";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { graphql } from "../support/graphql.js";
-import { startSubscriptionFixture, type FixtureOptions, type SubscriptionFixture } from "./fixture.js";
+import { startSubscriptionFixture, type BaseFixtureStack, type FixtureOptions, type SubscriptionFixture } from "./fixture.js";
 
 /** The subscription most tests open: every field, `changedBy` from the user subgraph. */
 export const STATUS_CHANGED = /* GraphQL */ `
@@ -28,7 +28,7 @@ export interface Actors {
   changeStatus(id: string, status: string, token?: string, reason?: string): Promise<void>;
 }
 
-export async function signInActors(fixture: SubscriptionFixture): Promise<Actors> {
+export async function signInActors(fixture: SubscriptionFixture<BaseFixtureStack>): Promise<Actors> {
   const gateway = fixture.stack.gateway.url;
   const [production, qa, viewer] = await Promise.all([fixture.login("production"), fixture.login("qa"), fixture.login("viewer")]);
   const tokens = { production, qa, viewer };

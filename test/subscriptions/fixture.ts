@@ -14,7 +14,7 @@ import { seedStack } from "../support/seed.js";
 export type Role = "admin" | "production" | "qa" | "viewer";
 
 /** What the subscription tests use of a stack, whether its services run in this process or as processes. */
-export interface FixtureStack {
+export interface BaseFixtureStack {
   gateway: { url: string };
   auth: { url: string };
   user: { url: string };
@@ -28,12 +28,21 @@ export interface FixtureStack {
   stop(): Promise<void>;
 }
 
+/** A fixture's stack in this process (the default): a stopped subgraph can be started again. */
+export interface FixtureStack extends BaseFixtureStack {
+  /** Starts a stopped subgraph again where it listened, as a supervisor would. */
+  restartSubgraph(name: SubgraphName): Promise<void>;
+}
+
+/** A fixture's stack whose services run as processes (their logs, their pids). */
+export type ProcessFixtureStack = Stack & Pick<BaseFixtureStack, "stopSubgraph">;
+
 /**
  * A stack of its own for the subscription tests: its own database (so its relay is the only
  * one publishing), exchange (declared first, so that an external publisher can use it at once),
  * subscription queue and Redis prefix, seeded with the demo users.
  */
-export interface SubscriptionFixture<S extends FixtureStack = FixtureStack> {
+export interface SubscriptionFixture<S extends BaseFixtureStack = FixtureStack> {
   stack: S;
   exchange: string;
   queue: string;
@@ -66,11 +75,13 @@ export interface FixtureOptions {
   processes?: boolean;
 }
 
-/** A fixture's stack whose services run as processes (their logs, their pids). */
-export type ProcessFixtureStack = Stack & Pick<FixtureStack, "stopSubgraph">;
-
 /** Starts the four services, seeded with the demo users. */
-async function startFixtureStack(processes: boolean, databaseUrl: string, redisPrefix: string | undefined, env: Record<string, string>): Promise<FixtureStack> {
+async function startFixtureStack(
+  processes: boolean,
+  databaseUrl: string,
+  redisPrefix: string | undefined,
+  env: Record<string, string>,
+): Promise<FixtureStack | ProcessFixtureStack> {
   if (!processes) {
     const stack = await startInProcessStack({ databaseUrl, env: { ...env, ...(redisPrefix && { REDIS_PREFIX: redisPrefix }) } });
     await stack.seed().catch(async (err: unknown) => {
@@ -84,17 +95,15 @@ async function startFixtureStack(processes: boolean, databaseUrl: string, redisP
     await stack.stop();
     throw err;
   });
-  return { ...stack, stopSubgraph: async (name) => void (await stack[name].stop()) };
+  const stopSubgraph = async (name: SubgraphName) => void (await stack[name].stop());
+  return { ...stack, stopSubgraph };
 }
 
 export function startSubscriptionFixture(options: FixtureOptions & { processes: true }): Promise<SubscriptionFixture<ProcessFixtureStack>>;
 export function startSubscriptionFixture(options?: FixtureOptions): Promise<SubscriptionFixture>;
-export async function startSubscriptionFixture({
-  env = {},
-  redisPrefix,
-  database: given,
-  processes = false,
-}: FixtureOptions = {}): Promise<SubscriptionFixture> {
+export async function startSubscriptionFixture({ env = {}, redisPrefix, database: given, processes = false }: FixtureOptions = {}): Promise<
+  SubscriptionFixture<FixtureStack | ProcessFixtureStack>
+> {
   const exchange = `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`;
   const database = given ?? (await cloneTestDatabase());
   const connection = await amqp.connect(readBackingServices().amqpUrl);

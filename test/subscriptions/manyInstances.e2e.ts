@@ -4,14 +4,14 @@ import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/product
 import { graphql, readCounter } from "../support/graphql.js";
 import { startService, type RunningService } from "../support/services.js";
 import { subscribe } from "../support/subscriptions.js";
-import { startSubscriptionFixture, type SubscriptionFixture } from "./fixture.js";
+import { startSubscriptionFixture, type ProcessFixtureStack, type SubscriptionFixture } from "./fixture.js";
 
 /**
  * Two gateways, each in front of its own production instance; both instances consume the one
  * durable queue (competing consumers) and share Redis. Changes made through gateway A reach
  * the subscribers of both gateways, each exactly once.
  */
-let fixture: SubscriptionFixture;
+let fixture: SubscriptionFixture<ProcessFixtureStack>;
 let productionB: RunningService;
 let gatewayB: RunningService;
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { readBackingServices } from "../../lib/config.js";
@@ -225,6 +225,8 @@ describe("a subgraph down", () => {
     const sub = subscribe(world.gateway, bearer(world.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
     await live(1, 1);
     await world.fixture.stack.stopSubgraph("user");
+    // Started again whatever happens: the file's other tests need it.
+    onTestFinished(() => world.fixture.stack.restartSubgraph("user"));
     const messageId = randomUUID();
     await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
       messageId,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { inject, onTestFinished } from "vitest";
 import { applyMigrations, withClient } from "../../scripts/database.js";
 
 /** Replaces the database name of a PostgreSQL URL. */
@@ -51,4 +51,16 @@ export async function cloneTestDatabase(templateUrl: string = inject("templateDa
   const name = newName();
   await onServer(templateUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   return created(templateUrl, name);
+}
+
+/**
+ * A database that does not exist yet, on the run's server, for a test of what creates one
+ * (`db:prepare`, `ensureDatabase`). Called in a test: dropped when the test ends, whether it was created or not.
+ */
+export function uncreatedDatabase(): TestDatabase & { name: string } {
+  const serverUrl = inject("databaseUrl");
+  const name = newName("_fresh");
+  const database = created(serverUrl, name);
+  onTestFinished(() => database.drop());
+  return { ...database, name };
 }
