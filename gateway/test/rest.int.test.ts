@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { documentedRoutes } from "../../rest/engine/registeredRoutes.js";
+import { documentedRoutes, tableRoutes } from "../../rest/engine/registeredRoutes.js";
+import { legacyRoutes } from "../../rest/routes/index.js";
 import { rest, restError } from "../../test/support/rest.js";
 import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 
@@ -295,20 +296,7 @@ describe.each(["gateway", "services"] as const)("batch endpoints on the %s", (ta
 });
 
 describe("the OpenAPI document of each running service", () => {
-  const ALL = [
-    "POST /api/auth/login",
-    "POST /api/auth/verify",
-    "POST /api/auth/logout",
-    "GET /api/users",
-    "POST /api/users",
-    "GET /api/users/:id",
-    "PUT /api/users/:id",
-    "DELETE /api/users/:id",
-    "GET /api/batches",
-    "POST /api/batches",
-    "GET /api/batches/:id",
-    "PUT /api/batches/:id",
-  ];
+  const ALL = tableRoutes(legacyRoutes);
   const isCatchAll = (body: unknown) => (body as { error?: { message?: string } })?.error?.message?.startsWith("No endpoint ") === true;
 
   it.each(["gateway", "auth", "user", "production"] as const)("of %s lists exactly the routes it serves", async (name) => {
