@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
 import { readCounter } from "../support/graphql.js";
-import { startInProcessStack, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
+import { createFloorAccounts, startInProcessStack, type FloorAccounts, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
 import { rest, restError } from "../support/rest.js";
 
 /**
@@ -14,7 +14,7 @@ import { rest, restError } from "../support/rest.js";
 let database: TestDatabase;
 let stack: InProcessStack;
 let sql: pg.Client;
-const tokens = { production: "", qa: "", viewer: "" };
+let tokens: FloorAccounts["tokens"];
 let productionUser: TestAccount;
 
 beforeAll(async () => {
@@ -22,12 +22,7 @@ beforeAll(async () => {
   stack = await startInProcessStack({ events: false, databaseUrl: database.url });
   sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
-  productionUser = await stack.createUser({ roles: ["PRODUCTION"], name: "Pat Production" });
-  const qa = await stack.createUser({ roles: ["QA"], name: "Quinn QA" });
-  const viewer = await stack.createUser({ roles: ["VIEWER"] });
-  tokens.production = stack.tokenFor(productionUser);
-  tokens.qa = stack.tokenFor(qa);
-  tokens.viewer = stack.tokenFor(viewer);
+  ({ production: productionUser, tokens } = await createFloorAccounts(stack));
 });
 
 afterAll(async () => {

@@ -43,6 +43,23 @@ export interface TestAccount {
   roles: Role[];
 }
 
+/** The people of the production floor, as demo data names them, and a token of each. */
+export interface FloorAccounts {
+  production: TestAccount;
+  qa: TestAccount;
+  viewer: TestAccount;
+  tokens: Record<"production" | "qa" | "viewer", string>;
+}
+
+/** Inserts Pat Production, Quinn QA and a viewer into the stack's database, with a token for each. */
+export async function createFloorAccounts(stack: InProcessStack): Promise<FloorAccounts> {
+  const production = await stack.createUser({ roles: ["PRODUCTION"], name: "Pat Production" });
+  const qa = await stack.createUser({ roles: ["QA"], name: "Quinn QA" });
+  const viewer = await stack.createUser({ roles: ["VIEWER"] });
+  const tokens = { production: stack.tokenFor(production), qa: stack.tokenFor(qa), viewer: stack.tokenFor(viewer) };
+  return { production, qa, viewer, tokens };
+}
+
 /** A gateway running in this process, and how to stop it. */
 export type InProcessGateway = InProcessService<BaseRuntime<GatewayConfig>> & { server: GatewayServer; stop(): Promise<void> };
 
