@@ -16,15 +16,11 @@
  * `BENCH_SCALING=0` to skip the growth table, `BENCH_SKIP_BUILD=1` to reuse `dist/`.
  */
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import amqp from "amqplib";
-import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
-import { readBackingServices } from "../../lib/config.js";
 import { withClient } from "../../scripts/database.js";
-import { createTestDatabase } from "../../test/support/database.js";
+import { openBenchRun } from "../support/run.js";
 import { seedBenchData } from "./data.js";
 import { measure, type Measurement } from "./load.js";
 import { HERE, ROOT, startApolloGateway, startHiveGateway, startOurService, type BenchProcess } from "./processes.js";
@@ -32,7 +28,6 @@ import { HERE, ROOT, startApolloGateway, startHiveGateway, startOurService, type
 const DURATION = Number(process.env.BENCH_DURATION || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 20);
 const GATEWAYS = (process.env.BENCH_GATEWAYS || "ours,apollo,hive,hive-rust").split(",");
-const TOKEN_TTL = 3_600;
 
 const SHAPES = {
   dashboard: /* GraphQL */ `{ batches(first: 50) { edges { node { id batchNumber status createdBy { name email } } } } }`,
@@ -48,45 +43,18 @@ if (!existsSync(join(HERE, "node_modules/@graphql-hive/gateway"))) {
 }
 if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
 
-const services = readBackingServices();
-const tag = `${process.pid}-${randomBytes(3).toString("hex")}`;
-const database = await createTestDatabase(services.databaseUrl, "_bench");
-const started: BenchProcess[] = [];
-const exchange = `bench.events.${tag}`;
-const queue = `bench.subscriptions.${tag}`;
+const run = await openBenchRun();
+const { env, started } = run;
 
 try {
-  const data = await seedBenchData(database.url);
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const audience = { issuer: "batch-supergraph-auth", audience: "batch-supergraph" };
-  const sign = (user: { id: string; email: string }, roles: Array<"VIEWER" | "PRODUCTION">) =>
-    signAccessToken({ ...user, roles }, { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, ...audience });
-  const tokens = { viewer: sign(data.viewer, ["VIEWER"]), production: sign(data.production, ["PRODUCTION"]) };
-
-  const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_PREFIX: `batch-bench-${tag}:`,
-    JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-    // The secret the gateway asks auth for service tokens with (required in production).
-    GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"),
-    ACCESS_TOKEN_TTL: String(TOKEN_TTL),
-    EVENTS_EXCHANGE: exchange,
-    SUBSCRIPTIONS_QUEUE: queue,
-    LOG_LEVEL: "warn",
-    // The subgraphs' own rate limits stay on, set above what the bench sends.
-    SUBGRAPH_RATE_LIMIT_USER: "1000000",
-    SUBGRAPH_RATE_LIMIT_ANONYMOUS: "1000000",
-  };
-  const auth = await startOurService("auth", env);
-  started.push(auth);
-  env.AUTH_URL = auth.url;
-  const [user, production] = await Promise.all([startOurService("user", env), startOurService("production", env)]);
-  started.push(user, production);
+  const data = await seedBenchData(run.databaseUrl);
+  const tokens = { viewer: run.sign(data.viewer, ["VIEWER"]), production: run.sign(data.production, ["PRODUCTION"]) };
+  const { auth, user, production } = await run.startSubgraphs();
   const subgraphs = [auth, user, production];
 
   // The composed supergraph, routed to this run's subgraphs.
   const urls: Record<string, string> = { auth: auth.url, user: user.url, production: production.url };
-  const supergraphPath = join(tmpdir(), `bench-supergraph-${tag}.graphql`);
+  const supergraphPath = join(tmpdir(), `bench-supergraph-${run.tag}.graphql`);
   writeFileSync(
     supergraphPath,
     readFileSync(join(ROOT, "supergraph.graphql"), "utf8").replace(/join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name: string) =>
@@ -134,9 +102,9 @@ try {
     await measure(gateway, subgraphs, { ...loads.dashboard(), connections: CONNECTIONS, durationSeconds: 3 }); // warm-up
     results[name] = {};
     for (const shape of Object.keys(SHAPES) as Shape[]) {
-      const before = shape === "write" ? await startedCount(database.url) : 0;
+      const before = shape === "write" ? await startedCount(run.databaseUrl) : 0;
       const m = await measure(gateway, subgraphs, { ...loads[shape](), connections: CONNECTIONS, durationSeconds: DURATION });
-      results[name]![shape] = shape === "write" ? { ...m, writesApplied: (await startedCount(database.url)) - before } : m;
+      results[name]![shape] = shape === "write" ? { ...m, writesApplied: (await startedCount(run.databaseUrl)) - before } : m;
       console.log(`${name.padEnd(10)} ${shape.padEnd(10)} ${line(m)}`);
     }
     if (process.env.BENCH_SCALING !== "0") {
@@ -165,9 +133,7 @@ try {
   );
   console.log("\nwritten to bench/gateway/results.json");
 } finally {
-  for (const process_ of started.reverse()) await process_.stop();
-  await deleteBrokerObjects(services.amqpUrl);
-  await database.drop();
+  await run.close();
 }
 
 /**
@@ -265,16 +231,4 @@ function table(rows: string[][]): string {
 function machine() {
   const cpu = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1];
   return { cpu, cores: Number(execFileSync("nproc").toString().trim()), node: process.version };
-}
-
-async function deleteBrokerObjects(url: string) {
-  const connection = await amqp.connect(url).catch(() => undefined);
-  if (!connection) return;
-  try {
-    const channel = await connection.createChannel();
-    for (const name of [queue, `${queue}.dlq`]) await channel.deleteQueue(name);
-    await channel.deleteExchange(exchange);
-  } finally {
-    await connection.close();
-  }
 }

@@ -16,15 +16,14 @@
  * token, the old case), `BENCH_SKIP_BUILD=1` (reuse `dist/`).
  */
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import amqp from "amqplib";
-import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { readBackingServices } from "../../lib/config.js";
 import { assertEventsExchange } from "../../lib/events/broker.js";
 import { withClient } from "../../scripts/database.js";
-import { createTestDatabase } from "../../test/support/database.js";
 import { seedBenchData } from "../gateway/data.js";
 import { ROOT, startOurService, type BenchProcess } from "../gateway/processes.js";
+import { openBenchRun } from "../support/run.js";
 import { cpuMs, percentile, rssMiB } from "../support/stats.js";
 import { openSubscriber, type BenchSubscriber } from "./subscribers.js";
 
@@ -32,7 +31,6 @@ const N = Number(process.env.BENCH_SUBSCRIBERS || 1000);
 const M = Number(process.env.BENCH_EVENTS || 200);
 const RATE = Number(process.env.BENCH_RATE || 20);
 const SHARED_TOKEN = process.env.BENCH_SHARED_TOKEN === "1";
-const TOKEN_TTL = 3_600;
 
 /** Three operations: different selections and filters, every one matching the bench's events. */
 const OPERATIONS = [
@@ -43,15 +41,12 @@ const OPERATIONS = [
 
 if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
 
-const services = readBackingServices();
-const tag = `${process.pid}-${randomBytes(3).toString("hex")}`;
-const database = await createTestDatabase(services.databaseUrl, "_bench");
-const exchange = `bench.events.${tag}`;
-const queue = `bench.subscriptions.${tag}`;
+const run = await openBenchRun();
+const { exchange, started } = run;
 const metricsToken = randomBytes(24).toString("hex");
-const started: BenchProcess[] = [];
+run.env.METRICS_TOKEN = metricsToken;
 const subscribers: BenchSubscriber[] = [];
-const broker = await amqp.connect(services.amqpUrl);
+const broker = await amqp.connect(readBackingServices().amqpUrl);
 
 /** One figure of a service's `/metrics`, summed over its labels. */
 async function metric(service: BenchProcess, name: string): Promise<number> {
@@ -73,9 +68,9 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 12
 try {
   const channel = await broker.createConfirmChannel();
   await assertEventsExchange(channel, exchange);
-  const data = await seedBenchData(database.url, { creators: 2, batches: 5, planned: 1 });
+  const data = await seedBenchData(run.databaseUrl, { creators: 2, batches: 5, planned: 1 });
   // An event other systems would publish: a change the batch's audit trail records (checked by the consumer).
-  const [change] = await withClient(database.url, (db) =>
+  const [change] = await withClient(run.databaseUrl, (db) =>
     db
       .query<{ changed_by: string }>(`SELECT changed_by::text FROM production.batch_status_changes WHERE batch_id = $1 AND to_status = 'IN_PROGRESS'`, [
         data.batchId,
@@ -83,26 +78,8 @@ try {
       .then((r) => r.rows),
   );
 
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_PREFIX: `batch-bench-${tag}:`,
-    JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-    ACCESS_TOKEN_TTL: String(TOKEN_TTL),
-    EVENTS_EXCHANGE: exchange,
-    SUBSCRIPTIONS_QUEUE: queue,
-    LOG_LEVEL: "warn",
-    METRICS_TOKEN: metricsToken,
-    GATEWAY_SERVICE_SECRET: randomBytes(32).toString("hex"),
-    SUBGRAPH_RATE_LIMIT_USER: "1000000",
-    SUBGRAPH_RATE_LIMIT_ANONYMOUS: "1000000",
-  };
-  const auth = await startOurService("auth", env);
-  started.push(auth);
-  env.AUTH_URL = auth.url;
-  const [user, production] = await Promise.all([startOurService("user", env), startOurService("production", env)]);
-  started.push(user, production);
-  const gateway = await startOurService("gateway", { ...env, USER_URL: user.url, PRODUCTION_URL: production.url });
+  const { auth, user, production } = await run.startSubgraphs();
+  const gateway = await startOurService("gateway", { ...run.env, USER_URL: user.url, PRODUCTION_URL: production.url });
   started.push(gateway);
   const all = { gateway, auth, user, production };
 
@@ -110,13 +87,7 @@ try {
   // independently of the operation), or one for all.
   const sign = (i: number) => {
     const role = Math.floor(i / OPERATIONS.length) % 3 === 2 ? "PRODUCTION" : "VIEWER";
-    return {
-      role,
-      token: signAccessToken(
-        { id: randomUUID(), email: `sub${i}@bench.example.com`, roles: [role] },
-        { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" },
-      ),
-    };
+    return { role, token: run.sign({ id: randomUUID(), email: `sub${i}@bench.example.com` }, [role]) };
   };
   const shared = sign(0);
   const groups = new Set<string>();
@@ -192,11 +163,6 @@ try {
   );
 } finally {
   await Promise.allSettled(subscribers.map((s) => s.client.dispose()));
-  for (const service of started.reverse()) await service.stop();
-  const channel = await broker.createChannel();
-  await channel.deleteQueue(queue).catch(() => undefined);
-  await channel.deleteQueue(`${queue}.dlq`).catch(() => undefined);
-  await channel.deleteExchange(exchange).catch(() => undefined);
   await broker.close().catch(() => undefined);
-  await database.drop();
+  await run.close();
 }

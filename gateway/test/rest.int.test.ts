@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { documentedRoutes } from "../../rest/engine/registeredRoutes.js";
-import { rest, restError } from "../../test/support/rest.js";
+import { documentedRoutes, tableRoutes } from "../../rest/engine/registeredRoutes.js";
+import { legacyRoutes } from "../../rest/routes/index.js";
+import { expectRestError, rest } from "../../test/support/rest.js";
 import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 
 /**
@@ -68,8 +69,7 @@ describe.each(["gateway", "services"] as const)("auth endpoints on the %s", (tar
 
   it("POST /api/auth/login with a wrong password is 401 in the error body", async () => {
     const response = await rest(auth(), "POST", "/api/auth/login", { json: { email: "viewer@example.com", password: "wrong-password" } });
-    expect(response.status).toBe(401);
-    expect(response.body).toEqual(restError("UNAUTHENTICATED", expect.any(String)));
+    expectRestError(response, 401, "UNAUTHENTICATED", expect.any(String));
   });
 
   it("POST /api/auth/verify answers what a valid token says", async () => {
@@ -107,14 +107,12 @@ describe.each(["gateway", "services"] as const)("auth endpoints on the %s", (tar
     const verify = await rest(auth(), "POST", "/api/auth/verify", { json: { token: access_token } });
     expect(verify.body).toMatchObject({ valid: false, reason: expect.stringContaining("revoked") });
     const reuse = await rest(auth(), "POST", "/api/auth/logout", { token: access_token });
-    expect(reuse.status).toBe(401);
-    expect(reuse.body).toEqual(restError("UNAUTHENTICATED", expect.stringContaining("revoked")));
+    expectRestError(reuse, 401, "UNAUTHENTICATED", expect.stringContaining("revoked"));
   });
 
   it("POST /api/auth/logout without a token is 401", async () => {
     const response = await rest(auth(), "POST", "/api/auth/logout");
-    expect(response.status).toBe(401);
-    expect(response.body).toEqual(restError("UNAUTHENTICATED", expect.any(String)));
+    expectRestError(response, 401, "UNAUTHENTICATED", expect.any(String));
   });
 });
 
@@ -150,11 +148,9 @@ describe.each(["gateway", "services"] as const)("user endpoints on the %s", (tar
 
   it("GET /api/users refuses a limit above 100 (422) and an anonymous caller (401)", async () => {
     const tooMany = await rest(users(), "GET", "/api/users?limit=101", { token: tokens.viewer });
-    expect(tooMany.status).toBe(422);
-    expect(tooMany.body).toEqual(restError("BAD_USER_INPUT", "first must be between 0 and 100, got 101", { field: "first" }));
+    expectRestError(tooMany, 422, "BAD_USER_INPUT", "first must be between 0 and 100, got 101", { field: "first" });
     const anonymous = await rest(users(), "GET", "/api/users");
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body).toEqual(restError("UNAUTHENTICATED", expect.any(String)));
+    expectRestError(anonymous, 401, "UNAUTHENTICATED", expect.any(String));
   });
 
   it("POST, GET, PUT and DELETE /api/users/{id} walk a user's life", async () => {
@@ -184,22 +180,18 @@ describe.each(["gateway", "services"] as const)("user endpoints on the %s", (tar
   it("answers an unknown user with 404, a taken email with 409, a viewer writing with 403", async () => {
     const id = randomUUID();
     const missing = await rest(users(), "GET", `/api/users/${id}`, { token: tokens.viewer });
-    expect(missing.status).toBe(404);
-    expect(missing.body).toEqual(restError("NOT_FOUND", `No user with id ${id}`));
+    expectRestError(missing, 404, "NOT_FOUND", `No user with id ${id}`);
     const missingUpdate = await rest(users(), "PUT", `/api/users/${id}`, { token: tokens.admin, json: { name: "x" } });
-    expect(missingUpdate.status).toBe(404);
-    expect(missingUpdate.body).toEqual(restError("NOT_FOUND", expect.any(String), { id }));
+    expectRestError(missingUpdate, 404, "NOT_FOUND", expect.any(String), { id });
 
     const taken = await rest(users(), "POST", "/api/users", {
       token: tokens.admin,
       json: { email: "qa@example.com", name: "Copy", password: "a-long-enough-password" },
     });
-    expect(taken.status).toBe(409);
-    expect(taken.body).toEqual(restError("CONFLICT", expect.any(String), expect.anything()));
+    expectRestError(taken, 409, "CONFLICT", expect.any(String), expect.anything());
 
     const forbidden = await rest(users(), "DELETE", `/api/users/${id}`, { token: tokens.viewer });
-    expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toEqual(restError("FORBIDDEN", expect.any(String), { requiredScopes: [["users:write"]] }));
+    expectRestError(forbidden, 403, "FORBIDDEN", expect.any(String), { requiredScopes: [["users:write"]] });
   });
 });
 
@@ -251,8 +243,7 @@ describe.each(["gateway", "services"] as const)("batch endpoints on the %s", (ta
     });
 
     const stale = await rest(batches(), "PUT", `/api/batches/${batch.id}`, { token: tokens.production, json: { version: 1, unit: "g" } });
-    expect(stale.status).toBe(409);
-    expect(stale.body).toEqual(restError("CONFLICT", expect.any(String), expect.objectContaining({ currentVersion: 2 })));
+    expectRestError(stale, 409, "CONFLICT", expect.any(String), expect.objectContaining({ currentVersion: 2 }));
 
     const started = await rest(batches(), "PUT", `/api/batches/${batch.id}`, {
       token: tokens.production,
@@ -271,14 +262,12 @@ describe.each(["gateway", "services"] as const)("batch endpoints on the %s", (ta
   it("answers an unknown batch with 404, a viewer creating with 403, no token with 401", async () => {
     const id = randomUUID();
     const missing = await rest(batches(), "GET", `/api/batches/${id}`, { token: tokens.viewer });
-    expect(missing.status).toBe(404);
-    expect(missing.body).toEqual(restError("NOT_FOUND", `No batch with id ${id}`));
+    expectRestError(missing, 404, "NOT_FOUND", `No batch with id ${id}`);
     const forbidden = await rest(batches(), "POST", "/api/batches", {
       token: tokens.viewer,
       json: { batch_number: `REST-${tag()}`, product_code: "P", product_name: "P", planned_quantity: 1, unit: "kg" },
     });
-    expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toEqual(restError("FORBIDDEN", expect.any(String), { requiredScopes: [["batches:write"]] }));
+    expectRestError(forbidden, 403, "FORBIDDEN", expect.any(String), { requiredScopes: [["batches:write"]] });
     const anonymous = await rest(batches(), "GET", "/api/batches");
     expect(anonymous.status).toBe(401);
   });
@@ -289,26 +278,12 @@ describe.each(["gateway", "services"] as const)("batch endpoints on the %s", (ta
     expect(document.body.openapi).toBe("3.1.0");
     expect(Object.keys(document.body.paths)).toContain("/api/batches/{id}");
     const missing = await rest(batches(), "GET", "/api/nothing-here");
-    expect(missing.status).toBe(404);
-    expect(missing.body).toEqual(restError("NOT_FOUND", "No endpoint GET /api/nothing-here"));
+    expectRestError(missing, 404, "NOT_FOUND", "No endpoint GET /api/nothing-here");
   });
 });
 
 describe("the OpenAPI document of each running service", () => {
-  const ALL = [
-    "POST /api/auth/login",
-    "POST /api/auth/verify",
-    "POST /api/auth/logout",
-    "GET /api/users",
-    "POST /api/users",
-    "GET /api/users/:id",
-    "PUT /api/users/:id",
-    "DELETE /api/users/:id",
-    "GET /api/batches",
-    "POST /api/batches",
-    "GET /api/batches/:id",
-    "PUT /api/batches/:id",
-  ];
+  const ALL = tableRoutes(legacyRoutes);
   const isCatchAll = (body: unknown) => (body as { error?: { message?: string } })?.error?.message?.startsWith("No endpoint ") === true;
 
   it.each(["gateway", "auth", "user", "production"] as const)("of %s lists exactly the routes it serves", async (name) => {
@@ -331,6 +306,6 @@ describe("a dependency that is down", () => {
   it("is 503 on the gateway, in the error body", async () => {
     await stack.stopSubgraph("production");
     const response = await rest(stack.gateway.url, "GET", "/api/batches", { token: tokens.viewer });
-    expect({ status: response.status, body: response.body }).toEqual({ status: 503, body: restError("SERVICE_UNAVAILABLE", expect.any(String)) });
+    expectRestError(response, 503, "SERVICE_UNAVAILABLE", expect.any(String));
   });
 });

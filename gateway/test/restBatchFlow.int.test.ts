@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestConsumer, type TestConsumer } from "../../subgraphs/production/test/eventConsumer.js";
 import { graphql } from "../../test/support/graphql.js";
-import { rest, restError } from "../../test/support/rest.js";
+import { expectRestError, rest, restError } from "../../test/support/rest.js";
 import { subscribe } from "../../test/support/subscriptions.js";
 import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 
@@ -140,15 +140,13 @@ describe.each(["gateway", "production"] as const)("refused REST requests on the 
   it("malformed JSON and a wrong content type are 400, and no batch is created", async () => {
     const batchNumber = number();
     const malformed = await rest(base(), "POST", "/api/batches", { token: tokens.production, raw: `{"batch_number": "${batchNumber}",` });
-    expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual(restError("BAD_REQUEST", expect.stringMatching(/^Malformed JSON body/)));
+    expectRestError(malformed, 400, "BAD_REQUEST", expect.stringMatching(/^Malformed JSON body/));
     const wrongType = await rest(base(), "POST", "/api/batches", {
       token: tokens.production,
       raw: JSON.stringify(newBatch(batchNumber)),
       contentType: "text/plain",
     });
-    expect(wrongType.status).toBe(400);
-    expect(wrongType.body).toEqual(restError("BAD_REQUEST", "Content-Type must be application/json"));
+    expectRestError(wrongType, 400, "BAD_REQUEST", "Content-Type must be application/json");
     const written = await graphql(gateway, BY_NUMBER, { number: batchNumber }, tokens.viewer);
     expect(written.data).toEqual({ batchByNumber: null });
   });
@@ -156,11 +154,9 @@ describe.each(["gateway", "production"] as const)("refused REST requests on the 
   it("an unknown id is 404", async () => {
     const id = randomUUID();
     const read = await rest(base(), "GET", `/api/batches/${id}`, { token: tokens.viewer });
-    expect(read.status).toBe(404);
-    expect(read.body).toEqual(restError("NOT_FOUND", `No batch with id ${id}`));
+    expectRestError(read, 404, "NOT_FOUND", `No batch with id ${id}`);
     const change = await rest(base(), "PUT", `/api/batches/${id}`, { token: tokens.production, json: { status: "IN_PROGRESS" } });
-    expect(change.status).toBe(404);
-    expect(change.body).toEqual(restError("NOT_FOUND", expect.any(String), expect.anything()));
+    expectRestError(change, 404, "NOT_FOUND", expect.any(String), expect.anything());
   });
 
   it("an invalid status, an illegal transition and a malformed PUT are refused, and the batch is unchanged", async () => {
@@ -168,8 +164,7 @@ describe.each(["gateway", "production"] as const)("refused REST requests on the 
     const before = await readBatch(batch.id);
 
     const invalid = await rest(base(), "PUT", `/api/batches/${batch.id}`, { token: tokens.production, json: { status: "DONE" } });
-    expect(invalid.status).toBe(422);
-    expect(invalid.body).toEqual(restError("BAD_USER_INPUT", expect.stringContaining('Value "DONE" does not exist in "BatchStatus" enum')));
+    expectRestError(invalid, 422, "BAD_USER_INPUT", expect.stringContaining('Value "DONE" does not exist in "BatchStatus" enum'));
 
     const illegal = await rest(base(), "PUT", `/api/batches/${batch.id}`, { token: tokens.production, json: { status: "COMPLETED", actual_quantity: 490 } });
     expect(illegal.status).toBe(422);
@@ -182,12 +177,10 @@ describe.each(["gateway", "production"] as const)("refused REST requests on the 
     );
 
     const malformed = await rest(base(), "PUT", `/api/batches/${batch.id}`, { token: tokens.production, raw: "{status: IN_PROGRESS}" });
-    expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual(restError("BAD_REQUEST", expect.stringMatching(/^Malformed JSON body/)));
+    expectRestError(malformed, 400, "BAD_REQUEST", expect.stringMatching(/^Malformed JSON body/));
 
     const invalidValue = await rest(base(), "PUT", `/api/batches/${batch.id}`, { token: tokens.production, json: { version: 1, planned_quantity: -5 } });
-    expect(invalidValue.status).toBe(422);
-    expect(invalidValue.body).toEqual(restError("BAD_USER_INPUT", expect.any(String), expect.objectContaining({ field: expect.any(String) })));
+    expectRestError(invalidValue, 422, "BAD_USER_INPUT", expect.any(String), expect.objectContaining({ field: expect.any(String) }));
 
     expect(await readBatch(batch.id)).toEqual(before);
     // A legal change, last: an event of any refused one would have been published before its event.

@@ -1,146 +1,94 @@
 import type { Variable } from "./variable.js";
-import { AMQP_URL, DATABASE_URL, REDIS_PREFIX, REDIS_URL } from "./variables/backing.js";
-import { EVENTS_EXCHANGE, EVENTS_MAX_ATTEMPTS, EVENTS_MAX_BYTES, EVENTS_MAX_DEPTH, EVENTS_RETRY_DELAY_MS, SUBSCRIPTIONS_QUEUE } from "./variables/events.js";
-import {
-  APQ_MAX_QUERY_BYTES,
-  MAX_ALIASES,
-  MAX_BODY_BYTES,
-  MAX_COST,
-  MAX_DEPTH,
-  MAX_DIRECTIVES,
-  MAX_REPRESENTATIONS,
-  MAX_ROOT_FIELDS,
-  MAX_TOKENS,
-} from "./variables/limits.js";
-import {
-  RATE_LIMIT_ANONYMOUS,
-  RATE_LIMIT_LOGIN,
-  RATE_LIMIT_USER,
-  RATE_LIMIT_WINDOW,
-  SUBGRAPH_RATE_LIMIT_ANONYMOUS,
-  SUBGRAPH_RATE_LIMIT_USER,
-  SUBGRAPH_RATE_LIMIT_WINDOW,
-} from "./variables/rateLimits.js";
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./variables/seed.js";
-import {
-  AUTH_PORT,
-  AUTH_URL,
-  GATEWAY_PORT,
-  HOST,
-  LOG_LEVEL,
-  METRICS_TOKEN,
-  NODE_ENV,
-  PRODUCTION_PORT,
-  PRODUCTION_URL,
-  TRUST_PROXY,
-  USER_PORT,
-  USER_URL,
-} from "./variables/services.js";
-import {
-  DEVICE_TOKEN_TTL,
-  LOGIN_FAILURE_WINDOW,
-  LOGIN_MAX_DELAY,
-  LOGIN_MAX_FAILURES,
-  PASSWORD_HASH_CONCURRENCY,
-  PASSWORD_HASH_QUEUE,
-  SESSION_PURGE_INTERVAL,
-} from "./variables/signIn.js";
-import {
-  OWN_SUBGRAPH_TIMEOUTS,
-  SUBGRAPH_BREAKER_FAILURES,
-  SUBGRAPH_BREAKER_RESET_MS,
-  SUBGRAPH_CONNECTIONS,
-  SUBGRAPH_RETRIES,
-  SUBGRAPH_TIMEOUT_MS,
-  SUPERGRAPH_PATH,
-} from "./variables/subgraphCalls.js";
-import { ACCESS_TOKEN_TTL, JWT_AUDIENCE, JWT_ISSUER, JWT_PRIVATE_KEY, JWT_PRIVATE_KEY_FILE, REFRESH_TOKEN_TTL } from "./variables/tokens.js";
-import { GATEWAY_SERVICE_SECRET, SERVICE_TOKEN_TTL } from "./variables/serviceTokens.js";
-import {
-  SUBSCRIPTION_AUTH_RECHECK_MS,
-  SUBSCRIPTION_BUFFER,
-  WS_CONNECTION_INIT_TIMEOUT_MS,
-  WS_MAX_PAYLOAD_BYTES,
-  WS_MAX_SUBSCRIPTIONS,
-} from "./variables/websockets.js";
+import * as backing from "./variables/backing.js";
+import * as events from "./variables/events.js";
+import * as limits from "./variables/limits.js";
+import * as rateLimits from "./variables/rateLimits.js";
+import * as seed from "./variables/seed.js";
+import * as serviceTokens from "./variables/serviceTokens.js";
+import * as services from "./variables/services.js";
+import * as signIn from "./variables/signIn.js";
+import * as subgraphCalls from "./variables/subgraphCalls.js";
+import * as tokens from "./variables/tokens.js";
+import * as websockets from "./variables/websockets.js";
 
 /**
  * Every environment variable the project reads, in the order of the README's Configuration
  * table (`npm run docs:config` writes it from this list). A service reads its variables only
  * through its configuration reader (`gateway.ts`, `subgraphs.ts`, `prepare.ts`), which takes
  * them from `variables/`; `registry.test.ts` fails when one is read but not listed here.
+ * Each entry names the module of `variables/` that defines it.
  */
 export const VARIABLES: readonly Variable<unknown>[] = [
   // Backing services and where the services are.
-  DATABASE_URL,
-  REDIS_URL,
-  AMQP_URL,
-  REDIS_PREFIX,
-  HOST,
-  GATEWAY_PORT,
-  AUTH_PORT,
-  USER_PORT,
-  PRODUCTION_PORT,
-  AUTH_URL,
-  USER_URL,
-  PRODUCTION_URL,
-  SUPERGRAPH_PATH,
-  NODE_ENV,
-  LOG_LEVEL,
+  backing.DATABASE_URL,
+  backing.REDIS_URL,
+  backing.AMQP_URL,
+  backing.REDIS_PREFIX,
+  services.HOST,
+  services.GATEWAY_PORT,
+  services.AUTH_PORT,
+  services.USER_PORT,
+  services.PRODUCTION_PORT,
+  services.AUTH_URL,
+  services.USER_URL,
+  services.PRODUCTION_URL,
+  subgraphCalls.SUPERGRAPH_PATH,
+  services.NODE_ENV,
+  services.LOG_LEVEL,
   // Tokens and sign-in.
-  JWT_PRIVATE_KEY,
-  JWT_PRIVATE_KEY_FILE,
-  JWT_ISSUER,
-  JWT_AUDIENCE,
-  ACCESS_TOKEN_TTL,
-  REFRESH_TOKEN_TTL,
-  GATEWAY_SERVICE_SECRET,
-  SERVICE_TOKEN_TTL,
-  SESSION_PURGE_INTERVAL,
-  LOGIN_MAX_FAILURES,
-  LOGIN_MAX_DELAY,
-  LOGIN_FAILURE_WINDOW,
-  DEVICE_TOKEN_TTL,
-  PASSWORD_HASH_CONCURRENCY,
-  PASSWORD_HASH_QUEUE,
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
+  tokens.JWT_PRIVATE_KEY,
+  tokens.JWT_PRIVATE_KEY_FILE,
+  tokens.JWT_ISSUER,
+  tokens.JWT_AUDIENCE,
+  tokens.ACCESS_TOKEN_TTL,
+  tokens.REFRESH_TOKEN_TTL,
+  serviceTokens.GATEWAY_SERVICE_SECRET,
+  serviceTokens.SERVICE_TOKEN_TTL,
+  signIn.SESSION_PURGE_INTERVAL,
+  signIn.LOGIN_MAX_FAILURES,
+  signIn.LOGIN_MAX_DELAY,
+  signIn.LOGIN_FAILURE_WINDOW,
+  signIn.DEVICE_TOKEN_TTL,
+  signIn.PASSWORD_HASH_CONCURRENCY,
+  signIn.PASSWORD_HASH_QUEUE,
+  seed.ADMIN_EMAIL,
+  seed.ADMIN_PASSWORD,
   // Limits of every port.
-  MAX_DEPTH,
-  MAX_ALIASES,
-  MAX_ROOT_FIELDS,
-  MAX_DIRECTIVES,
-  MAX_TOKENS,
-  MAX_COST,
-  MAX_BODY_BYTES,
-  APQ_MAX_QUERY_BYTES,
-  RATE_LIMIT_WINDOW,
-  RATE_LIMIT_USER,
-  RATE_LIMIT_ANONYMOUS,
-  RATE_LIMIT_LOGIN,
-  SUBGRAPH_RATE_LIMIT_WINDOW,
-  SUBGRAPH_RATE_LIMIT_USER,
-  SUBGRAPH_RATE_LIMIT_ANONYMOUS,
-  MAX_REPRESENTATIONS,
-  TRUST_PROXY,
-  METRICS_TOKEN,
+  limits.MAX_DEPTH,
+  limits.MAX_ALIASES,
+  limits.MAX_ROOT_FIELDS,
+  limits.MAX_DIRECTIVES,
+  limits.MAX_TOKENS,
+  limits.MAX_COST,
+  limits.MAX_BODY_BYTES,
+  limits.APQ_MAX_QUERY_BYTES,
+  rateLimits.RATE_LIMIT_WINDOW,
+  rateLimits.RATE_LIMIT_USER,
+  rateLimits.RATE_LIMIT_ANONYMOUS,
+  rateLimits.RATE_LIMIT_LOGIN,
+  rateLimits.SUBGRAPH_RATE_LIMIT_WINDOW,
+  rateLimits.SUBGRAPH_RATE_LIMIT_USER,
+  rateLimits.SUBGRAPH_RATE_LIMIT_ANONYMOUS,
+  limits.MAX_REPRESENTATIONS,
+  services.TRUST_PROXY,
+  services.METRICS_TOKEN,
   // The gateway's calls to the subgraphs.
-  SUBGRAPH_TIMEOUT_MS,
-  OWN_SUBGRAPH_TIMEOUTS,
-  SUBGRAPH_RETRIES,
-  SUBGRAPH_BREAKER_FAILURES,
-  SUBGRAPH_BREAKER_RESET_MS,
-  SUBGRAPH_CONNECTIONS,
+  subgraphCalls.SUBGRAPH_TIMEOUT_MS,
+  subgraphCalls.OWN_SUBGRAPH_TIMEOUTS,
+  subgraphCalls.SUBGRAPH_RETRIES,
+  subgraphCalls.SUBGRAPH_BREAKER_FAILURES,
+  subgraphCalls.SUBGRAPH_BREAKER_RESET_MS,
+  subgraphCalls.SUBGRAPH_CONNECTIONS,
   // Subscriptions and events.
-  WS_MAX_PAYLOAD_BYTES,
-  WS_MAX_SUBSCRIPTIONS,
-  WS_CONNECTION_INIT_TIMEOUT_MS,
-  SUBSCRIPTION_AUTH_RECHECK_MS,
-  SUBSCRIPTION_BUFFER,
-  EVENTS_EXCHANGE,
-  SUBSCRIPTIONS_QUEUE,
-  EVENTS_MAX_BYTES,
-  EVENTS_MAX_DEPTH,
-  EVENTS_MAX_ATTEMPTS,
-  EVENTS_RETRY_DELAY_MS,
+  websockets.WS_MAX_PAYLOAD_BYTES,
+  websockets.WS_MAX_SUBSCRIPTIONS,
+  websockets.WS_CONNECTION_INIT_TIMEOUT_MS,
+  websockets.SUBSCRIPTION_AUTH_RECHECK_MS,
+  websockets.SUBSCRIPTION_BUFFER,
+  events.EVENTS_EXCHANGE,
+  events.SUBSCRIPTIONS_QUEUE,
+  events.EVENTS_MAX_BYTES,
+  events.EVENTS_MAX_DEPTH,
+  events.EVENTS_MAX_ATTEMPTS,
+  events.EVENTS_RETRY_DELAY_MS,
 ];

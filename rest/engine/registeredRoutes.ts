@@ -1,4 +1,5 @@
 import type express from "express";
+import type { RestRoute } from "./route.js";
 
 /** The parts of Express 5's router internals {@link registeredRoutes} reads. */
 interface Layer {
@@ -29,4 +30,9 @@ export function documentedRoutes(document: { paths: Record<string, Record<string
   return Object.entries(document.paths).flatMap(([path, operations]) =>
     Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`),
   );
+}
+
+/** Every `METHOD path` of a route table, in the form {@link registeredRoutes} gives. */
+export function tableRoutes(routes: readonly RestRoute[]): string[] {
+  return routes.map((route) => `${route.method.toUpperCase()} ${route.path}`);
 }

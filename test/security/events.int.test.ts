@@ -11,7 +11,7 @@ import { startSubscriptionConsumer } from "../../subgraphs/production/src/subscr
 import type { BatchEvent } from "../../subgraphs/production/src/subscriptions/payloads.js";
 import { verifyEvent } from "../../subgraphs/production/src/subscriptions/verify.js";
 import { Collector } from "../support/collector.js";
-import { startInProcessStack, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
+import { createFloorAccounts, startInProcessStack, type FloorAccounts, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
 import { subscribe, type TestSubscription } from "../support/subscriptions.js";
 import { startTcpProxy } from "../support/tcpProxy.js";
 
@@ -24,9 +24,8 @@ let stack: InProcessStack;
 let connection: amqp.ChannelModel;
 let publisher: ConfirmChannel;
 const deadLetters = new Collector<ConsumeMessage>("dead letters");
-let production: TestAccount;
 let qa: TestAccount;
-const tokens = { production: "", qa: "", viewer: "" };
+let tokens: FloorAccounts["tokens"];
 
 beforeAll(async () => {
   stack = await startInProcessStack({ env: { EVENTS_MAX_ATTEMPTS: "3", EVENTS_RETRY_DELAY_MS: "50" } });
@@ -39,12 +38,7 @@ beforeAll(async () => {
     deadLetters.push(message);
     reader.ack(message);
   });
-  production = await stack.createUser({ roles: ["PRODUCTION"], name: "Pat Production" });
-  qa = await stack.createUser({ roles: ["QA"], name: "Quinn QA", email: `qa-${randomUUID()}@example.com` });
-  const viewer = await stack.createUser({ roles: ["VIEWER"] });
-  tokens.production = stack.tokenFor(production);
-  tokens.qa = stack.tokenFor(qa);
-  tokens.viewer = stack.tokenFor(viewer);
+  ({ qa, tokens } = await createFloorAccounts(stack));
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import express from "express";
 import { parse } from "graphql";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
 import { apiError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/logger.js";
@@ -122,7 +122,8 @@ async function eventually<T>(check: () => Promise<T>, deadlineMs = 10_000): Prom
 
 /**
  * Another gateway on the stack's subgraphs and Redis (a key prefix of its own: fresh rate-limit
- * counters, circuits and persisted queries), with more variables in `env`.
+ * counters, circuits and persisted queries), with more variables in `env`; stopped when the
+ * test that started it finishes.
  */
 async function startGateway(env: Record<string, string> = {}) {
   const runtime = stack.gateway.runtime;
@@ -136,8 +137,9 @@ async function startGateway(env: Record<string, string> = {}) {
     config: readServiceConfig("gateway", { ...gatewayEnv, NODE_ENV: "development" }),
   });
   await server.start();
+  onTestFinished(() => server.stop());
   const url = await listen(server.httpServer, 0, "127.0.0.1", logger);
-  return { url, redisPrefix: gatewayEnv.REDIS_PREFIX, stop: () => server.stop() };
+  return { url, redisPrefix: gatewayEnv.REDIS_PREFIX };
 }
 
 type AuthStandInMode = "busy" | "throttled" | "crashing" | "answering";
@@ -146,7 +148,8 @@ type AuthStandInMode = "busy" | "throttled" | "crashing" | "answering";
  * Stands in for the auth subgraph: its real SDL, served by Apollo Server, whose `login` and
  * `verifyToken` either refuse as auth does when its password-hash queue is full (503 with
  * `Retry-After`), refuse as a rate limit does (429), fail as a broken service does (500 with
- * no GraphQL body), or answer. Counts the calls it receives.
+ * no GraphQL body), or answer. Counts the calls it receives. Stopped when the test that
+ * started it finishes.
  */
 async function startAuthStandIn(initial: AuthStandInMode) {
   let mode = initial;
@@ -190,17 +193,13 @@ async function startAuthStandIn(initial: AuthStandInMode) {
   });
   app.use("/graphql", express.json(), expressMiddleware(apollo));
   const httpServer = createServer(app);
+  onTestFinished(async () => {
+    await apollo.stop();
+    httpServer.closeAllConnections();
+    await new Promise((resolve) => httpServer.close(resolve));
+  });
   const url = await listen(httpServer, 0, "127.0.0.1", createLogger("auth", "silent"));
-  return {
-    url,
-    calls: () => calls,
-    set: (next: AuthStandInMode) => void (mode = next),
-    async stop() {
-      await apollo.stop();
-      httpServer.closeAllConnections();
-      await new Promise((resolve) => httpServer.close(resolve));
-    },
-  };
+  return { url, calls: () => calls, set: (next: AuthStandInMode) => void (mode = next) };
 }
 
 describe("a subgraph's deliberate refusal is an answer, not a failure", () => {
@@ -211,90 +210,70 @@ describe("a subgraph's deliberate refusal is an answer, not a failure", () => {
   it("a flood of logins refused as busy does not open the auth circuit for everyone", async () => {
     const auth = await startAuthStandIn("busy");
     const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
-    try {
-      for (let i = 0; i < 10; i++) {
-        const result = await graphql(gateway.url, LOGIN);
-        expect(result.status).toBe(503);
-        expect(result.headers.get("retry-after")).toBe("7");
-        expect(result.errors).toEqual([
-          { message: "Sign-in is busy; retry in 7 s", path: ["login"], extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: 7, serviceName: "auth" } },
-        ]);
-        expect(result.data).toBeNull();
-      }
-      // Each refusal reached auth once (never retried), and auth is still called once it has room.
-      expect(auth.calls()).toBe(10);
-      auth.set("answering");
-      const after = await graphql(gateway.url, LOGIN);
-      expect(after.errors).toBeUndefined();
-      expect(after.data).toEqual({ login: { accessToken: "stand-in-token" } });
-      expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(0);
-    } finally {
-      await gateway.stop();
-      await auth.stop();
+    for (let i = 0; i < 10; i++) {
+      const result = await graphql(gateway.url, LOGIN);
+      expect(result.status).toBe(503);
+      expect(result.headers.get("retry-after")).toBe("7");
+      expect(result.errors).toEqual([
+        { message: "Sign-in is busy; retry in 7 s", path: ["login"], extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: 7, serviceName: "auth" } },
+      ]);
+      expect(result.data).toBeNull();
     }
+    // Each refusal reached auth once (never retried), and auth is still called once it has room.
+    expect(auth.calls()).toBe(10);
+    auth.set("answering");
+    const after = await graphql(gateway.url, LOGIN);
+    expect(after.errors).toBeUndefined();
+    expect(after.data).toEqual({ login: { accessToken: "stand-in-token" } });
+    expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(0);
   });
 
   it("a refused query is not retried, and a rate limit's 429 reaches the client as 429", async () => {
     const auth = await startAuthStandIn("throttled");
     const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
-    try {
-      const result = await graphql(gateway.url, `{ verifyToken(token: "x") { valid } }`);
-      expect(result.status).toBe(429);
-      expect(result.headers.get("retry-after")).toBe("9");
-      expect(result.errors).toEqual([
-        { message: "Too many sign-ins; retry in 9 s", path: ["verifyToken"], extensions: { code: "TOO_MANY_REQUESTS", retryAfter: 9, serviceName: "auth" } },
-      ]);
-      expect(auth.calls()).toBe(1);
-    } finally {
-      await gateway.stop();
-      await auth.stop();
-    }
+    const result = await graphql(gateway.url, `{ verifyToken(token: "x") { valid } }`);
+    expect(result.status).toBe(429);
+    expect(result.headers.get("retry-after")).toBe("9");
+    expect(result.errors).toEqual([
+      { message: "Too many sign-ins; retry in 9 s", path: ["verifyToken"], extensions: { code: "TOO_MANY_REQUESTS", retryAfter: 9, serviceName: "auth" } },
+    ]);
+    expect(auth.calls()).toBe(1);
   });
 
   it("the legacy login gets the refusal as 503 with Retry-After in the REST error body", async () => {
     const auth = await startAuthStandIn("busy");
     const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
-    try {
-      for (let i = 0; i < 5; i++) {
-        const response = await fetch(`${gateway.url}/api/auth/login`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ email: "someone@example.com", password: "secret" }),
-        });
-        expect(response.status).toBe(503);
-        expect(response.headers.get("retry-after")).toBe("7");
-        expect(await response.json()).toEqual({
-          error: { code: "SERVICE_UNAVAILABLE", message: "Sign-in is busy; retry in 7 s", details: { retryAfter: 7 } },
-          request_id: expect.any(String),
-        });
-      }
-      expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(0);
-    } finally {
-      await gateway.stop();
-      await auth.stop();
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${gateway.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "someone@example.com", password: "secret" }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("7");
+      expect(await response.json()).toEqual({
+        error: { code: "SERVICE_UNAVAILABLE", message: "Sign-in is busy; retry in 7 s", details: { retryAfter: 7 } },
+        request_id: expect.any(String),
+      });
     }
+    expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(0);
   });
 
   it("a subgraph that really fails still opens its circuit", async () => {
     const auth = await startAuthStandIn("crashing");
     const gateway = await startGateway({ ...GATEWAY_ENV, AUTH_URL: auth.url });
-    try {
-      for (let i = 0; i < 3; i++) {
-        const result = await graphql(gateway.url, LOGIN);
-        expect(result.errors).toEqual([
-          { message: 'Subgraph "auth" is unavailable (http 5xx)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } },
-        ]);
-      }
-      const open = await graphql(gateway.url, LOGIN);
-      expect(open.errors).toEqual([
-        { message: 'Subgraph "auth" is unavailable (circuit open)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } },
+    for (let i = 0; i < 3; i++) {
+      const result = await graphql(gateway.url, LOGIN);
+      expect(result.errors).toEqual([
+        { message: 'Subgraph "auth" is unavailable (http 5xx)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } },
       ]);
-      expect(auth.calls()).toBe(3);
-      expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(1);
-    } finally {
-      await gateway.stop();
-      await auth.stop();
     }
+    const open = await graphql(gateway.url, LOGIN);
+    expect(open.errors).toEqual([
+      { message: 'Subgraph "auth" is unavailable (circuit open)', extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "auth" } },
+    ]);
+    expect(auth.calls()).toBe(3);
+    expect(await readCounter(gateway.url, "subgraph_circuit_open")).toBe(1);
   });
 });
 
@@ -326,65 +305,49 @@ describe("persisted queries cannot fill Redis", () => {
 
   it("an anonymous caller's query with a 900 KB comment runs but is not stored", async () => {
     const gateway = await startGateway();
-    try {
-      const query = `{ __typename } # ${"x".repeat(900_000)}`;
-      const registered = await post(gateway.url, { query, extensions: persisted(sha256(query)) });
-      expect(registered.status).toBe(200);
-      expect(registered.data).toEqual({ __typename: "Query" });
-      expect(await stored(gateway.redisPrefix)).toEqual([]);
-      expect((await post(gateway.url, { extensions: persisted(sha256(query)) })).errors).toEqual([NOT_FOUND]);
-    } finally {
-      await gateway.stop();
-    }
+    const query = `{ __typename } # ${"x".repeat(900_000)}`;
+    const registered = await post(gateway.url, { query, extensions: persisted(sha256(query)) });
+    expect(registered.status).toBe(200);
+    expect(registered.data).toEqual({ __typename: "Query" });
+    expect(await stored(gateway.redisPrefix)).toEqual([]);
+    expect((await post(gateway.url, { extensions: persisted(sha256(query)) })).errors).toEqual([NOT_FOUND]);
   });
 
   it("an anonymous caller cannot register even a small query", async () => {
     const gateway = await startGateway();
-    try {
-      const query = `{ anonymous: __typename }`;
-      expect((await post(gateway.url, { query, extensions: persisted(sha256(query)) })).data).toEqual({ anonymous: "Query" });
-      expect(await stored(gateway.redisPrefix)).toEqual([]);
-      expect((await post(gateway.url, { extensions: persisted(sha256(query)) })).errors).toEqual([NOT_FOUND]);
-    } finally {
-      await gateway.stop();
-    }
+    const query = `{ anonymous: __typename }`;
+    expect((await post(gateway.url, { query, extensions: persisted(sha256(query)) })).data).toEqual({ anonymous: "Query" });
+    expect(await stored(gateway.redisPrefix)).toEqual([]);
+    expect((await post(gateway.url, { extensions: persisted(sha256(query)) })).errors).toEqual([NOT_FOUND]);
   });
 
   it("a signed-in caller's query over APQ_MAX_QUERY_BYTES runs but is not stored", async () => {
     const gateway = await startGateway({ APQ_MAX_QUERY_BYTES: "1024" });
-    try {
-      const token = stack.tokenFor({ id: randomUUID(), email: "apq@example.com", roles: ["VIEWER"] });
-      const query = `{ __typename } # ${"x".repeat(1_100)}`;
-      const registered = await post(gateway.url, { query, extensions: persisted(sha256(query)) }, token);
-      expect(registered.data).toEqual({ __typename: "Query" });
-      expect(await stored(gateway.redisPrefix)).toEqual([]);
-      expect((await post(gateway.url, { extensions: persisted(sha256(query)) }, token)).errors).toEqual([NOT_FOUND]);
-    } finally {
-      await gateway.stop();
-    }
+    const token = stack.tokenFor({ id: randomUUID(), email: "apq@example.com", roles: ["VIEWER"] });
+    const query = `{ __typename } # ${"x".repeat(1_100)}`;
+    const registered = await post(gateway.url, { query, extensions: persisted(sha256(query)) }, token);
+    expect(registered.data).toEqual({ __typename: "Query" });
+    expect(await stored(gateway.redisPrefix)).toEqual([]);
+    expect((await post(gateway.url, { extensions: persisted(sha256(query)) }, token)).errors).toEqual([NOT_FOUND]);
   });
 
   it("a signed-in caller registers a query for a day, which anyone may then run by its hash", async () => {
     const gateway = await startGateway();
-    try {
-      const token = stack.tokenFor({ id: randomUUID(), email: "apq@example.com", roles: ["VIEWER"] });
-      const query = `{ registered: __typename }`;
-      expect((await post(gateway.url, { query, extensions: persisted(sha256(query)) }, token)).data).toEqual({ registered: "Query" });
-      // Apollo stores the query after answering: wait for it to appear.
-      const [entry] = await eventually(async () => {
-        const entries = await stored(gateway.redisPrefix);
-        expect(entries).toHaveLength(1);
-        return entries;
-      });
-      expect(entry!.bytes).toBe(Buffer.byteLength(query));
-      expect(entry!.ttl).toBeGreaterThan(0);
-      expect(entry!.ttl).toBeLessThanOrEqual(86_400);
-      const byHash = await post(gateway.url, { extensions: persisted(sha256(query)) });
-      expect(byHash.errors).toBeUndefined();
-      expect(byHash.data).toEqual({ registered: "Query" });
-    } finally {
-      await gateway.stop();
-    }
+    const token = stack.tokenFor({ id: randomUUID(), email: "apq@example.com", roles: ["VIEWER"] });
+    const query = `{ registered: __typename }`;
+    expect((await post(gateway.url, { query, extensions: persisted(sha256(query)) }, token)).data).toEqual({ registered: "Query" });
+    // Apollo stores the query after answering: wait for it to appear.
+    const [entry] = await eventually(async () => {
+      const entries = await stored(gateway.redisPrefix);
+      expect(entries).toHaveLength(1);
+      return entries;
+    });
+    expect(entry!.bytes).toBe(Buffer.byteLength(query));
+    expect(entry!.ttl).toBeGreaterThan(0);
+    expect(entry!.ttl).toBeLessThanOrEqual(86_400);
+    const byHash = await post(gateway.url, { extensions: persisted(sha256(query)) });
+    expect(byHash.errors).toBeUndefined();
+    expect(byHash.data).toEqual({ registered: "Query" });
   });
 });
 

@@ -3,8 +3,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
 import { readCounter } from "../support/graphql.js";
-import { startInProcessStack, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
-import { rest, restError } from "../support/rest.js";
+import { createFloorAccounts, startInProcessStack, type FloorAccounts, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
+import { expectRestError, rest, restError } from "../support/rest.js";
 
 /**
  * The production domain's GMP records against the attacks of the security report: quantities
@@ -14,7 +14,7 @@ import { rest, restError } from "../support/rest.js";
 let database: TestDatabase;
 let stack: InProcessStack;
 let sql: pg.Client;
-const tokens = { production: "", qa: "", viewer: "" };
+let tokens: FloorAccounts["tokens"];
 let productionUser: TestAccount;
 
 beforeAll(async () => {
@@ -22,12 +22,7 @@ beforeAll(async () => {
   stack = await startInProcessStack({ events: false, databaseUrl: database.url });
   sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
-  productionUser = await stack.createUser({ roles: ["PRODUCTION"], name: "Pat Production" });
-  const qa = await stack.createUser({ roles: ["QA"], name: "Quinn QA" });
-  const viewer = await stack.createUser({ roles: ["VIEWER"] });
-  tokens.production = stack.tokenFor(productionUser);
-  tokens.qa = stack.tokenFor(qa);
-  tokens.viewer = stack.tokenFor(viewer);
+  ({ production: productionUser, tokens } = await createFloorAccounts(stack));
 });
 
 afterAll(async () => {
@@ -378,8 +373,7 @@ describe("free text and filters", () => {
       token: tokens.production,
       json: { batch_number: huge, product_code: "X", product_name: "X", planned_quantity: 1, unit: "kg" },
     });
-    expect(response.status).toBe(422);
-    expect(response.body).toEqual(restError("BAD_USER_INPUT", "batchNumber must be at most 64 characters long", { field: "batchNumber", maxLength: 64 }));
+    expectRestError(response, 422, "BAD_USER_INPUT", "batchNumber must be at most 64 characters long", { field: "batchNumber", maxLength: 64 });
     const lookup = await stack.call(`query($n: String!) { batchByNumber(number: $n) { id } }`, { n: huge }, tokens.viewer);
     expect(errorsOf(lookup)).toEqual([
       {
@@ -417,8 +411,7 @@ describe("free text and filters", () => {
     const query = wellFormed ? encodeURIComponent(product) : "PARA%ED%A0%80";
     const response = await rest(stack.gateway.url, "GET", `/api/batches?search=${query}`, { token: tokens.viewer });
     if (wellFormed) {
-      expect(response.status).toBe(422);
-      expect(response.body).toEqual(restError("BAD_USER_INPUT", message, details));
+      expectRestError(response, 422, "BAD_USER_INPUT", message, details);
     } else {
       expect(response).toMatchObject({ status: 200, body: { items: [], total: 0 } });
     }

@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 import type { Role } from "../../lib/auth/scopes.js";
 import { graphql } from "../support/graphql.js";
 import { startInProcessStack, type InProcessService, type InProcessStack } from "../support/inProcessStack.js";
-import { rest, restError } from "../support/rest.js";
+import { expectRestError, rest, restError } from "../support/rest.js";
 
 /**
  * The perimeter of every service: what a caller who reaches a port (the gateway's, or a
@@ -103,8 +103,7 @@ describe("every service's port", () => {
         rest(dev.auth.url, "POST", "/api/auth/login", { json: { email: account.email, password: "wrong-password" }, headers: { "x-forwarded-for": ip } });
       for (let i = 0; i < LIMIT; i++) expect((await login()).status).not.toBe(429);
       const refused = await login();
-      expect(refused.status).toBe(429);
-      expect(refused.body).toEqual(restError("TOO_MANY_REQUESTS", "Too many requests, retry later", { retryAfter: expect.any(Number) }));
+      expectRestError(refused, 429, "TOO_MANY_REQUESTS", "Too many requests, retry later", { retryAfter: expect.any(Number) });
       expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
     });
 

@@ -1,20 +1,10 @@
 import { createPublicKey, randomBytes, randomUUID, type KeyObject } from "node:crypto";
-import amqp from "amqplib";
 import { inject } from "vitest";
 import { hashPassword } from "../../lib/auth/passwords.js";
 import type { Role } from "../../lib/auth/scopes.js";
 import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
 import { TokenVerifier } from "../../lib/auth/verifier.js";
-import {
-  readBackingServices,
-  readPrepare,
-  type AuthConfig,
-  type ConfigOf,
-  type GatewayConfig,
-  type ProductionConfig,
-  type ServiceName,
-  type UserConfig,
-} from "../../lib/config.js";
+import { readPrepare, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "../../lib/config.js";
 import { listen } from "../../lib/server/http.js";
 import { createBaseRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
 import type { SubgraphServer } from "../../lib/server/subgraph.js";
@@ -24,6 +14,7 @@ import { createProductionServer } from "../../subgraphs/production/src/server.js
 import { createUserServer } from "../../subgraphs/user/src/server.js";
 import { seed, seedAccounts } from "../../scripts/seed.js";
 import { createPrismaClient } from "../../lib/prisma.js";
+import { deleteBrokerObjects } from "./broker.js";
 import { cloneTestDatabase, type TestDatabase } from "./database.js";
 import { graphql, type GraphQLResult } from "./graphql.js";
 import { capturingLogger, startInProcessSubgraph } from "./inProcessSubgraph.js";
@@ -50,6 +41,23 @@ export interface TestAccount {
   name: string;
   password: string;
   roles: Role[];
+}
+
+/** The people of the production floor, as demo data names them, and a token of each. */
+export interface FloorAccounts {
+  production: TestAccount;
+  qa: TestAccount;
+  viewer: TestAccount;
+  tokens: Record<"production" | "qa" | "viewer", string>;
+}
+
+/** Inserts Pat Production, Quinn QA and a viewer into the stack's database, with a token for each. */
+export async function createFloorAccounts(stack: InProcessStack): Promise<FloorAccounts> {
+  const production = await stack.createUser({ roles: ["PRODUCTION"], name: "Pat Production" });
+  const qa = await stack.createUser({ roles: ["QA"], name: "Quinn QA" });
+  const viewer = await stack.createUser({ roles: ["VIEWER"] });
+  const tokens = { production: stack.tokenFor(production), qa: stack.tokenFor(qa), viewer: stack.tokenFor(viewer) };
+  return { production, qa, viewer, tokens };
 }
 
 /** A gateway running in this process, and how to stop it. */
@@ -205,7 +213,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     const gateway = await startInProcessGateway(env);
     stops.push(() => gateway.stop());
     const gatewayUrl = gateway.url;
-    if (events) stops.unshift(() => deleteBrokerObjects(env.EVENTS_EXCHANGE!, env.SUBSCRIPTIONS_QUEUE!));
+    if (events) stops.unshift(() => deleteBrokerObjects({ exchange: env.EVENTS_EXCHANGE, queue: env.SUBSCRIPTIONS_QUEUE }));
     if (database) stops.unshift(() => database.drop());
 
     const { issuer, audience } = auth.runtime.config;
@@ -254,17 +262,5 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     await stopAll();
     await database?.drop();
     throw err;
-  }
-}
-
-/** Deletes the exchange and queues a stack declared. */
-async function deleteBrokerObjects(exchange: string, queue: string) {
-  const connection = await amqp.connect(readBackingServices().amqpUrl);
-  try {
-    const channel = await connection.createChannel();
-    for (const name of [queue, `${queue}.dlq`]) await channel.deleteQueue(name);
-    await channel.deleteExchange(exchange);
-  } finally {
-    await connection.close();
   }
 }

@@ -41,3 +41,8 @@ export const restError = (code: string, message: unknown, details?: unknown) => 
   error: { code, message, ...(details === undefined ? {} : { details }) },
   request_id: expect.any(String),
 });
+
+/** Asserts an error response: its status and its whole REST error body, in one comparison. */
+export function expectRestError(response: RestResponse, status: number, ...error: Parameters<typeof restError>): void {
+  expect({ status: response.status, body: response.body }).toEqual({ status, body: restError(...error) });
+}

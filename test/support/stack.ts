@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
-import amqp from "amqplib";
 import { inject } from "vitest";
-import { readBackingServices } from "../../lib/config.js";
+import { deleteBrokerObjects } from "./broker.js";
 import { startService, type RunningService } from "./services.js";
 
 /** The four services running as real processes against this test run's database and Redis prefix. */
@@ -71,25 +70,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env,
       stop: async () => {
         await Promise.all(started.map((s) => s.stop()));
-        const queue = options.env?.SUBSCRIPTIONS_QUEUE ? undefined : env.SUBSCRIPTIONS_QUEUE!;
-        await deleteBrokerObjects(options.env?.EVENTS_EXCHANGE ? [] : [env.EVENTS_EXCHANGE!], queue ? [queue, `${queue}.dlq`] : []);
+        // Only the names this stack made up: given ones belong to the caller.
+        await deleteBrokerObjects({
+          exchange: options.env?.EVENTS_EXCHANGE ? undefined : env.EVENTS_EXCHANGE,
+          queue: options.env?.SUBSCRIPTIONS_QUEUE ? undefined : env.SUBSCRIPTIONS_QUEUE,
+        });
       },
     };
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
     throw err;
-  }
-}
-
-/** Deletes what this stack declared on RabbitMQ (given names only). */
-async function deleteBrokerObjects(exchanges: string[], queues: string[]) {
-  if (exchanges.length + queues.length === 0) return;
-  const connection = await amqp.connect(readBackingServices().amqpUrl);
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of queues) await channel.deleteQueue(queue);
-    for (const exchange of exchanges) await channel.deleteExchange(exchange);
-  } finally {
-    await connection.close();
   }
 }

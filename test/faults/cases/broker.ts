@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { subscribe } from "../../support/subscriptions.js";
-import { bearer, STATUS_CHANGED } from "../../subscriptions/batches.js";
-import { exactlyOnce, reworkCycles } from "../support/changes.js";
-import { metric, readiness, subscribers } from "../support/checks.js";
+import { exactlyOnce, reworkCycles, watchedBatch } from "../support/changes.js";
+import { metric, readiness } from "../support/checks.js";
 import { until } from "../support/freePort.js";
 import type { FaultWorld } from "../support/world.js";
 
@@ -16,12 +14,7 @@ export function brokerCases(world: FaultWorld): void {
   describe("the broker away and back", () => {
     it("keeps taking writes and serving, reports the broker degraded, and delivers every event once after", async () => {
       const { stack } = world.fixture;
-      const batch = await world.actors.createBatch();
-      const sub = subscribe(world.actors.gateway, bearer(world.actors.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
-      await sub.connected;
-      await subscribers(world.redis.url, world.channel);
-      await world.actors.changeStatus(batch.id, "IN_PROGRESS");
-      await sub.waitFor(1);
+      const { batch, sub } = await watchedBatch(world);
 
       world.broker.cut();
       const production = await until("production reports RabbitMQ degraded", async () => {

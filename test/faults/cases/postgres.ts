@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { graphql } from "../../support/graphql.js";
-import { subscribe } from "../../support/subscriptions.js";
-import { bearer, STATUS_CHANGED } from "../../subscriptions/batches.js";
-import { exactlyOnce, reworkCycles } from "../support/changes.js";
-import { BATCHES, outcome, readiness, subscribers } from "../support/checks.js";
+import { exactlyOnce, reworkCycles, watchedBatch } from "../support/changes.js";
+import { BATCHES, outcome, readiness } from "../support/checks.js";
 import { until } from "../support/freePort.js";
 import type { FaultWorld } from "../support/world.js";
 
@@ -16,12 +14,7 @@ export function postgresCases(world: FaultWorld): void {
   describe("PostgreSQL restarted", () => {
     it("answers SERVICE_UNAVAILABLE naming PostgreSQL while it is down, then recovers and delivers every event once", async () => {
       const { stack } = world.fixture;
-      const batch = await world.actors.createBatch();
-      const sub = subscribe(world.actors.gateway, bearer(world.actors.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
-      await sub.connected;
-      await subscribers(world.redis.url, world.channel);
-      await world.actors.changeStatus(batch.id, "IN_PROGRESS");
-      await sub.waitFor(1);
+      const { batch, sub } = await watchedBatch(world);
 
       await world.postgres.stop();
       try {

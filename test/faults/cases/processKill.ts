@@ -9,16 +9,13 @@ import { bearer, STATUS_CHANGED } from "../../subscriptions/batches.js";
 import { exactlyOnce } from "../support/changes.js";
 import { BATCHES, outcome, subscribers } from "../support/checks.js";
 import { until } from "../support/freePort.js";
+import { signalAndWait } from "../support/processes.js";
 import type { FaultWorld } from "../support/world.js";
 
 const portOf = (url: string) => new URL(url).port;
 
 /** Kills a service of the stack with SIGKILL and waits until the process is gone. */
-async function kill(service: RunningService): Promise<void> {
-  const gone = new Promise((resolve) => service.process.once("exit", resolve));
-  service.process.kill("SIGKILL");
-  await gone;
-}
+const kill = (service: RunningService) => signalAndWait(service.process, "SIGKILL");
 
 /**
  * Processes killed with SIGKILL: a subgraph in the middle of a mutation (the client gets an

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { graphql } from "../../support/graphql.js";
 import { startService, type RunningService } from "../../support/services.js";
-import { subscribe } from "../../support/subscriptions.js";
-import { bearer, STATUS_CHANGED } from "../../subscriptions/batches.js";
+import { watchedBatch } from "../support/changes.js";
 import { BATCHES, logout, ME, outcome, readiness, subscribers } from "../support/checks.js";
 import { until } from "../support/freePort.js";
 import type { FaultWorld } from "../support/world.js";
@@ -22,13 +21,18 @@ async function loggedOutToken(world: FaultWorld): Promise<string> {
   return token;
 }
 
+/** `token` is refused at the gateway and on the production subgraph's own port. */
+async function expectRefused(world: FaultWorld, token: string): Promise<void> {
+  expect(await outcome(world.actors.gateway, ME, token)).toBe("UNAUTHENTICATED");
+  expect(await outcome(world.fixture.stack.production.url, BATCHES, token)).toBe("UNAUTHENTICATED");
+}
+
 export function redisCases(world: FaultWorld): void {
   describe("Redis restarted without persistence", () => {
     it("keeps refusing a token logged out before the restart, at the gateway and on the production subgraph's own port", async () => {
       const token = await loggedOutToken(world);
       await world.redis.restart();
-      expect(await outcome(world.actors.gateway, ME, token)).toBe("UNAUTHENTICATED");
-      expect(await outcome(world.fixture.stack.production.url, BATCHES, token)).toBe("UNAUTHENTICATED");
+      await expectRefused(world, token);
       // Valid tokens still work, and new logouts still reach every service.
       const fresh = await world.fixture.login("viewer");
       expect(await outcome(world.fixture.stack.production.url, BATCHES, fresh)).toBe("OK");
@@ -66,12 +70,7 @@ export function redisCases(world: FaultWorld): void {
     });
 
     it("delivers status changes to a subscriber that stayed connected through the restart", async () => {
-      const batch = await world.actors.createBatch();
-      const sub = subscribe(world.actors.gateway, bearer(world.actors.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
-      await sub.connected;
-      await subscribers(world.redis.url, world.channel);
-      await world.actors.changeStatus(batch.id, "IN_PROGRESS");
-      await sub.waitFor(1);
+      const { batch, sub } = await watchedBatch(world);
       await world.redis.restart();
       // Production subscribes again on the new server (ioredis resubscribes on reconnect).
       await subscribers(world.redis.url, world.channel);
@@ -88,8 +87,7 @@ export function redisCases(world: FaultWorld): void {
     it("keeps refusing a logged-out token, also in a service started after the flush", async () => {
       const token = await loggedOutToken(world);
       await world.redis.flush();
-      expect(await outcome(world.actors.gateway, ME, token)).toBe("UNAUTHENTICATED");
-      expect(await outcome(world.fixture.stack.production.url, BATCHES, token)).toBe("UNAUTHENTICATED");
+      await expectRefused(world, token);
       let late: RunningService | undefined;
       try {
         late = await startService("production", world.fixture.stack.env);

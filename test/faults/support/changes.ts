@@ -1,5 +1,23 @@
 import { expect } from "vitest";
-import type { Actors } from "../../subscriptions/batches.js";
+import { subscribe, type TestSubscription } from "../../support/subscriptions.js";
+import { bearer, STATUS_CHANGED, type Actors } from "../../subscriptions/batches.js";
+import { subscribers } from "./checks.js";
+import type { FaultWorld } from "./world.js";
+
+/**
+ * A new batch and a viewer's subscription to its status changes through the gateway, live end
+ * to end (production listens on the Redis channel), that has received one change: to IN_PROGRESS.
+ * Where each fault case starts, so that what it sees after the fault is the fault's doing.
+ */
+export async function watchedBatch(world: FaultWorld): Promise<{ batch: { id: string }; sub: TestSubscription }> {
+  const batch = await world.actors.createBatch();
+  const sub = subscribe(world.actors.gateway, bearer(world.actors.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
+  await sub.connected;
+  await subscribers(world.redis.url, world.channel);
+  await world.actors.changeStatus(batch.id, "IN_PROGRESS");
+  await sub.waitFor(1);
+  return { batch, sub };
+}
 
 /**
  * Makes `count` status changes of a batch that is IN_PROGRESS, alternating QA_HOLD and back

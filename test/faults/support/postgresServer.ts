@@ -5,6 +5,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../../../scripts/database.js";
 import { freePort, until } from "./freePort.js";
+import { signalAndWait } from "./processes.js";
 
 /** A PostgreSQL server of the test's own, on a free port, that it may restart. */
 export interface PrivatePostgres {
@@ -74,13 +75,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     await until(`postgres on ${port} answers`, answers, 30_000);
   };
 
-  const stop = async () => {
-    const running = child;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once("exit", resolve));
-    running.kill("SIGQUIT"); // immediate shutdown: connections are cut, not drained
-    await exited;
-  };
+  // SIGQUIT: immediate shutdown, connections are cut, not drained.
+  const stop = () => signalAndWait(child, "SIGQUIT");
 
   await start();
   const admin = new pg.Client({ connectionString: serverUrl });

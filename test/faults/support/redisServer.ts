@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { freePort, until } from "./freePort.js";
+import { signalAndWait } from "./processes.js";
 
 /** A `redis-server` of the test's own, on a free port, that it may restart and flush. */
 export interface PrivateRedis {
@@ -50,13 +51,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     await until(`redis-server on ${port} answers`, ping, 10_000);
   };
 
-  const kill = async () => {
-    const running = child;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once("exit", resolve));
-    running.kill("SIGKILL");
-    await exited;
-  };
+  const kill = () => signalAndWait(child, "SIGKILL");
 
   await start();
   return {

@@ -1,0 +1,86 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import type { Role } from "../../lib/auth/scopes.js";
+import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
+import { readBackingServices } from "../../lib/config.js";
+import { deleteBrokerObjects } from "../../test/support/broker.js";
+import { createTestDatabase } from "../../test/support/database.js";
+import { startOurService, type BenchProcess } from "../gateway/processes.js";
+
+/** Lifetime of the bench's tokens, seconds: longer than a run. */
+const TOKEN_TTL = 3_600;
+
+/** What a bench runs on, all of its own and removed by {@link BenchRun.close}. */
+export interface BenchRun {
+  /** Names the run's objects: its Redis prefix, exchange, queue, and any file the bench writes. */
+  tag: string;
+  /** The run's database, migrated and empty: the bench seeds it. */
+  databaseUrl: string;
+  /** The run's events exchange and subscription queue. */
+  exchange: string;
+  queue: string;
+  /**
+   * What every service gets: the run's database, Redis prefix, exchange, queue and signing key,
+   * `LOG_LEVEL=warn`, and the subgraphs' own rate limits above what a bench sends (they stay on).
+   * The bench may add to it before it starts a service; `startSubgraphs` adds `AUTH_URL`.
+   */
+  env: Record<string, string>;
+  /** Every process started for the run; `close` stops them, the last first. */
+  started: BenchProcess[];
+  /** An access token for `user`, signed as auth signs them: no sign-in, no password hash. */
+  sign(user: { id: string; email: string }, roles: Role[]): string;
+  /** Starts auth, then user and production, compiled, on `env`. */
+  startSubgraphs(): Promise<{ auth: BenchProcess; user: BenchProcess; production: BenchProcess }>;
+  /** Stops the processes, deletes the exchange and queues, drops the database. */
+  close(): Promise<void>;
+}
+
+/** A database, exchange, queue and Redis prefix for a bench run, and a key to sign its tokens. */
+export async function openBenchRun(): Promise<BenchRun> {
+  const { databaseUrl, amqpUrl } = readBackingServices();
+  const tag = `${process.pid}-${randomBytes(3).toString("hex")}`;
+  const database = await createTestDatabase(databaseUrl, "_bench");
+  const exchange = `bench.events.${tag}`;
+  const queue = `bench.subscriptions.${tag}`;
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const signing = { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" };
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_PREFIX: `batch-bench-${tag}:`,
+    JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    // The secret the gateway asks auth for service tokens with (required in production).
+    GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"),
+    ACCESS_TOKEN_TTL: String(TOKEN_TTL),
+    EVENTS_EXCHANGE: exchange,
+    SUBSCRIPTIONS_QUEUE: queue,
+    LOG_LEVEL: "warn",
+    // The subgraphs' own rate limits stay on, set above what a bench sends.
+    SUBGRAPH_RATE_LIMIT_USER: "1000000",
+    SUBGRAPH_RATE_LIMIT_ANONYMOUS: "1000000",
+  };
+  const started: BenchProcess[] = [];
+  return {
+    tag,
+    databaseUrl: database.url,
+    exchange,
+    queue,
+    env,
+    started,
+    sign: (user, roles) => signAccessToken({ ...user, roles }, signing),
+    async startSubgraphs() {
+      const auth = await startOurService("auth", env);
+      started.push(auth);
+      env.AUTH_URL = auth.url;
+      const [user, production] = await Promise.all([startOurService("user", env), startOurService("production", env)]);
+      started.push(user, production);
+      return { auth, user, production };
+    },
+    async close() {
+      for (const process_ of started.splice(0).reverse()) await process_.stop();
+      try {
+        await deleteBrokerObjects({ exchange, queue }, amqpUrl);
+      } finally {
+        await database.drop();
+      }
+    },
+  };
+}
