@@ -15,6 +15,33 @@ export const STATUS_CHANGED = /* GraphQL */ `
   }
 `;
 
+/** What STATUS_CHANGED delivers when production@example.com (or, by default, a legacy publisher naming them) starts a PLANNED batch. */
+export function startedResult(
+  batch: { id: string; batchNumber: string },
+  { eventId = expect.any(String), reason = null, changedBy = { email: "production@example.com", name: "Pat Production" } }: StartedResultOptions = {},
+) {
+  return {
+    data: {
+      batchStatusChanged: {
+        eventId,
+        oldStatus: "PLANNED",
+        newStatus: "IN_PROGRESS",
+        reason,
+        changedBy,
+        batch: { id: batch.id, batchNumber: batch.batchNumber, status: "IN_PROGRESS" },
+      },
+    },
+  };
+}
+
+interface StartedResultOptions {
+  /** Default: any id. */
+  eventId?: unknown;
+  reason?: string | null;
+  /** Default: production@example.com as the user subgraph resolves them. */
+  changedBy?: { email: string; name: string } | null;
+}
+
 /** `connectionParams` carrying a token the way HTTP clients send it. */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -25,6 +52,8 @@ export interface Actors {
   /** The user id of production@example.com, for events other systems publish. */
   productionUserId: string;
   createBatch(): Promise<{ id: string; batchNumber: string }>;
+  /** A batch production@example.com has started (IN_PROGRESS): a legacy start event of it matches its audit trail. */
+  startedBatch(): Promise<{ id: string; batchNumber: string }>;
   changeStatus(id: string, status: string, token?: string, reason?: string): Promise<void>;
 }
 
@@ -33,19 +62,26 @@ export async function signInActors(fixture: SubscriptionFixture<BaseFixtureStack
   const [production, qa, viewer] = await Promise.all([fixture.login("production"), fixture.login("qa"), fixture.login("viewer")]);
   const tokens = { production, qa, viewer };
   const me = await graphql(gateway, `{ me { id } }`, {}, production);
+  const createBatch = async () => {
+    const input = batchInput(`SUB-${randomBytes(4).toString("hex").toUpperCase()}`);
+    const created = await graphql(gateway, CREATE_BATCH, { input }, production);
+    expect(created.errors).toBeUndefined();
+    return created.data!.createBatch as { id: string; batchNumber: string };
+  };
+  const changeStatus: Actors["changeStatus"] = async (id, status, token = production, reason) => {
+    const result = await graphql(gateway, CHANGE_STATUS, { id, status, reason }, token);
+    expect(result.errors).toBeUndefined();
+  };
   return {
     gateway,
     tokens,
     productionUserId: me.data!.me.id,
-    async createBatch() {
-      const input = batchInput(`SUB-${randomBytes(4).toString("hex").toUpperCase()}`);
-      const created = await graphql(gateway, CREATE_BATCH, { input }, production);
-      expect(created.errors).toBeUndefined();
-      return created.data!.createBatch;
-    },
-    async changeStatus(id, status, token = production, reason) {
-      const result = await graphql(gateway, CHANGE_STATUS, { id, status, reason }, token);
-      expect(result.errors).toBeUndefined();
+    createBatch,
+    changeStatus,
+    async startedBatch() {
+      const batch = await createBatch();
+      await changeStatus(batch.id, "IN_PROGRESS");
+      return batch;
     },
   };
 }

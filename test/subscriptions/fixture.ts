@@ -1,4 +1,4 @@
-import { randomBytes, type KeyObject } from "node:crypto";
+import { randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import amqp from "amqplib";
 import { readBackingServices } from "../../lib/config.js";
 import { withClient } from "../../scripts/database.js";
@@ -50,6 +50,11 @@ export interface SubscriptionFixture<S extends BaseFixtureStack = FixtureStack> 
   login(role: Role): Promise<string>;
   /** Publishes raw bytes to the exchange, as another system would with amqplib. */
   publishRaw(routingKey: string, body: string | Buffer, properties?: amqp.Options.Publish): Promise<void>;
+  /**
+   * Publishes what a legacy system sends when a batch starts: a bare payload that names no
+   * user, for a change already in the audit trail. Resolves with the message id.
+   */
+  publishLegacyStart(batchId: string, messageId?: string): Promise<string>;
   /** How many messages wait in a queue. */
   messageCount(queue: string): Promise<number>;
   /**
@@ -112,14 +117,19 @@ export async function startSubscriptionFixture({ env = {}, redisPrefix, database
   const stack = await startFixtureStack(processes, database.url, redisPrefix, { EVENTS_EXCHANGE: exchange, ...env });
   // The stack names its subscription queue (and deletes it with its dead-letter queue).
   const queue = stack.env.SUBSCRIPTIONS_QUEUE!;
+  const publishRaw: SubscriptionFixture["publishRaw"] = async (routingKey, body, properties = {}) => {
+    channel.publish(exchange, routingKey, Buffer.from(body), { persistent: true, ...properties });
+    await channel.waitForConfirms();
+  };
   return {
     stack,
     exchange,
     queue,
     login: (role) => login(stack.gateway.url, `${role}@example.com`, role === "admin" ? "admin-password" : undefined),
-    async publishRaw(routingKey, body, properties = {}) {
-      channel.publish(exchange, routingKey, Buffer.from(body), { persistent: true, ...properties });
-      await channel.waitForConfirms();
+    publishRaw,
+    async publishLegacyStart(batchId, messageId = randomUUID()) {
+      await publishRaw("batch.status.changed", JSON.stringify({ batch_id: batchId, old_status: "PLANNED", new_status: "IN_PROGRESS" }), { messageId });
+      return messageId;
     },
     async messageCount(name) {
       return (await channel.checkQueue(name)).messageCount;

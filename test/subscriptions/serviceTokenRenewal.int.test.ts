@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { readCounter } from "../support/graphql.js";
 import { subscribe } from "../support/subscriptions.js";
@@ -24,10 +23,7 @@ describe("service token renewal", () => {
 
     // The replacement opens while the old upstream still runs.
     await expect.poll(upstreamsAtProduction, { timeout: 40_000, interval: 20 }).toBe(2);
-    const messageId = randomUUID();
-    await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
-      messageId,
-    });
+    const messageId = await world.fixture.publishLegacyStart(batch.id);
     await expect.poll(upstreamsAtProduction, { timeout: 20_000 }).toBe(1);
     await world.changeStatus(batch.id, "QA_HOLD");
 

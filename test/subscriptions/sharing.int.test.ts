@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createClient } from "graphql-ws";
@@ -6,7 +6,7 @@ import WebSocket from "ws";
 import { readBackingServices } from "../../lib/config.js";
 import { graphql, readCounter } from "../support/graphql.js";
 import { subscribe, type TestSubscription } from "../support/subscriptions.js";
-import { bearer, STATUS_CHANGED, useSubscriptionStack } from "./batches.js";
+import { bearer, startedResult, STATUS_CHANGED, useSubscriptionStack } from "./batches.js";
 
 /**
  * Subscribers with their own tokens share one upstream subscription and one enrichment per
@@ -75,18 +75,7 @@ describe("sharing by operation, variables and scopes", () => {
     await live(2, 3);
 
     await world.changeStatus(batch.id, "IN_PROGRESS", world.tokens.production, "shared");
-    const expected = {
-      data: {
-        batchStatusChanged: {
-          eventId: expect.any(String),
-          oldStatus: "PLANNED",
-          newStatus: "IN_PROGRESS",
-          reason: "shared",
-          changedBy: { email: "production@example.com", name: "Pat Production" },
-          batch: { id: batch.id, batchNumber: batch.batchNumber, status: "IN_PROGRESS" },
-        },
-      },
-    };
+    const expected = startedResult(batch, { reason: "shared" });
     for (const sub of [a, b, c]) expect(await sub.waitFor(1)).toEqual([expected]);
     await closeAll([a, b, c]);
     await live(0, 0);
@@ -142,23 +131,9 @@ describe("legacy payloads", () => {
     // The change the legacy system reports must be in the audit trail: it is made here first.
     await world.changeStatus(batch.id, "IN_PROGRESS");
     await sub.waitFor(1);
-    const messageId = randomUUID();
-    await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
-      messageId,
-    });
+    const messageId = await world.fixture.publishLegacyStart(batch.id);
     const [, legacy] = await sub.waitFor(2);
-    expect(legacy).toEqual({
-      data: {
-        batchStatusChanged: {
-          eventId: messageId,
-          oldStatus: "PLANNED",
-          newStatus: "IN_PROGRESS",
-          reason: null,
-          changedBy: { email: "production@example.com", name: "Pat Production" },
-          batch: { id: batch.id, batchNumber: batch.batchNumber, status: "IN_PROGRESS" },
-        },
-      },
-    });
+    expect(legacy).toEqual(startedResult(batch, { eventId: messageId }));
     await sub.close();
     await live(0, 0);
   });
@@ -166,8 +141,7 @@ describe("legacy payloads", () => {
 
 describe("backpressure", () => {
   it("closes a client that stops reading with 4008, counts it, and the others miss nothing", async () => {
-    const batch = await world.createBatch();
-    await world.changeStatus(batch.id, "IN_PROGRESS");
+    const batch = await world.startedBatch();
     // The slow client: one socket, many subscriptions of the same group, so that each event
     // sends it many results and its buffers fill after a few events.
     const sockets: WebSocket[] = [];
@@ -198,9 +172,7 @@ describe("backpressure", () => {
     let published = 0;
     while ((await metric("gateway", "graphql_subscription_slow_closes_total")) === closesBefore) {
       if (published === 500) throw new Error("the slow client was never closed");
-      await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
-        messageId: randomUUID(),
-      });
+      await world.fixture.publishLegacyStart(batch.id);
       published += 1;
     }
     expect(await metric("gateway", "graphql_subscription_slow_closes_total")).toBe(closesBefore + 1);
@@ -220,29 +192,16 @@ describe("backpressure", () => {
 
 describe("a subgraph down", () => {
   it("delivers events with changedBy: null and an error naming the user subgraph when it is stopped", async () => {
-    const batch = await world.createBatch();
-    await world.changeStatus(batch.id, "IN_PROGRESS");
+    const batch = await world.startedBatch();
     const sub = subscribe(world.gateway, bearer(world.tokens.viewer), STATUS_CHANGED, { batchId: batch.id });
     await live(1, 1);
     await world.fixture.stack.stopSubgraph("user");
     // Started again whatever happens: the file's other tests need it.
     onTestFinished(() => world.fixture.stack.restartSubgraph("user"));
-    const messageId = randomUUID();
-    await world.fixture.publishRaw("batch.status.changed", JSON.stringify({ batch_id: batch.id, old_status: "PLANNED", new_status: "IN_PROGRESS" }), {
-      messageId,
-    });
+    const messageId = await world.fixture.publishLegacyStart(batch.id);
     const [result] = await sub.waitFor(1);
     expect(result).toEqual({
-      data: {
-        batchStatusChanged: {
-          eventId: messageId,
-          oldStatus: "PLANNED",
-          newStatus: "IN_PROGRESS",
-          reason: null,
-          changedBy: null,
-          batch: { id: batch.id, batchNumber: batch.batchNumber, status: "IN_PROGRESS" },
-        },
-      },
+      ...startedResult(batch, { eventId: messageId, changedBy: null }),
       errors: [
         {
           message: expect.stringContaining('Subgraph "user" is unavailable'),
