@@ -47,11 +47,12 @@ async function metric(url: string, name: string, labels: string[]): Promise<numb
 
 describe("/ready", () => {
   it("is ready when every dependency answers", async () => {
-    expect(await ready(user.url)).toEqual({
+    // Ready once each has read the revocation list (from auth, right after start).
+    expect(await eventually(user.url, 200)).toEqual({
       status: 200,
       body: { status: "ready", service: "user", checks: { postgresql: "ok", revocations: "ok", redis: "ok" } },
     });
-    expect(await ready(gateway.url)).toEqual({
+    expect(await eventually(gateway.url, 200)).toEqual({
       status: 200,
       body: { status: "ready", service: "gateway", checks: { subgraphs: "ok", revocations: "ok", redis: "ok" } },
     });
