@@ -2,7 +2,8 @@
  * Writes to batches. Every write is a conditional UPDATE on the version read (`WHERE id = $1
  * AND version = $2`), so of two concurrent changes exactly one applies; a status change also
  * writes its audit row and its events in the same statement, a stage advance its stage
- * history row, a change of master data one change history row per field, in one transaction.
+ * history row likewise, a change of master data one change history row per field in one
+ * transaction.
  */
 import { randomUUID } from "node:crypto";
 import type { Batch, PrismaClient } from "../../../../generated/prisma/client.js";
@@ -18,6 +19,7 @@ import { createFields, quantity, reasonText, updateFields } from "./batchInput.j
 import { fieldChanges, historyRows } from "./changeHistory.js";
 import { nextStage } from "./stages.js";
 import { authorizeTransition, OPEN_FOR_EDITS } from "./statusMachine.js";
+import { writeStageChange } from "./writeStageChange.js";
 import { writeStatusChange } from "./writeStatusChange.js";
 
 /** The batch as it is now, or NOT_FOUND; with `version`, CONFLICT unless that is still its version. */
@@ -124,27 +126,18 @@ export async function changeStatus(prisma: PrismaClient, id: string, request: St
   return changed;
 }
 
-/** Moves an IN_PROGRESS batch to its next stage, writing the stage history row in the same transaction. */
+/** Moves an IN_PROGRESS batch to its next stage, writing the stage history row in the same statement ({@link writeStageChange}). */
 export async function advanceStage(prisma: PrismaClient, id: string, version: number | null | undefined, actor: Actor): Promise<Batch> {
-  return prisma.$transaction(async (tx) => {
-    const batch = await current(tx, id, version);
-    if (batch.status !== "IN_PROGRESS") {
-      throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: only an IN_PROGRESS batch advances its stage`, {
-        status: batch.status,
-      });
-    }
-    const stage = nextStage(batch.stage);
-    if (!stage) throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is at its last stage, ${batch.stage}`, { stage: batch.stage });
-    // Taken after the read, so that the history times of one batch only grow.
-    const now = new Date();
-    const [advanced] = await tx.batch.updateManyAndReturn({
-      where: { id, version: batch.version },
-      data: { stage, version: { increment: 1 }, updatedAt: now },
+  const batch = await current(prisma, id, version);
+  if (batch.status !== "IN_PROGRESS") {
+    throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: only an IN_PROGRESS batch advances its stage`, {
+      status: batch.status,
     });
-    if (!advanced) throw staleVersion(await current(tx, id), version ?? batch.version);
-    await tx.batchStageChange.create({
-      data: { batchId: id, fromStage: batch.stage, toStage: stage, changedById: actor.userId, changedAt: now },
-    });
-    return advanced;
-  });
+  }
+  const stage = nextStage(batch.stage);
+  if (!stage) throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is at its last stage, ${batch.stage}`, { stage: batch.stage });
+  // Taken after the read, so that the history times of one batch only grow.
+  const advanced = await writeStageChange(prisma, batch, stage, actor, new Date());
+  if (!advanced) throw staleVersion(await current(prisma, id), version ?? batch.version);
+  return advanced;
 }
