@@ -8,6 +8,8 @@ export const DEPENDENCY_NAMES: Record<Dependency, string> = { postgresql: "Postg
 const PRISMA_UNREACHABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 // The driver adapter's kinds of the same.
 const ADAPTER_UNREACHABLE = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionAlreadyClosed"]);
+// An interactive transaction that found no free connection in the pool within its `maxWait` (lib/prisma.ts): a full pool.
+const NO_CONNECTION_IN_TIME = /Unable to start a transaction in the given time/;
 // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart), and 53300 (too many connections).
 const PG_UNAVAILABLE = /^(08|57P)|^53300$/;
 
@@ -30,6 +32,7 @@ export function unavailableDependency(error: unknown): Dependency | undefined {
     const code = String(err.code ?? "");
     if (name.startsWith("PrismaClient")) {
       if (PRISMA_UNREACHABLE.has(code) || name === "PrismaClientInitializationError") return "postgresql";
+      if (code === "P2028" && NO_CONNECTION_IN_TIME.test(String(err.message))) return "postgresql";
       const cause = err.meta?.driverAdapterError?.cause;
       if (cause && (ADAPTER_UNREACHABLE.has(String(cause.kind)) || PG_UNAVAILABLE.test(String(cause.code ?? "")))) return "postgresql";
       return undefined;

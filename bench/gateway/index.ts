@@ -13,7 +13,8 @@
  *
  * Variables: `BENCH_DURATION` (seconds per measurement, default 10), `BENCH_CONNECTIONS`
  * (default 20), `BENCH_GATEWAYS` (comma-separated subset of ours,apollo,hive,hive-rust),
- * `BENCH_SCALING=0` to skip the growth table, `BENCH_SKIP_BUILD=1` to reuse `dist/`.
+ * `BENCH_SHAPES` (comma-separated subset of dashboard,batch,me,write), `BENCH_SCALING=0` to skip
+ * the growth table, `BENCH_SKIP_BUILD=1` to reuse `dist/`.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -36,6 +37,8 @@ const SHAPES = {
   write: /* GraphQL */ `mutation Start($id: ID!) { changeBatchStatus(id: $id, status: IN_PROGRESS) { id status version } }`,
 };
 type Shape = keyof typeof SHAPES;
+const MEASURED = (process.env.BENCH_SHAPES || Object.keys(SHAPES).join(",")).split(",") as Shape[];
+for (const shape of MEASURED) if (!Object.hasOwn(SHAPES, shape)) throw new Error(`BENCH_SHAPES: no shape ${shape} (${Object.keys(SHAPES).join(", ")})`);
 
 if (!existsSync(join(HERE, "node_modules/@graphql-hive/gateway"))) {
   console.log("installing the peers in bench/gateway …");
@@ -101,7 +104,7 @@ try {
     }
     await measure(gateway, subgraphs, { ...loads.dashboard(), connections: CONNECTIONS, durationSeconds: 3 }); // warm-up
     results[name] = {};
-    for (const shape of Object.keys(SHAPES) as Shape[]) {
+    for (const shape of MEASURED) {
       const before = shape === "write" ? await startedCount(run.databaseUrl) : 0;
       const m = await measure(gateway, subgraphs, { ...loads[shape](), connections: CONNECTIONS, durationSeconds: DURATION });
       results[name]![shape] = shape === "write" ? { ...m, writesApplied: (await startedCount(run.databaseUrl)) - before } : m;
@@ -187,7 +190,7 @@ function line(m: Measurement): string {
 
 function printTables(results: Record<string, Record<string, Measurement & { writesApplied?: number }>>, scaling: Record<string, Record<string, Measurement>>) {
   const rows = [["shape", "gateway", "req/s", "p50 ms", "p99 ms", "gw CPU ms/req", "auth", "user", "production", "RSS MiB", "ours ÷ this", "failed"]];
-  for (const shape of Object.keys(SHAPES)) {
+  for (const shape of MEASURED) {
     const ours = results.ours?.[shape]?.requestsPerSecond;
     for (const [name, byShape] of Object.entries(results)) {
       const m = byShape[shape]!;

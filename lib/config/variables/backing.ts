@@ -5,7 +5,7 @@ import { SERVICES, SUBGRAPHS } from "./readers.js";
 
 export const DATABASE_URL = url({
   name: "DATABASE_URL",
-  description: "PostgreSQL: one database, one schema per subgraph",
+  description: "PostgreSQL: one database, one schema per subgraph; `?connection_limit=N` sets a service's pool size (default 10)",
   readers: [...SUBGRAPHS, "prepare"],
   default: "postgresql://postgres@127.0.0.1:5432/batch_supergraph",
   protocols: ["postgresql:", "postgres:"],

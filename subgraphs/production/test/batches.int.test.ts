@@ -118,6 +118,20 @@ describe("the status machine", () => {
     ]);
   });
 
+  it("changes a status, with a quantity too, and advances a stage in two SQL statements each: the read, then one write", async () => {
+    const batch = await create();
+    const statements = async (run: () => ReturnType<typeof change>) => {
+      const before = await readCounter(server.url, "db_queries_total");
+      expect((await run()).errors).toBeUndefined();
+      return (await readCounter(server.url, "db_queries_total")) - before;
+    };
+    expect(await statements(() => change(batch.id, "IN_PROGRESS", production))).toBe(2);
+    expect(await statements(() => server.call(ADVANCE_STAGE, { id: batch.id }, production.token))).toBe(2);
+    await change(batch.id, "QA_HOLD", production);
+    await change(batch.id, "RELEASED", qa);
+    expect(await statements(() => change(batch.id, "COMPLETED", production, { actualQuantity: 990 }))).toBe(2);
+  });
+
   it("refuses an illegal transition with BAD_USER_INPUT naming the allowed next statuses", async () => {
     const batch = await create();
     const result = await change(batch.id, "COMPLETED", production, { actualQuantity: 1 });

@@ -1,8 +1,9 @@
 /**
  * Writes to batches. Every write is a conditional UPDATE on the version read (`WHERE id = $1
  * AND version = $2`), so of two concurrent changes exactly one applies; a status change also
- * writes its audit row and its events in the same transaction, a stage advance its stage
- * history row, a change of master data one change history row per field.
+ * writes its audit row and its events in the same statement, a stage advance its stage
+ * history row likewise, a change of master data one change history row per field in one
+ * transaction.
  */
 import { randomUUID } from "node:crypto";
 import type { Batch, PrismaClient } from "../../../../generated/prisma/client.js";
@@ -13,11 +14,13 @@ import type { CreateBatchInput, UpdateBatchInput } from "../__generated__/resolv
 import { writeOutbox } from "../outbox/writeOutbox.js";
 import type { Actor } from "./actor.js";
 import { batchFrozen, batchNotFound, staleVersion } from "./batchErrors.js";
-import { batchCreated, statusChanged } from "./batchEvents.js";
+import { batchCreated } from "./batchEvents.js";
 import { createFields, quantity, reasonText, updateFields } from "./batchInput.js";
 import { fieldChanges, historyRows } from "./changeHistory.js";
 import { nextStage } from "./stages.js";
 import { authorizeTransition, OPEN_FOR_EDITS } from "./statusMachine.js";
+import { writeStageChange } from "./writeStageChange.js";
+import { writeStatusChange } from "./writeStatusChange.js";
 
 /** The batch as it is now, or NOT_FOUND; with `version`, CONFLICT unless that is still its version. */
 async function current(prisma: Pick<PrismaClient, "batch">, id: string, version?: number | null): Promise<Batch> {
@@ -102,62 +105,39 @@ export interface StatusRequest {
 
 /**
  * Moves a batch to `request.status` if the status machine allows it for this actor, and writes
- * the audit row and the events with it, all in one transaction.
+ * the audit row and the events with it: one read, then one statement ({@link writeStatusChange}),
+ * no interactive transaction to wait for or to expire under load.
  */
 export async function changeStatus(prisma: PrismaClient, id: string, request: StatusRequest, actor: Actor): Promise<Batch> {
   const reason = reasonText(request.reason);
   const given = request.actualQuantity == null ? null : quantity("actualQuantity", request.actualQuantity, true);
-  return prisma.$transaction(async (tx) => {
-    const batch = await current(tx, id, request.version);
-    authorizeTransition({
-      batchNumber: batch.batchNumber,
-      from: batch.status,
-      to: request.status,
-      scopes: actor.scopes,
-      reason,
-      actualQuantity: given ?? batch.actualQuantity?.toNumber() ?? null,
-    });
-    // Taken after the read, so that the audit times of one batch only grow.
-    const now = new Date();
-    const [changed] = await tx.batch.updateManyAndReturn({
-      where: { id, version: batch.version },
-      data: { status: request.status, version: { increment: 1 }, updatedAt: now, ...(given !== null && { actualQuantity: given }) },
-    });
-    if (!changed) throw staleVersion(await current(tx, id), request.version ?? batch.version);
-    const change = await tx.batchStatusChange.create({
-      data: { batchId: id, fromStatus: batch.status, toStatus: request.status, reason, changedById: actor.userId, changedAt: now },
-    });
-    // A quantity given with the change is a change of the record too.
-    const recorded = given === null ? [] : fieldChanges(batch, { actualQuantity: given });
-    if (recorded.length > 0) {
-      await tx.batchFieldChange.createMany({ data: historyRows(recorded, { batchId: id, reason, changedById: actor.userId, changedAt: now }) });
-    }
-    await writeOutbox(tx, id, statusChanged(changed, change, actor));
-    return changed;
+  const batch = await current(prisma, id, request.version);
+  authorizeTransition({
+    batchNumber: batch.batchNumber,
+    from: batch.status,
+    to: request.status,
+    scopes: actor.scopes,
+    reason,
+    actualQuantity: given ?? batch.actualQuantity?.toNumber() ?? null,
   });
+  // Taken after the read, so that the audit times of one batch only grow.
+  const changed = await writeStatusChange(prisma, batch, { to: request.status, reason, actualQuantity: given, actor, at: new Date() });
+  if (!changed) throw staleVersion(await current(prisma, id), request.version ?? batch.version);
+  return changed;
 }
 
-/** Moves an IN_PROGRESS batch to its next stage, writing the stage history row in the same transaction. */
+/** Moves an IN_PROGRESS batch to its next stage, writing the stage history row in the same statement ({@link writeStageChange}). */
 export async function advanceStage(prisma: PrismaClient, id: string, version: number | null | undefined, actor: Actor): Promise<Batch> {
-  return prisma.$transaction(async (tx) => {
-    const batch = await current(tx, id, version);
-    if (batch.status !== "IN_PROGRESS") {
-      throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: only an IN_PROGRESS batch advances its stage`, {
-        status: batch.status,
-      });
-    }
-    const stage = nextStage(batch.stage);
-    if (!stage) throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is at its last stage, ${batch.stage}`, { stage: batch.stage });
-    // Taken after the read, so that the history times of one batch only grow.
-    const now = new Date();
-    const [advanced] = await tx.batch.updateManyAndReturn({
-      where: { id, version: batch.version },
-      data: { stage, version: { increment: 1 }, updatedAt: now },
+  const batch = await current(prisma, id, version);
+  if (batch.status !== "IN_PROGRESS") {
+    throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is ${batch.status}: only an IN_PROGRESS batch advances its stage`, {
+      status: batch.status,
     });
-    if (!advanced) throw staleVersion(await current(tx, id), version ?? batch.version);
-    await tx.batchStageChange.create({
-      data: { batchId: id, fromStage: batch.stage, toStage: stage, changedById: actor.userId, changedAt: now },
-    });
-    return advanced;
-  });
+  }
+  const stage = nextStage(batch.stage);
+  if (!stage) throw apiError("BAD_USER_INPUT", `Batch ${batch.batchNumber} is at its last stage, ${batch.stage}`, { stage: batch.stage });
+  // Taken after the read, so that the history times of one batch only grow.
+  const advanced = await writeStageChange(prisma, batch, stage, actor, new Date());
+  if (!advanced) throw staleVersion(await current(prisma, id), version ?? batch.version);
+  return advanced;
 }
