@@ -9,8 +9,8 @@ import { Supergraph } from "@apollo/federation-internals";
 import { parse, specifiedRules, validate } from "graphql";
 import { Redis } from "ioredis";
 import { RateLimiterRedis } from "rate-limiter-flexible";
-import { readBackingServices, readOperationLimits } from "../lib/config.js";
-import { operationGuards } from "../lib/server/operationLimits.js";
+import { readBackingServices, readOperationLimits } from "#lib/config.js";
+import { operationGuards } from "#lib/server/operationLimits.js";
 import { readSupergraphSdl } from "../gateway/src/supergraph.js";
 import { DASHBOARD_QUERY } from "../test/support/queries.js";
 

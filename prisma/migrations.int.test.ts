@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createPrismaClient } from "../lib/prisma.js";
+import { createPrismaClient } from "#lib/prisma.js";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
 afterAll(() => prisma.$disconnect());

@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { processEnv } from "../lib/config.js";
+import { processEnv } from "#lib/config.js";
 import { ScriptError } from "./script.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

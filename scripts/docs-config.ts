@@ -4,8 +4,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { VARIABLES } from "../lib/config/registry.js";
-import { configurationTable, withTable } from "../lib/config/table.js";
+import { VARIABLES } from "#lib/config/registry.js";
+import { configurationTable, withTable } from "#lib/config/table.js";
 
 const README = fileURLToPath(new URL("../README.md", import.meta.url));
 const before = readFileSync(README, "utf8");

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { readBackingServices } from "../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { uncreatedDatabase } from "../test/support/database.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

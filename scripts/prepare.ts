@@ -4,9 +4,9 @@
  * accounts (see `seed.ts`). Each step is skipped when there is nothing to do, so a prepared
  * database costs well under a second; the Prisma CLI only runs when a migration is pending.
  */
-import { readPrepare } from "../lib/config.js";
-import { checkBackingServices } from "../lib/preflight.js";
-import { createPrismaClient } from "../lib/prisma.js";
+import { readPrepare } from "#lib/config.js";
+import { checkBackingServices } from "#lib/preflight.js";
+import { createPrismaClient } from "#lib/prisma.js";
 import { applyMigrations, databaseName, ensureDatabase, pendingMigrations } from "./database.js";
 import { runScript, ScriptError } from "./script.js";
 import { seed, seedAccounts } from "./seed.js";

@@ -1,4 +1,4 @@
-import { ConfigError } from "../lib/config.js";
+import { ConfigError } from "#lib/config.js";
 
 /** A failure whose message says all the reader needs: printed without a stack trace. */
 export class ScriptError extends Error {

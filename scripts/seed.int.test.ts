@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { verifyPassword } from "../lib/auth/passwords.js";
-import { createPrismaClient } from "../lib/prisma.js";
-import { readPrepare } from "../lib/config.js";
+import { verifyPassword } from "#lib/auth/passwords.js";
+import { createPrismaClient } from "#lib/prisma.js";
+import { readPrepare } from "#lib/config.js";
 import { seed, seedAccounts, type SeedAccount } from "./seed.js";
 
 const prisma = createPrismaClient(inject("databaseUrl"));

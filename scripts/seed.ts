@@ -10,10 +10,10 @@
  * a change made since.
  */
 import { randomUUID } from "node:crypto";
-import type { PrepareConfig } from "../lib/config.js";
-import { hashPassword, OWASP_SCRYPT, type ScryptParams } from "../lib/auth/passwords.js";
-import type { PrismaClient } from "../lib/prisma.js";
-import type { Role } from "../lib/auth/scopes.js";
+import type { PrepareConfig } from "#lib/config.js";
+import { hashPassword, OWASP_SCRYPT, type ScryptParams } from "#lib/auth/passwords.js";
+import type { PrismaClient } from "#lib/prisma.js";
+import type { Role } from "#lib/auth/scopes.js";
 import { ScriptError } from "./script.js";
 
 /** An account to create when its email is not taken. */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
-import { readBackingServices } from "../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { cloneTestDatabase, createTestDatabase } from "./support/database.js";
 
 declare module "vitest" {

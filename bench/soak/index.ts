@@ -9,7 +9,7 @@
  * /metrics), with their slope over the run so far: a leak shows as a steady positive slope.
  */
 import { randomBytes } from "node:crypto";
-import { readBackingServices } from "../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { graphql, type GraphQLResult } from "../../test/support/graphql.js";

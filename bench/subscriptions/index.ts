@@ -18,8 +18,8 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import amqp from "amqplib";
-import { readBackingServices } from "../../lib/config.js";
-import { assertEventsExchange } from "../../lib/events/broker.js";
+import { readBackingServices } from "#lib/config.js";
+import { assertEventsExchange } from "#lib/events/broker.js";
 import { withClient } from "../../scripts/database.js";
 import { seedBenchData } from "../gateway/data.js";
 import { ROOT, startOurService, type BenchProcess } from "../gateway/processes.js";

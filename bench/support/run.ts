@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import type { Role } from "../../lib/auth/scopes.js";
-import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
-import { readBackingServices } from "../../lib/config.js";
+import type { Role } from "#lib/auth/scopes.js";
+import { keyId, signAccessToken } from "#lib/auth/tokens.js";
+import { readBackingServices } from "#lib/config.js";
 import { deleteBrokerObjects } from "../../test/support/broker.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { startOurService, type BenchProcess } from "../gateway/processes.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
-import { refuse } from "../../lib/server/jsonBody.js";
+import { refuse } from "#lib/server/jsonBody.js";
 import { GraphQLError, Kind } from "graphql";
 
 /**

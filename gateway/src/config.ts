@@ -1,4 +1,4 @@
-import type { GatewayConfig, OwnSubgraph } from "../../lib/config.js";
+import type { GatewayConfig, OwnSubgraph } from "#lib/config.js";
 
 const isOwn = (name: string, urls: GatewayConfig["subgraphUrls"]): name is OwnSubgraph => Object.hasOwn(urls, name);
 

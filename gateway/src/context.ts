@@ -1,7 +1,7 @@
 import type { Request } from "express";
-import type { TokenVerifier } from "../../lib/auth/verifier.js";
-import type { Logger } from "../../lib/logger.js";
-import { readRequestContext, type RequestContext } from "../../lib/server/requestContext.js";
+import type { TokenVerifier } from "#lib/auth/verifier.js";
+import type { Logger } from "#lib/logger.js";
+import { readRequestContext, type RequestContext } from "#lib/server/requestContext.js";
 
 /** The gateway's per-request context: the verified caller, the request id and the client's address, forwarded to subgraphs. */
 export interface GatewayContext extends RequestContext {

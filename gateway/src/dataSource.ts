@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { GraphQLError } from "graphql";
 import type { Counter } from "prom-client";
-import { REQUEST_ID_HEADER } from "../../lib/server/requestId.js";
+import { REQUEST_ID_HEADER } from "#lib/server/requestId.js";
 import type { GatewayContext } from "./context.js";
 import type { InflightQueries } from "./inflightQueries.js";
 import { recordRefusal } from "./refusals.js";

@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from "graphql";
-import { maskError } from "../../lib/errors.js";
-import { limitCodeOf } from "../../lib/server/operationLimits.js";
+import { maskError } from "#lib/errors.js";
+import { limitCodeOf } from "#lib/server/operationLimits.js";
 
 /**
  * The gateway's `formatError`: internal errors masked (`maskError`; `useErrorLog` logs them in

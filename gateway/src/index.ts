@@ -1,7 +1,7 @@
-import { TokenVerifier } from "../../lib/auth/verifier.js";
-import { createLogger } from "../../lib/logger.js";
-import { listen } from "../../lib/server/http.js";
-import { createBaseRuntime, failStartup, stopOnSignals } from "../../lib/server/runtime.js";
+import { TokenVerifier } from "#lib/auth/verifier.js";
+import { createLogger } from "#lib/logger.js";
+import { listen } from "#lib/server/http.js";
+import { createBaseRuntime, failStartup, stopOnSignals } from "#lib/server/runtime.js";
 import { createGatewayServer } from "./server.js";
 
 try {

@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
-import { countRootFields } from "../../lib/graphql/rootFields.js";
-import { TOO_MANY_REQUESTS, type RateLimiter } from "../../lib/server/rateLimit.js";
+import { countRootFields } from "#lib/graphql/rootFields.js";
+import { TOO_MANY_REQUESTS, type RateLimiter } from "#lib/server/rateLimit.js";
 import type { GatewayContext } from "./context.js";
 
 /**

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Redis } from "ioredis";
-import { RedisKeyValueCache } from "../../lib/server/apqCache.js";
+import { RedisKeyValueCache } from "#lib/server/apqCache.js";
 import type { GatewayContext } from "./context.js";
 
 /** How long a registered query stays in Redis after it was last registered: one day. */

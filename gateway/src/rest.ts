@@ -1,5 +1,5 @@
 import type express from "express";
-import type { Logger } from "../../lib/logger.js";
+import type { Logger } from "#lib/logger.js";
 import { apolloExecutor, type GraphQLTarget } from "../../rest/engine/executor.js";
 import { restRouter } from "../../rest/engine/router.js";
 import { restInfo } from "../../rest/engine/service.js";

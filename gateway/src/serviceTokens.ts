@@ -1,4 +1,4 @@
-import type { Logger } from "../../lib/logger.js";
+import type { Logger } from "#lib/logger.js";
 
 /** A service token and when it stops being valid (ms since the epoch). */
 export interface ServiceToken {

@@ -1,10 +1,10 @@
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, CircuitState } from "cockatiel";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { Pool } from "undici";
-import type { SubgraphCallSettings } from "../../lib/config.js";
-import { isRetryLaterCode } from "../../lib/errors.js";
-import type { Logger } from "../../lib/logger.js";
-import { LATENCY_BUCKETS, registered } from "../../lib/server/operationMetrics.js";
+import type { SubgraphCallSettings } from "#lib/config.js";
+import { isRetryLaterCode } from "#lib/errors.js";
+import type { Logger } from "#lib/logger.js";
+import { LATENCY_BUCKETS, registered } from "#lib/server/operationMetrics.js";
 import { isConnectionError, subgraphErrorBody, SubgraphRefusal, SubgraphUnavailableError, type FailureReason } from "./subgraphErrors.js";
 
 export type { SubgraphCallSettings };

@@ -1,8 +1,8 @@
-import type { Logger } from "../../lib/logger.js";
-import { subgraphCallSettings, type GatewayConfig } from "../../lib/config.js";
+import type { Logger } from "#lib/logger.js";
+import { subgraphCallSettings, type GatewayConfig } from "#lib/config.js";
 import { Counter, type Registry } from "prom-client";
-import { registered } from "../../lib/server/operationMetrics.js";
-import { httpCheck, type ReadinessCheck } from "../../lib/server/readiness.js";
+import { registered } from "#lib/server/operationMetrics.js";
+import { httpCheck, type ReadinessCheck } from "#lib/server/readiness.js";
 import { subgraphUrl } from "./config.js";
 import { ForwardingDataSource } from "./dataSource.js";
 import { InflightQueries } from "./inflightQueries.js";

@@ -1,6 +1,6 @@
 import { unwatchFile, watchFile } from "node:fs";
 import type { SupergraphSdlHook } from "@apollo/gateway";
-import type { Logger } from "../../lib/logger.js";
+import type { Logger } from "#lib/logger.js";
 import { readSupergraphSdl } from "./supergraph.js";
 
 /**

@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { useErrorLog } from "../../lib/server/errorLog.js";
+import { useErrorLog } from "#lib/server/errorLog.js";
 import { formatGatewayError } from "../src/errors.js";
 
 /** A logger whose lines are collected, parsed. */

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { keyId } from "../../lib/auth/tokens.js";
+import { keyId } from "#lib/auth/tokens.js";
 import { newSigningKey } from "../../test/support/stack.js";
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");

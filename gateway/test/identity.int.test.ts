@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../lib/prisma.js";
+import { createPrismaClient } from "#lib/prisma.js";
 import { graphql, readCounter } from "../../test/support/graphql.js";
 import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 import { forgedTokens } from "./forgedTokens.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readBackingServices } from "../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 import { startTcpProxy, type TcpProxy } from "../../test/support/tcpProxy.js";
 

@@ -1,6 +1,6 @@
 import { getOperationAST, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { countRootFields } from "../../lib/graphql/rootFields.js";
+import { countRootFields } from "#lib/graphql/rootFields.js";
 
 const count = (source: string, matches?: Parameters<typeof countRootFields>[2]) => {
   const document = parse(source);

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Server } from "node:net";
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { Counter, Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../lib/logger.js";
+import { createLogger } from "#lib/logger.js";
 import type { GatewayContext } from "../src/context.js";
 import { ForwardingDataSource } from "../src/dataSource.js";
 import { InflightQueries } from "../src/inflightQueries.js";

@@ -1,11 +1,11 @@
 import type { GraphQLFormattedError } from "graphql";
-import { REST_STATUS, RestError } from "../../lib/errors.js";
+import { REST_STATUS, RestError } from "#lib/errors.js";
 
 /**
  * The REST error body and its statuses are defined with the other ways an error is answered,
  * in `lib/errors.ts`, so that guards running before the REST router (rate limits) answer in it.
  */
-export { REST_STATUS, RestError, type RestErrorBody } from "../../lib/errors.js";
+export { REST_STATUS, RestError, type RestErrorBody } from "#lib/errors.js";
 
 /** Extensions that say how the error travelled, not what went wrong: kept out of `details`. */
 const TRANSPORT_EXTENSIONS = new Set(["code", "http", "stacktrace", "serviceName"]);

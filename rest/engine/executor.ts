@@ -1,7 +1,7 @@
 import type { ApolloServer } from "@apollo/server";
 import type { Request } from "express";
 import type { GraphQLFormattedError } from "graphql";
-import type { RequestContext } from "../../lib/server/requestContext.js";
+import type { RequestContext } from "#lib/server/requestContext.js";
 import type { RestOperation } from "./route.js";
 
 /** What a REST route gets back from the graph. */

@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import { describe, expect, it } from "vitest";
-import { pageOffset } from "../../lib/graphql/pagination.js";
+import { pageOffset } from "#lib/graphql/pagination.js";
 import { RestError } from "./errors.js";
 import { pageVariables, queryBoolean, queryInt } from "./query.js";
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GraphQLError } from "graphql";
-import { createLogger } from "../../lib/logger.js";
+import { createLogger } from "#lib/logger.js";
 import type { Executor, GraphQLOutcome } from "./executor.js";
 import { run, type TypedDocument } from "./operation.js";
 import { restRoute, type RestRoute } from "./route.js";

@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
-import type { Logger } from "../../lib/logger.js";
-import { BODY_LIMIT } from "../../lib/server/http.js";
-import { REQUEST_ID_HEADER, requestIdFrom } from "../../lib/server/requestId.js";
+import type { Logger } from "#lib/logger.js";
+import { BODY_LIMIT } from "#lib/server/http.js";
+import { REQUEST_ID_HEADER, requestIdFrom } from "#lib/server/requestId.js";
 import { internalError, RestError, restErrorFromGraphQL } from "./errors.js";
 import type { Executor } from "./executor.js";
 import { OPENAPI_PATH, openApiDocument, type OpenApiInfo } from "./openapi.js";

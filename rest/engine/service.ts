@@ -1,5 +1,5 @@
 import type express from "express";
-import type { Logger } from "../../lib/logger.js";
+import type { Logger } from "#lib/logger.js";
 import { apolloExecutor, type GraphQLTarget } from "./executor.js";
 import type { OpenApiInfo } from "./openapi.js";
 import type { RestRoute } from "./route.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../../lib/auth/scopes.js";
+import type { Role } from "#lib/auth/scopes.js";
 import { cloneTestDatabase } from "../support/database.js";
 import { startInProcessStack, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
 import { INVALID_LOGIN, readMetric, sendLogin, unknownEmail } from "./signIn.js";

@@ -10,12 +10,12 @@ import express from "express";
 import { parse } from "graphql";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
-import { TokenVerifier } from "../../lib/auth/verifier.js";
-import { apiError } from "../../lib/errors.js";
-import { createLogger } from "../../lib/logger.js";
-import { listen } from "../../lib/server/http.js";
+import { TokenVerifier } from "#lib/auth/verifier.js";
+import { apiError } from "#lib/errors.js";
+import { createLogger } from "#lib/logger.js";
+import { listen } from "#lib/server/http.js";
 import { createGatewayServer } from "../../gateway/src/server.js";
-import { readServiceConfig } from "../../lib/config.js";
+import { readServiceConfig } from "#lib/config.js";
 import { graphql, readCounter, type GraphQLResult } from "../support/graphql.js";
 import { startInProcessStack, type InProcessStack } from "../support/inProcessStack.js";
 

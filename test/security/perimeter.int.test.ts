@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { parse as parseYaml } from "yaml";
-import type { Role } from "../../lib/auth/scopes.js";
+import type { Role } from "#lib/auth/scopes.js";
 import { graphql } from "../support/graphql.js";
 import { startInProcessStack, type InProcessService, type InProcessStack } from "../support/inProcessStack.js";
 import { expectRestError, rest, restError } from "../support/rest.js";

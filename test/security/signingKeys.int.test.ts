@@ -5,12 +5,12 @@ import type { AddressInfo } from "node:net";
 import jwt from "jsonwebtoken";
 import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { keyId, signAccessToken, verifyAccessToken } from "../../lib/auth/tokens.js";
-import { jwksKeyLookup, TokenVerifier } from "../../lib/auth/verifier.js";
-import { listen } from "../../lib/server/http.js";
-import { createLogger } from "../../lib/logger.js";
+import { keyId, signAccessToken, verifyAccessToken } from "#lib/auth/tokens.js";
+import { jwksKeyLookup, TokenVerifier } from "#lib/auth/verifier.js";
+import { listen } from "#lib/server/http.js";
+import { createLogger } from "#lib/logger.js";
 import { createGatewayServer, type GatewayServer } from "../../gateway/src/server.js";
-import { readServiceConfig } from "../../lib/config.js";
+import { readServiceConfig } from "#lib/config.js";
 import { graphql } from "../support/graphql.js";
 import { startInProcessStack, type InProcessStack } from "../support/inProcessStack.js";
 

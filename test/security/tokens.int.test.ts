@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signAccessToken, type SignOptions } from "../../lib/auth/tokens.js";
+import { signAccessToken, type SignOptions } from "#lib/auth/tokens.js";
 import type { TestAccount } from "../support/inProcessStack.js";
 import { startInProcessStack, type InProcessStack } from "../support/inProcessStack.js";
 

@@ -3,7 +3,7 @@ import { createClient, type Client } from "graphql-ws";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { readBackingServices } from "../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { batchInput, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { Collector } from "../support/collector.js";
 import { readCounter } from "../support/graphql.js";

@@ -1,6 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { keyId, signAccessToken } from "../../lib/auth/tokens.js";
+import { keyId, signAccessToken } from "#lib/auth/tokens.js";
 import { graphql } from "../support/graphql.js";
 import { subscribe } from "../support/subscriptions.js";
 import { bearer, STATUS_CHANGED, useSubscriptionStack } from "./batches.js";

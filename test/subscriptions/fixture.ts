@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import amqp from "amqplib";
-import { readBackingServices } from "../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { withClient } from "../../scripts/database.js";
-import { assertEventsExchange } from "../../lib/events/broker.js";
+import { assertEventsExchange } from "#lib/events/broker.js";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
 import { login } from "../support/login.js";
 import { startInProcessStack } from "../support/inProcessStack.js";
-import type { SubgraphName } from "../../lib/server/runtime.js";
+import type { SubgraphName } from "#lib/server/runtime.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { seedStack } from "../support/seed.js";
 

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { readBackingServices } from "../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { graphql, readCounter } from "../support/graphql.js";
 import { subscribe, type TestSubscription } from "../support/subscriptions.js";
 import { bearer, startedResult, STATUS_CHANGED, useSubscriptionStack } from "./batches.js";

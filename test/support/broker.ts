@@ -1,5 +1,5 @@
 import amqp from "amqplib";
-import { readBackingServices } from "../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 
 /** RabbitMQ objects a run declared under names of its own. */
 export interface BrokerObjects {

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { keyId } from "../../lib/auth/tokens.js";
+import { keyId } from "#lib/auth/tokens.js";
 
 /** One GraphQL call the stand-in received. */
 export interface AuthCall {

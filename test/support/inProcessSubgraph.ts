@@ -1,9 +1,9 @@
 import { pino, type Logger } from "pino";
 import { inject } from "vitest";
-import { SERVICES, type ConfigOf, type Env } from "../../lib/config.js";
-import { listen } from "../../lib/server/http.js";
-import { createRuntime, type Runtime, type SubgraphName } from "../../lib/server/runtime.js";
-import type { SubgraphServer } from "../../lib/server/subgraph.js";
+import { SERVICES, type ConfigOf, type Env } from "#lib/config.js";
+import { listen } from "#lib/server/http.js";
+import { createRuntime, type Runtime, type SubgraphName } from "#lib/server/runtime.js";
+import type { SubgraphServer } from "#lib/server/subgraph.js";
 
 /** A subgraph running in this process on a free port. */
 export interface InProcessSubgraph<N extends SubgraphName> {

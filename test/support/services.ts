@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ServiceName } from "../../lib/config.js";
+import type { ServiceName } from "#lib/config.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -1,7 +1,7 @@
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apollo/gateway";
 import type { QueryPlan } from "@apollo/query-planner";
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from "graphql";
-import { apiError } from "../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 import type { GatewayContext } from "../context.js";
 import type { SubscriptionPlan, SubscriptionPlanner } from "./planner.js";
 

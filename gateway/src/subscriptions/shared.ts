@@ -1,8 +1,8 @@
 import type { ExecutionResult } from "graphql";
 import { CloseCode } from "graphql-ws";
-import { apiError } from "../../../lib/errors.js";
-import type { Logger } from "../../../lib/logger.js";
-import { subscriberStream, type Feed } from "../../../lib/pubsub/subscriberStream.js";
+import { apiError } from "#lib/errors.js";
+import type { Logger } from "#lib/logger.js";
+import { subscriberStream, type Feed } from "#lib/pubsub/subscriberStream.js";
 import { upstreamErrors, type UpstreamEvent } from "./enrich.js";
 
 interface Group {

@@ -2,7 +2,7 @@ import { Repeater } from "@repeaterjs/repeater";
 import type { ExecutionResult } from "graphql";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { REQUEST_ID_HEADER } from "../../../lib/server/requestId.js";
+import { REQUEST_ID_HEADER } from "#lib/server/requestId.js";
 import type { ServiceToken } from "../serviceTokens.js";
 import type { UpstreamEvent } from "./enrich.js";
 

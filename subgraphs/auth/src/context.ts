@@ -1,7 +1,7 @@
-import type { RevocationRecord } from "../../../lib/auth/revocationRecord.js";
-import type { Principal } from "../../../lib/auth/tokens.js";
-import type { TokenVerifier } from "../../../lib/auth/verifier.js";
-import type { RequestContext } from "../../../lib/server/subgraph.js";
+import type { RevocationRecord } from "#lib/auth/revocationRecord.js";
+import type { Principal } from "#lib/auth/tokens.js";
+import type { TokenVerifier } from "#lib/auth/verifier.js";
+import type { RequestContext } from "#lib/server/subgraph.js";
 import type { Credentials } from "./credentials.js";
 import type { DeviceTokens } from "./deviceTokens.js";
 import type { TokenIssuer } from "./issuer.js";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { hashPassword, verifyPassword } from "../../../lib/auth/passwords.js";
-import type { PrismaClient } from "../../../lib/prisma.js";
+import { hashPassword, verifyPassword } from "#lib/auth/passwords.js";
+import type { PrismaClient } from "#lib/prisma.js";
 import type { HashQueue } from "./hashQueue.js";
 
 /** Password hashes in `auth.credentials`; every scrypt waits its turn in the one {@link HashQueue}. */

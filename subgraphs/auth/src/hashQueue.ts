@@ -1,7 +1,7 @@
 import { HeaderMap } from "@apollo/server";
 import PQueue from "p-queue";
 import { Counter, Gauge, type Registry } from "prom-client";
-import { apiError } from "../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 
 /** How long one hash takes before any has been timed, seconds (scrypt at OWASP's cost on one core). */
 const FIRST_ESTIMATE_SECONDS = 1;

@@ -1,5 +1,5 @@
-import type { RevocationRecord } from "../../../lib/auth/revocationRecord.js";
-import { signAccessToken, type TokenAudience } from "../../../lib/auth/tokens.js";
+import type { RevocationRecord } from "#lib/auth/revocationRecord.js";
+import { signAccessToken, type TokenAudience } from "#lib/auth/tokens.js";
 import type { AuthPayload } from "./__generated__/resolvers-types.js";
 import type { SigningKey } from "./keys.js";
 import type { IssuedRefreshToken } from "./sessions.js";

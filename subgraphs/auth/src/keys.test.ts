@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { keyId } from "../../../lib/auth/tokens.js";
+import { keyId } from "#lib/auth/tokens.js";
 import { jwks, loadSigningKey, ownKeyLookup } from "./keys.js";
 
 const dir = mkdtempSync(join(tmpdir(), "auth-keys-"));

@@ -2,9 +2,9 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import express from "express";
-import { ConfigError } from "../../../lib/config.js";
-import { ALGORITHM, keyId, type KeyLookup } from "../../../lib/auth/tokens.js";
-import type { AuthSettings } from "../../../lib/config.js";
+import { ConfigError } from "#lib/config.js";
+import { ALGORITHM, keyId, type KeyLookup } from "#lib/auth/tokens.js";
+import type { AuthSettings } from "#lib/config.js";
 
 /** The key access tokens are signed with, and what verifiers need to know of it. */
 export interface SigningKey {

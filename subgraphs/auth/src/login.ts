@@ -1,5 +1,5 @@
-import { apiError } from "../../../lib/errors.js";
-import { checkText } from "../../../lib/graphql/text.js";
+import { apiError } from "#lib/errors.js";
+import { checkText } from "#lib/graphql/text.js";
 import type { AuthPayload } from "./__generated__/resolvers-types.js";
 import type { AuthContext } from "./context.js";
 import type { ThrottleKey } from "./throttle.js";

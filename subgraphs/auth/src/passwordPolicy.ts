@@ -1,5 +1,5 @@
 import { dictionary } from "@zxcvbn-ts/language-common";
-import { apiError } from "../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 
 /** Shortest password accepted, in characters (NIST SP 800-63B asks for at least 8; we ask 12). */
 export const MIN_PASSWORD_LENGTH = 12;

@@ -1,7 +1,7 @@
 import express from "express";
-import type { RevocationSnapshot } from "../../../lib/auth/revocationList.js";
-import type { RevocationRecord } from "../../../lib/auth/revocationRecord.js";
-import type { Logger } from "../../../lib/logger.js";
+import type { RevocationSnapshot } from "#lib/auth/revocationList.js";
+import type { RevocationRecord } from "#lib/auth/revocationRecord.js";
+import type { Logger } from "#lib/logger.js";
 
 /** How long one read of the list is served to every caller: however many services reconnect at once, PostgreSQL is read at most this often. */
 const SHARED_FOR_MS = 250;

@@ -1,10 +1,10 @@
 import express from "express";
-import { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { TokenVerifier } from "#lib/auth/verifier.js";
 import { restInfo, serviceRest } from "../../../rest/engine/service.js";
-import { loadSchema } from "../../../lib/server/schema.js";
-import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
-import type { AuthConfig } from "../../../lib/config.js";
-import type { Runtime } from "../../../lib/server/runtime.js";
+import { loadSchema } from "#lib/server/schema.js";
+import { createSubgraphServer, type SubgraphServer } from "#lib/server/subgraph.js";
+import type { AuthConfig } from "#lib/config.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import type { AuthContext, AuthServices } from "./context.js";
 import { Credentials } from "./credentials.js";
 import { DeviceTokens } from "./deviceTokens.js";

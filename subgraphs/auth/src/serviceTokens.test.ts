@@ -3,7 +3,7 @@ import type { AddressInfo, Server } from "node:net";
 import express from "express";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keyId, verifyAccessToken } from "../../../lib/auth/tokens.js";
+import { keyId, verifyAccessToken } from "#lib/auth/tokens.js";
 import { serviceTokenRoute } from "./serviceTokens.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import express from "express";
-import type { TokenAudience } from "../../../lib/auth/tokens.js";
-import type { ServiceTokenSettings } from "../../../lib/config.js";
-import { SCOPES_BY_ROLE } from "../../../lib/auth/scopes.js";
-import { signServiceToken } from "../../../lib/auth/tokens.js";
-import type { Logger } from "../../../lib/logger.js";
+import type { TokenAudience } from "#lib/auth/tokens.js";
+import type { ServiceTokenSettings } from "#lib/config.js";
+import { SCOPES_BY_ROLE } from "#lib/auth/scopes.js";
+import { signServiceToken } from "#lib/auth/tokens.js";
+import type { Logger } from "#lib/logger.js";
 import type { SigningKey } from "./keys.js";
 
 /** The scopes a service may ask for: every scope a role grants, and no other. */

@@ -1,4 +1,4 @@
-import type { Logger } from "../../../lib/logger.js";
+import type { Logger } from "#lib/logger.js";
 
 /** A table of rows that expire: ended sessions, past revocations, forgotten login failures. */
 export interface Purgeable {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { RevocationRecord } from "../../../lib/auth/revocationRecord.js";
-import type { PrismaClient } from "../../../lib/prisma.js";
+import type { RevocationRecord } from "#lib/auth/revocationRecord.js";
+import type { PrismaClient } from "#lib/prisma.js";
 
 /** A refresh token just issued; only its hash is stored. */
 export interface IssuedRefreshToken {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { Prisma } from "../../../generated/prisma/client.js";
-import type { PrismaClient } from "../../../lib/prisma.js";
-import { apiError } from "../../../lib/errors.js";
-import type { Logger } from "../../../lib/logger.js";
+import type { PrismaClient } from "#lib/prisma.js";
+import { apiError } from "#lib/errors.js";
+import type { Logger } from "#lib/logger.js";
 
 /** The first delay after `maxFailures` failures, doubling with each further failure. */
 const FIRST_DELAY_MS = 1_000;

@@ -1,6 +1,6 @@
-import { apiError } from "../../../lib/errors.js";
-import { isUuid } from "../../../lib/graphql/ids.js";
-import type { PrismaClient } from "../../../lib/prisma.js";
+import { apiError } from "#lib/errors.js";
+import { isUuid } from "#lib/graphql/ids.js";
+import type { PrismaClient } from "#lib/prisma.js";
 
 /**
  * The one place auth reads another subgraph's schema: `users.users`, owned by the user

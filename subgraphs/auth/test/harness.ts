@@ -1,9 +1,9 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
-import { hashPassword } from "../../../lib/auth/passwords.js";
-import type { Role } from "../../../lib/auth/scopes.js";
-import { keyId, signAccessToken } from "../../../lib/auth/tokens.js";
-import type { Runtime } from "../../../lib/server/runtime.js";
+import { hashPassword } from "#lib/auth/passwords.js";
+import type { Role } from "#lib/auth/scopes.js";
+import { keyId, signAccessToken } from "#lib/auth/tokens.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
 import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { createAuthServer } from "../src/server.js";

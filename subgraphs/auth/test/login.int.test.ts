@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAccessToken } from "../../../lib/auth/tokens.js";
-import { jwksKeyLookup } from "../../../lib/auth/verifier.js";
+import { verifyAccessToken } from "#lib/auth/tokens.js";
+import { jwksKeyLookup } from "#lib/auth/verifier.js";
 import { LOGIN, login, startAuth, type AuthHarness } from "./harness.js";
 
 let auth: AuthHarness;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, expect, inject, it } from "vitest";
-import { createPrismaClient } from "../../../lib/prisma.js";
+import { createPrismaClient } from "#lib/prisma.js";
 import { Sessions } from "../src/sessions.js";
 
 const prisma = createPrismaClient(inject("databaseUrl"));

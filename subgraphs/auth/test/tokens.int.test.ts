@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, generateKeyPairSync } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keyId, signAccessToken } from "../../../lib/auth/tokens.js";
+import { keyId, signAccessToken } from "#lib/auth/tokens.js";
 import { VERIFY, login, startAuth, type AuthHarness, type TestUser } from "./harness.js";
 
 let auth: AuthHarness;

@@ -1,6 +1,6 @@
-import type { RequestContext } from "../../../lib/server/subgraph.js";
-import type { PrismaClient } from "../../../lib/prisma.js";
-import type { EventPubSub } from "../../../lib/pubsub/redis.js";
+import type { RequestContext } from "#lib/server/subgraph.js";
+import type { PrismaClient } from "#lib/prisma.js";
+import type { EventPubSub } from "#lib/pubsub/redis.js";
 import type { Actor } from "./batches/actor.js";
 import type { ProductionLoaders } from "./batches/loaders.js";
 

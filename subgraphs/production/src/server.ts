@@ -1,10 +1,10 @@
-import { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { TokenVerifier } from "#lib/auth/verifier.js";
 import { restInfo, serviceRest } from "../../../rest/engine/service.js";
-import { loadSchema } from "../../../lib/server/schema.js";
-import { rabbitmqCheck } from "../../../lib/server/readiness.js";
-import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
-import type { ProductionConfig } from "../../../lib/config.js";
-import type { Runtime } from "../../../lib/server/runtime.js";
+import { loadSchema } from "#lib/server/schema.js";
+import { rabbitmqCheck } from "#lib/server/readiness.js";
+import { createSubgraphServer, type SubgraphServer } from "#lib/server/subgraph.js";
+import type { ProductionConfig } from "#lib/config.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import type { ProductionContext } from "./context.js";
 import { startEventRelay, type EventRelay, type EventRelayOptions } from "./outbox/startRelay.js";
 import { createProductionLoaders } from "./batches/loaders.js";

@@ -1,6 +1,6 @@
 import type { ConsumeMessage } from "amqplib";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { readBackingServices } from "../../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { readCounter } from "../../../test/support/graphql.js";
 import { startTcpProxy, type TcpProxy } from "../../../test/support/tcpProxy.js";
 import { startTestConsumer, type TestConsumer } from "./eventConsumer.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import amqp, { type ConsumeMessage } from "amqplib";
-import { readBackingServices } from "../../../lib/config.js";
-import { assertEventsExchange } from "../../../lib/events/broker.js";
+import { readBackingServices } from "#lib/config.js";
+import { assertEventsExchange } from "#lib/events/broker.js";
 import { Collector } from "../../../test/support/collector.js";
 
 /** A queue bound to an exchange of the test's own, collecting every message it gets. */

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { inject } from "vitest";
-import type { Role } from "../../../lib/auth/scopes.js";
-import { signAccessToken } from "../../../lib/auth/tokens.js";
-import type { Runtime } from "../../../lib/server/runtime.js";
+import type { Role } from "#lib/auth/scopes.js";
+import { signAccessToken } from "#lib/auth/tokens.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
 import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { createProductionServer, type ProductionServerOptions } from "../src/server.js";

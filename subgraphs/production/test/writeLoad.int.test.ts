@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { TRANSACTION_OPTIONS } from "../../../lib/prisma.js";
+import { TRANSACTION_OPTIONS } from "#lib/prisma.js";
 import { startJwksServer, type JwksServer } from "./jwksServer.js";
 import { batchInput, CHANGE_STATUS, UPDATE_BATCH } from "./operations.js";
 import { startProductionServer, uniqueBatchNumber, type Caller, type TestProductionServer } from "./productionServer.js";

@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
-import { apiError, isCallerCode } from "../../../lib/errors.js";
-import { REQUEST_ID_HEADER } from "../../../lib/server/requestId.js";
-import type { Logger } from "../../../lib/logger.js";
+import { apiError, isCallerCode } from "#lib/errors.js";
+import { REQUEST_ID_HEADER } from "#lib/server/requestId.js";
+import type { Logger } from "#lib/logger.js";
 
 /** How long a call to the auth subgraph may take before it counts as unavailable. */
 export const AUTH_TIMEOUT_MS = 5_000;

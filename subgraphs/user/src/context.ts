@@ -1,5 +1,5 @@
-import type { PrismaClient } from "../../../lib/prisma.js";
-import type { RequestContext } from "../../../lib/server/subgraph.js";
+import type { PrismaClient } from "#lib/prisma.js";
+import type { RequestContext } from "#lib/server/subgraph.js";
 import type { AuthClient } from "./authClient.js";
 import type { UserLoaders } from "./loaders.js";
 

@@ -1,4 +1,4 @@
-import { runSubgraph } from "../../../lib/server/main.js";
+import { runSubgraph } from "#lib/server/main.js";
 import { createUserServer } from "./server.js";
 
 await runSubgraph("user", createUserServer);

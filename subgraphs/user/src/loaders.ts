@@ -1,7 +1,7 @@
 import type DataLoader from "dataloader";
 import type { User } from "../../../generated/prisma/client.js";
-import { byIdLoader } from "../../../lib/graphql/ids.js";
-import type { PrismaClient } from "../../../lib/prisma.js";
+import { byIdLoader } from "#lib/graphql/ids.js";
+import type { PrismaClient } from "#lib/prisma.js";
 
 /** The DataLoaders of one request. */
 export interface UserLoaders {

@@ -1,9 +1,9 @@
-import { TokenVerifier } from "../../../lib/auth/verifier.js";
+import { TokenVerifier } from "#lib/auth/verifier.js";
 import { restInfo, serviceRest } from "../../../rest/engine/service.js";
-import { loadSchema } from "../../../lib/server/schema.js";
-import { createSubgraphServer, type SubgraphServer } from "../../../lib/server/subgraph.js";
-import type { UserConfig } from "../../../lib/config.js";
-import type { Runtime } from "../../../lib/server/runtime.js";
+import { loadSchema } from "#lib/server/schema.js";
+import { createSubgraphServer, type SubgraphServer } from "#lib/server/subgraph.js";
+import type { UserConfig } from "#lib/config.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import { createAuthClient } from "./authClient.js";
 import type { UserContext } from "./context.js";
 import { createUserLoaders } from "./loaders.js";

@@ -1,6 +1,6 @@
 import type { Role } from "../../../generated/prisma/client.js";
-import { apiError } from "../../../lib/errors.js";
-import { checkOptionalText, checkText } from "../../../lib/graphql/text.js";
+import { apiError } from "#lib/errors.js";
+import { checkOptionalText, checkText } from "#lib/graphql/text.js";
 import type { CreateUserInput, UpdateUserInput } from "./__generated__/resolvers-types.js";
 
 /** Longest address SMTP can deliver to (RFC 5321 path limit). */

@@ -1,5 +1,5 @@
 import type { User } from "../../../generated/prisma/client.js";
-import { apiError } from "../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 import { orUnavailable } from "./authClient.js";
 import type { UserContext } from "./context.js";
 import type { UpdateUserInput } from "./__generated__/resolvers-types.js";

@@ -1,5 +1,5 @@
 import { Prisma, type User } from "../../../generated/prisma/client.js";
-import { apiError } from "../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 import type { UserContext } from "./context.js";
 import type { UserFields } from "./userInput.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../../lib/logger.js";
+import { createLogger } from "#lib/logger.js";
 import { graphql } from "../../../test/support/graphql.js";
 import { AuthUnavailableError, createAuthClient } from "../src/authClient.js";
 import { startFakeAuth } from "../../../test/support/fakeAuth.js";

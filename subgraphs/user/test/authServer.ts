@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { keyId } from "../../../lib/auth/tokens.js";
+import { keyId } from "#lib/auth/tokens.js";
 import { createAuthServer } from "../../auth/src/server.js";
 import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import type { AuthEndpoint } from "./userServer.js";

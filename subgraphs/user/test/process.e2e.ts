@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { signAccessToken } from "../../../lib/auth/tokens.js";
-import { readServiceConfig } from "../../../lib/config.js";
-import { createPrismaClient } from "../../../lib/prisma.js";
+import { signAccessToken } from "#lib/auth/tokens.js";
+import { readServiceConfig } from "#lib/config.js";
+import { createPrismaClient } from "#lib/prisma.js";
 import { graphql } from "../../../test/support/graphql.js";
 import { startService, type RunningService } from "../../../test/support/services.js";
 import { startFakeAuth, type FakeAuth } from "../../../test/support/fakeAuth.js";

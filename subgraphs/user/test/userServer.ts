@@ -1,8 +1,8 @@
 import { randomBytes, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
 import type { Role, User } from "../../../generated/prisma/client.js";
-import { signAccessToken } from "../../../lib/auth/tokens.js";
-import type { Runtime } from "../../../lib/server/runtime.js";
+import { signAccessToken } from "#lib/auth/tokens.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
 import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { createUserServer } from "../src/server.js";

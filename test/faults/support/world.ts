@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { readBackingServices } from "../../../lib/config.js";
+import { readBackingServices } from "#lib/config.js";
 import { startTcpProxy, type TcpProxy } from "../../support/tcpProxy.js";
 import { signInActors, type Actors } from "../../subscriptions/batches.js";
 import { startSubscriptionFixture, type ProcessFixtureStack, type SubscriptionFixture } from "../../subscriptions/fixture.js";

@@ -1,4 +1,4 @@
-import { apiError } from "../../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 import type { MutationResolvers } from "../__generated__/resolvers-types.js";
 import { caller } from "../context.js";
 import { login } from "../login.js";

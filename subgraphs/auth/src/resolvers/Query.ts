@@ -1,4 +1,4 @@
-import { InvalidTokenError } from "../../../../lib/auth/tokens.js";
+import { InvalidTokenError } from "#lib/auth/tokens.js";
 import type { QueryResolvers } from "../__generated__/resolvers-types.js";
 
 export const Query: QueryResolvers = {

@@ -1,5 +1,5 @@
 import type { Batch } from "../../../../generated/prisma/client.js";
-import { apiError } from "../../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 import { isFinal } from "./statusMachine.js";
 
 /** NOT_FOUND for a batch id that names no batch. */

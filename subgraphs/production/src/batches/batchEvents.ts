@@ -4,7 +4,7 @@
  */
 import type { Batch, BatchStatusChange } from "../../../../generated/prisma/client.js";
 import type { BatchStage, BatchStatus } from "../../../../generated/prisma/enums.js";
-import { createEnvelope, type EventEnvelope } from "../../../../lib/events/envelope.js";
+import { createEnvelope, type EventEnvelope } from "#lib/events/envelope.js";
 import { yieldOf } from "./yield.js";
 
 /** `source` of every envelope this subgraph publishes. */

@@ -1,6 +1,6 @@
 import { Prisma } from "../../../../generated/prisma/client.js";
-import { apiError } from "../../../../lib/errors.js";
-import { checkOptionalText, checkText, type TextRule } from "../../../../lib/graphql/text.js";
+import { apiError } from "#lib/errors.js";
+import { checkOptionalText, checkText, type TextRule } from "#lib/graphql/text.js";
 import type { CreateBatchInput, UpdateBatchInput } from "../__generated__/resolvers-types.js";
 
 /**

@@ -3,10 +3,10 @@
  * the order and the last row's sort key, so a page costs the same wherever it starts).
  */
 import type { Batch, Prisma, PrismaClient } from "../../../../generated/prisma/client.js";
-import { apiError } from "../../../../lib/errors.js";
-import { checkOptionalText, checkText } from "../../../../lib/graphql/text.js";
-import { isUuid } from "../../../../lib/graphql/ids.js";
-import { decodeCursor, pageOffset, pageSize, toPage } from "../../../../lib/graphql/pagination.js";
+import { apiError } from "#lib/errors.js";
+import { checkOptionalText, checkText } from "#lib/graphql/text.js";
+import { isUuid } from "#lib/graphql/ids.js";
+import { decodeCursor, pageOffset, pageSize, toPage } from "#lib/graphql/pagination.js";
 import type { BatchFilter, BatchOrder, QueryBatchesArgs } from "../__generated__/resolvers-types.js";
 import { TEXT_RULES } from "./batchInput.js";
 

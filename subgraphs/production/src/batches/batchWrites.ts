@@ -8,8 +8,8 @@
 import { randomUUID } from "node:crypto";
 import type { Batch, PrismaClient } from "../../../../generated/prisma/client.js";
 import type { BatchStatus } from "../../../../generated/prisma/enums.js";
-import { apiError } from "../../../../lib/errors.js";
-import { isUuid } from "../../../../lib/graphql/ids.js";
+import { apiError } from "#lib/errors.js";
+import { isUuid } from "#lib/graphql/ids.js";
 import type { CreateBatchInput, UpdateBatchInput } from "../__generated__/resolvers-types.js";
 import { writeOutbox } from "../outbox/writeOutbox.js";
 import type { Actor } from "./actor.js";

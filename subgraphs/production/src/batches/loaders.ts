@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Batch, BatchFieldChange, BatchStageChange, BatchStatusChange, PrismaClient } from "../../../../generated/prisma/client.js";
-import { byIdLoader } from "../../../../lib/graphql/ids.js";
+import { byIdLoader } from "#lib/graphql/ids.js";
 
 /** The DataLoaders of one request. */
 export interface ProductionLoaders {

@@ -5,7 +5,7 @@
  */
 import type { PrismaClient } from "../../../../generated/prisma/client.js";
 import { BatchStatus } from "../../../../generated/prisma/enums.js";
-import { apiError } from "../../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 
 /** Longest range asked for at once, in days (a year, leap day included). */
 export const MAX_RANGE_DAYS = 366;

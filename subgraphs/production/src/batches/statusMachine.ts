@@ -1,5 +1,5 @@
 import type { BatchStatus } from "../../../../generated/prisma/enums.js";
-import { apiError } from "../../../../lib/errors.js";
+import { apiError } from "#lib/errors.js";
 
 /** Scope of production staff (and admins): plan, start, hold, complete, cancel. */
 const WRITE = "batches:write";

@@ -10,9 +10,9 @@
 import { setTimeout as delay } from "node:timers/promises";
 import pg from "pg";
 import type { Registry } from "prom-client";
-import type { EventEnvelope } from "../../../../lib/events/envelope.js";
-import type { EventPublisher } from "../../../../lib/events/publisher.js";
-import type { Logger } from "../../../../lib/logger.js";
+import type { EventEnvelope } from "#lib/events/envelope.js";
+import type { EventPublisher } from "#lib/events/publisher.js";
+import type { Logger } from "#lib/logger.js";
 import { relayMetrics, type RelayMetrics } from "./relayMetrics.js";
 import { Wakeup } from "./wakeup.js";
 

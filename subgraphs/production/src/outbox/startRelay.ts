@@ -1,7 +1,7 @@
-import { connectBroker, type BrokerOptions } from "../../../../lib/events/broker.js";
-import { createEventPublisher } from "../../../../lib/events/publisher.js";
-import type { ProductionConfig } from "../../../../lib/config.js";
-import type { Runtime } from "../../../../lib/server/runtime.js";
+import { connectBroker, type BrokerOptions } from "#lib/events/broker.js";
+import { createEventPublisher } from "#lib/events/publisher.js";
+import type { ProductionConfig } from "#lib/config.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import { OutboxRelay, type RelayOptions } from "./relayLoop.js";
 
 export interface EventRelayOptions extends Pick<RelayOptions, "pollIntervalMs" | "chunkSize">, BrokerOptions {

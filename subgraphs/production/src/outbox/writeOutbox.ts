@@ -1,5 +1,5 @@
 import { Prisma } from "../../../../generated/prisma/client.js";
-import type { EventEnvelope } from "../../../../lib/events/envelope.js";
+import type { EventEnvelope } from "#lib/events/envelope.js";
 
 /** The part of a Prisma client (or of its transaction) the outbox writes through. */
 type OutboxWriter = Pick<Prisma.TransactionClient, "outboxEvent">;

@@ -1,6 +1,6 @@
-import { selects } from "../../../../lib/graphql/pagination.js";
+import { selects } from "#lib/graphql/pagination.js";
 import type { QueryResolvers } from "../__generated__/resolvers-types.js";
-import { checkText } from "../../../../lib/graphql/text.js";
+import { checkText } from "#lib/graphql/text.js";
 import { TEXT_RULES } from "../batches/batchInput.js";
 import { listBatches } from "../batches/batchList.js";
 import { productionMetrics } from "../batches/productionMetrics.js";

@@ -1,5 +1,5 @@
-import { apiError } from "../../../../lib/errors.js";
-import { eventStream } from "../../../../lib/pubsub/stream.js";
+import { apiError } from "#lib/errors.js";
+import { eventStream } from "#lib/pubsub/stream.js";
 import type { Batch } from "../../../../generated/prisma/client.js";
 import type { SubscriptionResolvers } from "../__generated__/resolvers-types.js";
 import type { ProductionContext } from "../context.js";

@@ -1,4 +1,4 @@
-import { DateTime } from "../../../../lib/graphql/dateTime.js";
+import { DateTime } from "#lib/graphql/dateTime.js";
 import type { Resolvers } from "../__generated__/resolvers-types.js";
 import { Batch } from "./Batch.js";
 import { BatchFieldChange, BatchStageChange, BatchStatusChange } from "./BatchStatusChange.js";

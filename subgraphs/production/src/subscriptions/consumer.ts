@@ -1,8 +1,8 @@
-import type { ConsumerSettings, ProductionConfig } from "../../../../lib/config.js";
-import { connectBroker } from "../../../../lib/events/broker.js";
-import { startEventConsumer } from "../../../../lib/events/consumer.js";
-import type { EventPubSub } from "../../../../lib/pubsub/redis.js";
-import type { Runtime } from "../../../../lib/server/runtime.js";
+import type { ConsumerSettings, ProductionConfig } from "#lib/config.js";
+import { connectBroker } from "#lib/events/broker.js";
+import { startEventConsumer } from "#lib/events/consumer.js";
+import type { EventPubSub } from "#lib/pubsub/redis.js";
+import type { Runtime } from "#lib/server/runtime.js";
 import type { BatchEvent } from "./payloads.js";
 import { VERIFY_REASONS, verifyEvent } from "./verify.js";
 

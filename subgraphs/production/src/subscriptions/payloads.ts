@@ -1,4 +1,4 @@
-import type { EventEnvelope } from "../../../../lib/events/envelope.js";
+import type { EventEnvelope } from "#lib/events/envelope.js";
 
 /**
  * An event as it travels through Redis to the subscription resolvers: the envelope, `data` in

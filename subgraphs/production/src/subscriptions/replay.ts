@@ -1,6 +1,6 @@
-import { apiError } from "../../../../lib/errors.js";
-import { isUuid } from "../../../../lib/graphql/ids.js";
-import type { PrismaClient } from "../../../../lib/prisma.js";
+import { apiError } from "#lib/errors.js";
+import { isUuid } from "#lib/graphql/ids.js";
+import type { PrismaClient } from "#lib/prisma.js";
 import type { BatchEvent } from "./payloads.js";
 
 /** Most events replayed by one `after`: a client further behind should reload instead. */

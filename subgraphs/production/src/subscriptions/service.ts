@@ -1,9 +1,9 @@
-import { createEventPubSub, type EventPubSub } from "../../../../lib/pubsub/redis.js";
-import type { ProductionConfig } from "../../../../lib/config.js";
-import type { Runtime } from "../../../../lib/server/runtime.js";
-import type { SubgraphServer } from "../../../../lib/server/subgraph.js";
-import { serveSubscriptions } from "../../../../lib/server/subscriptions.js";
-import type { TokenVerifier } from "../../../../lib/auth/verifier.js";
+import { createEventPubSub, type EventPubSub } from "#lib/pubsub/redis.js";
+import type { ProductionConfig } from "#lib/config.js";
+import type { Runtime } from "#lib/server/runtime.js";
+import type { SubgraphServer } from "#lib/server/subgraph.js";
+import { serveSubscriptions } from "#lib/server/subscriptions.js";
+import type { TokenVerifier } from "#lib/auth/verifier.js";
 import type { ProductionContext } from "../context.js";
 import { createProductionLoaders } from "../batches/loaders.js";
 import { startSubscriptionConsumer, type SubscriptionConsumerOptions } from "./consumer.js";

@@ -7,8 +7,8 @@
 import { isDeepStrictEqual } from "node:util";
 import type { PrismaClient } from "../../../../generated/prisma/client.js";
 import { BatchStatus } from "../../../../generated/prisma/enums.js";
-import { UnhandleableEventError } from "../../../../lib/events/deadLetter.js";
-import { isUuid } from "../../../../lib/graphql/ids.js";
+import { UnhandleableEventError } from "#lib/events/deadLetter.js";
+import { isUuid } from "#lib/graphql/ids.js";
 import { EventType } from "../batches/batchEvents.js";
 import { yieldOf } from "../batches/yield.js";
 import type { BatchEvent } from "./payloads.js";

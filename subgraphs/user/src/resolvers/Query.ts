@@ -1,6 +1,6 @@
 import type { Prisma } from "../../../../generated/prisma/client.js";
 import type { QueryResolvers, QueryUsersArgs } from "../__generated__/resolvers-types.js";
-import { decodeCursor, pageOffset, pageSize, selects, toPage } from "../../../../lib/graphql/pagination.js";
+import { decodeCursor, pageOffset, pageSize, selects, toPage } from "#lib/graphql/pagination.js";
 import { checkSearch } from "../userInput.js";
 
 // Prisma sends `contains` as LIKE without escaping (prisma/orm#19506): a searched `%` or `_`

@@ -1,5 +1,5 @@
 import type { Resolvers } from "../__generated__/resolvers-types.js";
-import { DateTime } from "../../../../lib/graphql/dateTime.js";
+import { DateTime } from "#lib/graphql/dateTime.js";
 import { Mutation } from "./Mutation.js";
 import { Query } from "./Query.js";
 import { User } from "./User.js";
