@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { documentedRoutes, tableRoutes } from "../../rest/engine/registeredRoutes.js";
 import { legacyRoutes } from "../../rest/routes/index.js";
 import { expectRestError, rest } from "../../test/support/rest.js";
@@ -301,10 +301,11 @@ describe("the OpenAPI document of each running service", () => {
   });
 });
 
-// Last: it stops the production service of this stack.
 describe("a dependency that is down", () => {
   it("is 503 on the gateway, in the error body", async () => {
     await stack.stopSubgraph("production");
+    // Started again whatever happens: the file's other tests need it.
+    onTestFinished(() => stack.restartSubgraph("production"));
     const response = await rest(stack.gateway.url, "GET", "/api/batches", { token: tokens.viewer });
     expectRestError(response, 503, "SERVICE_UNAVAILABLE", expect.any(String));
   });
