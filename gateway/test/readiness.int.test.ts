@@ -82,7 +82,8 @@ describe("/ready", () => {
   });
 
   it("is false on the gateway when a subgraph is down", async () => {
-    expect((await ready(gateway.url)).status).toBe(200);
+    // Run first, the gateway may still be reading the revocation list.
+    expect((await eventually(gateway.url, 200)).status).toBe(200);
     await stack.stopSubgraph("production");
     try {
       const down = await ready(gateway.url);
