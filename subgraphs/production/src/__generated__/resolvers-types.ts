@@ -187,15 +187,15 @@ export type BatchStatus =
 /** One entry of a batch's audit trail: a status change, who made it, when and why. Never edited. */
 export type BatchStatusChange = {
   __typename?: 'BatchStatusChange';
-  /** When the change was made. */
+  /** When the status changed. */
   changedAt: Scalars['DateTime']['output'];
-  /** Who made the change; null, with an error naming the user subgraph, when it cannot be reached. */
+  /** Who changed the status; null for a change reported by a legacy system that names nobody, or, with an error naming the user subgraph, when that subgraph cannot be reached. */
   changedBy?: Maybe<User>;
   /** Status before the change; null for the batch's creation. */
   fromStatus?: Maybe<BatchStatus>;
   /** Stable identifier (a UUID). */
   id: Scalars['ID']['output'];
-  /** Why, as given by the person who made the change. */
+  /** Why the status changed, as given by whoever changed it (required for a rework or a rejection). */
   reason?: Maybe<Scalars['String']['output']>;
   /** Status after the change. */
   toStatus: BatchStatus;
