@@ -7,7 +7,7 @@ import { until } from "../support/freePort.js";
 import type { FaultWorld } from "../support/world.js";
 
 /**
- * Redis restarted empty, flushed, or away for a while, under a running stack: revocations are
+ * Redis restarted empty, flushed, evicting keys, or away for a while, under a running stack: revocations are
  * PostgreSQL's, so a logged-out token stays refused everywhere; subscriptions pick up again;
  * rate limits keep counting.
  */
@@ -123,6 +123,15 @@ export function redisCases(world: FaultWorld): void {
       } finally {
         await gateway.stop();
       }
+    });
+  });
+
+  describe("Redis evicting keys under memory pressure", () => {
+    it("keeps refusing a logged-out token once every key Redis held has been evicted", async () => {
+      const token = await loggedOutToken(world);
+      expect(await world.redis.evictAll()).toBeGreaterThan(0);
+      await expectRefused(world, token);
+      expect(await outcome(world.fixture.stack.production.url, BATCHES, world.actors.tokens.viewer)).toBe("OK");
     });
   });
 }

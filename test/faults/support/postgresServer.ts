@@ -1,21 +1,19 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../../../scripts/database.js";
 import { freePort, until } from "./freePort.js";
-import { signalAndWait } from "./processes.js";
+import { privateServer, signalAndWait, type PrivateServer } from "./processes.js";
 
 /** A PostgreSQL server of the test's own, on a free port, that it may restart. */
-export interface PrivatePostgres {
+export interface PrivatePostgres extends PrivateServer {
   /** The migrated database's URL. */
   url: string;
   /** Stops the server at once (`immediate`: every connection cut, as a crash) and starts it again. */
   restart(): Promise<void>;
   stop(): Promise<void>;
-  start(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** Where PostgreSQL's server programs are: `PG_BIN`, or the newest `/usr/lib/postgresql/<version>/bin` (Debian's layout). */
@@ -85,17 +83,5 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   await admin.end();
   const url = serverUrl.replace(/\/postgres$/, "/faults");
   await applyMigrations(url);
-  return {
-    url,
-    start,
-    stop,
-    async restart() {
-      await stop();
-      await start();
-    },
-    async close() {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...privateServer(url, dir, start, stop), stop };
 }

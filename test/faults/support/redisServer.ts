@@ -1,22 +1,25 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { freePort, until } from "./freePort.js";
-import { signalAndWait } from "./processes.js";
+import { privateServer, signalAndWait, type PrivateServer } from "./processes.js";
 
 /** A `redis-server` of the test's own, on a free port, that it may restart and flush. */
-export interface PrivateRedis {
-  url: string;
+export interface PrivateRedis extends PrivateServer {
   /** Stops the server without saving (as a crash or a restart without persistence would) and starts it again on the same port, empty. */
   restart(): Promise<void>;
   /** Stops the server; `start` brings it back (empty). */
   kill(): Promise<void>;
-  start(): Promise<void>;
   /** `FLUSHALL`: every key gone, every connection kept. */
   flush(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Puts Redis under memory pressure (a `maxmemory` just above what it holds, `allkeys-lru`) and
+   * writes filler until every key it held before has been evicted, as a Redis that runs out of
+   * memory would; then lifts the limit and removes the filler. Returns how many keys went.
+   */
+  evictAll(): Promise<number>;
 }
 
 /**
@@ -55,21 +58,37 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
   await start();
   return {
-    url,
-    start,
+    ...privateServer(url, dir, start, kill),
     kill,
-    async restart() {
-      await kill();
-      await start();
-    },
     async flush() {
       const client = new Redis(url);
       await client.flushall();
       client.disconnect();
     },
-    async close() {
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
+    async evictAll() {
+      const client = new Redis(url);
+      const held = await client.keys("*");
+      const memory = Number(/used_memory:(\d+)/.exec(await client.info("memory"))?.[1]);
+      const filler = "x".repeat(10_000);
+      let written = 0;
+      try {
+        await client.config("SET", "maxmemory-policy", "allkeys-lru");
+        await client.config("SET", "maxmemory", String(memory + 2_000_000));
+        while (held.length > 0 && (await client.exists(...held)) > 0) {
+          if (written >= 50_000) throw new Error(`Redis kept some of ${held.join(", ")} after ${written} filler writes`);
+          const batch = client.pipeline();
+          for (let i = 0; i < 100; i++) batch.set(`fault:filler:${written++}`, filler);
+          await batch.exec();
+        }
+        return Number(/evicted_keys:(\d+)/.exec(await client.info("stats"))?.[1]);
+      } finally {
+        await client.config("SET", "maxmemory", "0");
+        await client.config("SET", "maxmemory-policy", "noeviction");
+        for (let from = 0; from < written; from += 1_000) {
+          await client.unlink(...Array.from({ length: Math.min(1_000, written - from) }, (_, i) => `fault:filler:${from + i}`));
+        }
+        client.disconnect();
+      }
     },
   };
 }
