@@ -12,8 +12,9 @@
  * the end. The subscribers run in the bench's own process.
  *
  * Variables: `BENCH_SUBSCRIBERS` (100, 1000 or 3000; default 1000), `BENCH_EVENTS` (default 200),
- * `BENCH_RATE` (events per second, default 20), `BENCH_SHARED_TOKEN=1` (every subscriber with one
- * token, the old case), `BENCH_SKIP_BUILD=1` (reuse `dist/`).
+ * `BENCH_RATE` (events per second, default 20), `BENCH_WARMUP` (events published and delivered
+ * before the measurement, default 40; their latency is printed apart), `BENCH_SHARED_TOKEN=1`
+ * (every subscriber with one token, the old case), `BENCH_SKIP_BUILD=1` (reuse `dist/`).
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -31,6 +32,7 @@ const N = Number(process.env.BENCH_SUBSCRIBERS || 1000);
 const M = Number(process.env.BENCH_EVENTS || 200);
 const RATE = Number(process.env.BENCH_RATE || 20);
 const SHARED_TOKEN = process.env.BENCH_SHARED_TOKEN === "1";
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
 
 /** Three operations: different selections and filters, every one matching the bench's events. */
 const OPERATIONS = [
@@ -114,44 +116,77 @@ try {
   const upstreams = await metric(gateway, "graphql_subscription_upstreams");
   const rssSubscribed = await rssMiB(gateway.pid);
 
-  const cpuBefore = Object.fromEntries(await Promise.all(Object.entries(all).map(async ([name, p]) => [name, await cpuMs(p.pid)] as const)));
+  const body = JSON.stringify({ batch_id: data.batchId, old_status: "PLANNED", new_status: "IN_PROGRESS", changed_by: change!.changed_by });
   const sentAt = new Map<string, number>();
+  /** Publishes `count` events at `RATE` (event i leaves at the start + i / RATE seconds, however long publishing took) and returns their ids. */
+  const publish = async (count: number) => {
+    const ids: string[] = [];
+    const begin = performance.now();
+    for (let i = 0; i < count; i++) {
+      const wait = begin + (i * 1000) / RATE - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const id = randomUUID();
+      ids.push(id);
+      sentAt.set(id, performance.now());
+      channel.publish(exchange, "batch.status.changed", Buffer.from(body), { persistent: true, messageId: id, contentType: "application/json" });
+    }
+    await channel.waitForConfirms();
+    return ids;
+  };
+  const deliveredOf = (ids: string[]) => subscribers.reduce((sum, s) => sum + ids.filter((id) => s.received.has(id)).length, 0);
+  const latenciesOf = (ids: string[]) =>
+    subscribers.flatMap((s) => ids.flatMap((id) => (s.receivedAt.has(id) ? [s.receivedAt.get(id)! - sentAt.get(id)!] : []))).sort((a, b) => a - b);
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+  // Warm-up: the first events run the fan-out and the enrichment before V8 has optimised them.
+  const warmupIds = await publish(WARMUP);
+  await until("the warm-up deliveries", async () => deliveredOf(warmupIds) >= N * WARMUP || subscribers.some((s) => s.ended !== undefined), 60_000).catch(
+    () => undefined,
+  );
+  const warmup = latenciesOf(warmupIds);
+
+  const cpuBefore = Object.fromEntries(await Promise.all(Object.entries(all).map(async ([name, p]) => [name, await cpuMs(p.pid)] as const)));
   const begin = performance.now();
-  for (let i = 0; i < M; i++) {
-    // A fixed rate: event i leaves at begin + i / RATE seconds, however long publishing took.
-    const wait = begin + (i * 1000) / RATE - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const id = randomUUID();
-    const body = { batch_id: data.batchId, old_status: "PLANNED", new_status: "IN_PROGRESS", changed_by: change!.changed_by };
-    sentAt.set(id, performance.now());
-    channel.publish(exchange, "batch.status.changed", Buffer.from(JSON.stringify(body)), { persistent: true, messageId: id, contentType: "application/json" });
-  }
-  await channel.waitForConfirms();
+  const ids = await publish(M);
   const expected = N * M;
-  const delivered = () => subscribers.reduce((sum, s) => sum + s.received.size, 0);
-  await until("the deliveries", async () => delivered() >= expected || subscribers.some((s) => s.ended !== undefined), 60_000).catch(() => undefined);
+  await until("the deliveries", async () => deliveredOf(ids) >= expected || subscribers.some((s) => s.ended !== undefined), 60_000).catch(() => undefined);
   const seconds = (performance.now() - begin) / 1000;
   const cpuAfter = Object.fromEntries(await Promise.all(Object.entries(all).map(async ([name, p]) => [name, await cpuMs(p.pid)] as const)));
   const rssAfter = await rssMiB(gateway.pid);
 
-  const latencies: number[] = [];
-  for (const s of subscribers) for (const [id, at] of s.receivedAt) latencies.push(at - sentAt.get(id)!);
-  latencies.sort((a, b) => a - b);
+  const latencies = latenciesOf(ids);
   const duplicates = subscribers.reduce((sum, s) => sum + [...s.received.values()].reduce((d, n) => d + n - 1, 0), 0);
   const faulty = subscribers.reduce((sum, s) => sum + s.faulty, 0);
   const withErrors = subscribers.reduce((sum, s) => sum + s.withErrors, 0);
   const ended = subscribers.filter((s) => s.ended !== undefined);
   const cpu = Object.fromEntries(Object.keys(all).map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / M]));
   const total = Object.values(cpu).reduce((a, b) => a + b, 0);
-  const ms = (value: number) => `${value.toFixed(1)} ms`;
 
   console.log(
     `subscribers ${N} (${SHARED_TOKEN ? "one shared token" : `${N} distinct users and tokens`}), ${OPERATIONS.length} operations, events ${M} at ${RATE}/s`,
   );
   console.log(
-    `delivered/expected ${delivered()}/${expected}, duplicates ${duplicates}, delivered with an error ${withErrors}, without an event ${faulty}, subscribers ended early ${ended.length}${ended[0] ? ` (${ended[0].ended})` : ""}`,
+    `delivered/expected ${deliveredOf(ids)}/${expected}, duplicates ${duplicates}, delivered with an error ${withErrors}, without an event ${faulty}, subscribers ended early ${ended.length}${ended[0] ? ` (${ended[0].ended})` : ""}`,
   );
   console.log(`latency publish->receipt p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`);
+  // The same by second of publishing: a tail that grows is a backlog.
+  const bySecond: number[][] = [];
+  for (const s of subscribers)
+    for (const id of ids)
+      if (s.receivedAt.has(id)) (bySecond[Math.floor((sentAt.get(id)! - begin) / 1000)] ??= []).push(s.receivedAt.get(id)! - sentAt.get(id)!);
+  console.log(
+    `p99 by second of publishing: ${bySecond
+      .map((second) =>
+        percentile(
+          second.sort((a, b) => a - b),
+          99,
+        ).toFixed(0),
+      )
+      .join(", ")} ms`,
+  );
+  console.log(
+    `warm-up (${WARMUP} events before the measurement, ${deliveredOf(warmupIds)}/${N * WARMUP} delivered): p50 ${ms(percentile(warmup, 50))}, p99 ${ms(percentile(warmup, 99))}`,
+  );
   console.log(`upstreams ${upstreams} for ${SHARED_TOKEN ? OPERATIONS.length : groups.size} distinct (operation, variables, scopes) groups`);
   console.log(
     `CPU per event: ${Object.entries(cpu)
