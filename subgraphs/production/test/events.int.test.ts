@@ -136,7 +136,9 @@ describe("events on the exchange", () => {
       return rows.map((r) => [r.id, r.type, r.publishedAt !== null]);
     };
     await expect.poll(outbox).toEqual(messages.map((m) => [m.properties.messageId, m.properties.type, true]));
-    expect(await readCounter(server.url, "outbox_events_published_total")).toBeGreaterThanOrEqual(6);
+    // By whichever instance relays: another test may have started more.
+    const published = await Promise.all(servers.map((s) => readCounter(s.url, "outbox_events_published_total")));
+    expect(published.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(6);
   });
 
   it("is relayed by one instance at a time, each event once, and another takes over when it stops", async () => {
