@@ -7,8 +7,13 @@
  * subscribers receive every status change. Every minute it prints errors and p50/p99 per
  * operation, events delivered/expected, and each service's RSS (from /proc) and heap (from
  * /metrics), with their slope over the run so far: a leak shows as a steady positive slope.
+ *
+ * It builds the product (`npm run build`; `BENCH_SKIP_BUILD=1` reuses `dist/`) and runs the
+ * compiled services with `NODE_ENV=production`.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { readBackingServices } from "#lib/config.js";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { createTestDatabase } from "../../test/support/database.js";
@@ -17,6 +22,7 @@ import { subscribe, type TestSubscription } from "../../test/support/subscriptio
 import { startSubscriptionFixture } from "../../test/subscriptions/fixture.js";
 import { percentile, rssMiB } from "../support/stats.js";
 import { ServiceSampler } from "./samples.js";
+import { ROOT } from "../gateway/processes.js";
 
 const MINUTES = Number(process.env.SOAK_MINUTES || 30);
 const USERS = Number(process.env.SOAK_USERS || 20);
@@ -46,8 +52,12 @@ class OperationStats {
   }
 }
 
+if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+
 const fixture = await startSubscriptionFixture({
   processes: true,
+  // Compiled, in production mode, as it would be deployed.
+  compiled: join(ROOT, "dist"),
   redisPrefix: `batch-soak-${process.pid}-${randomBytes(3).toString("hex")}:`,
   database: await createTestDatabase(readBackingServices().databaseUrl),
   env: {
@@ -59,6 +69,7 @@ const fixture = await startSubscriptionFixture({
     SUBGRAPH_RATE_LIMIT_USER: "1000000",
     SUBGRAPH_RATE_LIMIT_ANONYMOUS: "1000000",
     SUBGRAPH_TIMEOUT_MS: "30000",
+    NODE_ENV: "production",
     // The gateway serves /metrics in production only with a token.
     METRICS_TOKEN: randomBytes(18).toString("base64url"),
   },

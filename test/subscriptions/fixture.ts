@@ -78,11 +78,13 @@ export interface FixtureOptions {
    * one service, and outside vitest (the soak bench). Default: in this process, on free ports.
    */
   processes?: boolean;
+  /** With `processes`: the folder of a build (`npm run build`) the services run from, compiled. */
+  compiled?: string;
 }
 
 /** Starts the four services, seeded with the demo users. */
 async function startFixtureStack(
-  processes: boolean,
+  { processes = false, compiled }: Pick<FixtureOptions, "processes" | "compiled">,
   databaseUrl: string,
   redisPrefix: string | undefined,
   env: Record<string, string>,
@@ -95,7 +97,7 @@ async function startFixtureStack(
     });
     return stack;
   }
-  const stack = await startStack({ databaseUrl, redisPrefix, env });
+  const stack = await startStack({ databaseUrl, redisPrefix, env, compiled });
   await seedStack(stack).catch(async (err: unknown) => {
     await stack.stop();
     throw err;
@@ -106,7 +108,7 @@ async function startFixtureStack(
 
 export function startSubscriptionFixture(options: FixtureOptions & { processes: true }): Promise<SubscriptionFixture<ProcessFixtureStack>>;
 export function startSubscriptionFixture(options?: FixtureOptions): Promise<SubscriptionFixture>;
-export async function startSubscriptionFixture({ env = {}, redisPrefix, database: given, processes = false }: FixtureOptions = {}): Promise<
+export async function startSubscriptionFixture({ env = {}, redisPrefix, database: given, processes, compiled }: FixtureOptions = {}): Promise<
   SubscriptionFixture<FixtureStack | ProcessFixtureStack>
 > {
   const exchange = `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -114,7 +116,7 @@ export async function startSubscriptionFixture({ env = {}, redisPrefix, database
   const connection = await amqp.connect(readBackingServices().amqpUrl);
   const channel = await connection.createConfirmChannel();
   await assertEventsExchange(channel, exchange);
-  const stack = await startFixtureStack(processes, database.url, redisPrefix, { EVENTS_EXCHANGE: exchange, ...env });
+  const stack = await startFixtureStack({ processes, compiled }, database.url, redisPrefix, { EVENTS_EXCHANGE: exchange, ...env });
   // The stack names its subscription queue (and deletes it with its dead-letter queue).
   const queue = stack.env.SUBSCRIPTIONS_QUEUE!;
   const publishRaw: SubscriptionFixture["publishRaw"] = async (routingKey, body, properties = {}) => {
