@@ -1,6 +1,7 @@
 import { ConfigError, type Env } from "./variable.js";
 import { readSubscriptionLimits, type OperationLimits } from "./operationLimits.js";
-import { readBackingServices, readServiceSettings, type BackingServices, type ServiceConfig } from "./service.js";
+import { readServiceSettings, type BackingServices, type ServiceConfig } from "./service.js";
+import { AMQP_URL, DATABASE_URL } from "./variables/backing.js";
 import type { RateLimits } from "./gateway.js";
 import { readWebSocketSettings, type WebSocketSettings } from "./websockets.js";
 import { EVENTS_EXCHANGE, EVENTS_MAX_ATTEMPTS, EVENTS_MAX_BYTES, EVENTS_MAX_DEPTH, EVENTS_RETRY_DELAY_MS, SUBSCRIPTIONS_QUEUE } from "./variables/events.js";
@@ -19,8 +20,8 @@ import {
 import { readServiceSecret, SERVICE_TOKEN_TTL } from "./variables/serviceTokens.js";
 import { JWT_PRIVATE_KEY, JWT_PRIVATE_KEY_FILE, REFRESH_TOKEN_TTL } from "./variables/tokens.js";
 
-/** What every subgraph reads: the common settings, the backing services, and what guards its port. */
-export interface SubgraphConfig extends ServiceConfig, BackingServices {
+/** What every subgraph reads: the common settings, its database, and what guards its port. */
+export interface SubgraphConfig extends ServiceConfig, Pick<BackingServices, "databaseUrl"> {
   /** `SUBGRAPH_RATE_LIMIT_*`: calls per window on this subgraph's `/graphql` and `/api/*`. */
   rateLimits: RateLimits;
   /** `MAX_REPRESENTATIONS`, default 1000: entities one request may ask `_entities` for. */
@@ -31,7 +32,7 @@ function readSubgraphConfig(service: "auth" | "user" | "production", env: Env): 
   return {
     // The gateway calls from a local address and names its client in `X-Forwarded-For`.
     ...readServiceSettings(service, env, SUBGRAPH_TRUST_PROXY),
-    ...readBackingServices(env),
+    databaseUrl: DATABASE_URL.read(env),
     rateLimits: {
       windowSeconds: SUBGRAPH_RATE_LIMIT_WINDOW.read(env),
       user: SUBGRAPH_RATE_LIMIT_USER.read(env),
@@ -131,7 +132,7 @@ export interface ConsumerSettings {
   retryDelayMs: number;
 }
 
-export interface ProductionConfig extends SubgraphConfig {
+export interface ProductionConfig extends SubgraphConfig, Pick<BackingServices, "amqpUrl"> {
   /** `AUTH_URL`: the JWKS. */
   authUrl: string;
   events: {
@@ -150,6 +151,7 @@ export interface ProductionConfig extends SubgraphConfig {
 export function readProductionConfig(env: Env): ProductionConfig {
   return {
     ...readSubgraphConfig("production", env),
+    amqpUrl: AMQP_URL.read(env),
     authUrl: AUTH_URL.read(env),
     events: {
       exchange: EVENTS_EXCHANGE.read(env),

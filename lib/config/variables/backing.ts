@@ -21,8 +21,8 @@ export const REDIS_URL = url({
 
 export const AMQP_URL = url({
   name: "AMQP_URL",
-  description: "RabbitMQ: production events (every subgraph's `/ready` checks it)",
-  readers: [...SUBGRAPHS, "prepare"],
+  description: "RabbitMQ: production events (the production subgraph publishes and consumes them; its `/ready` reports the broker degraded while it is away)",
+  readers: ["production", "prepare"],
   default: "amqp://guest:guest@127.0.0.1:5672",
   protocols: ["amqp:", "amqps:"],
 });
