@@ -13,6 +13,15 @@ const ENTRY: Record<ServiceName, string> = {
   production: "subgraphs/production/src/index.ts",
 };
 
+/**
+ * Services still running when this process exits, killed then: a test that timed out while
+ * starting a stack (its `afterAll` never saw the service) leaves no process behind.
+ */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** A service running as a real process on a free port. */
 export interface RunningService {
   name: ServiceName;
@@ -37,10 +46,16 @@ export function startService(name: ServiceName, env: Record<string, string> = {}
     env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", [`${name.toUpperCase()}_PORT`]: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
   const logs: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   // "close", not "exit": by then every line the process wrote has been read.
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("close", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   child.stderr!.on("data", (chunk) => stderr.push(String(chunk)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${stderr.join("")}`)), 60_000);
