@@ -16,7 +16,7 @@ export interface BenchData {
 }
 
 /** Inserts `creators` PRODUCTION users, one VIEWER, `batches` batches with histories and `planned` PLANNED ones. */
-export async function seedBenchData(databaseUrl: string, { creators = 8, batches = 600, planned = 20_000 } = {}): Promise<BenchData> {
+export async function seedBenchData(databaseUrl: string, { creators = 8, batches = 600, planned = 40_000 } = {}): Promise<BenchData> {
   return withClient(databaseUrl, async (db) => {
     const users = Array.from({ length: creators }, (_, i) => ({ id: randomUUID(), email: `creator${i}@bench.example.com`, role: "PRODUCTION" }));
     const viewer = { id: randomUUID(), email: "viewer@bench.example.com", role: "VIEWER" };
