@@ -21,6 +21,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withClient } from "../../scripts/database.js";
+import { buildProduct } from "../support/build.js";
 import { openBenchRun } from "../support/run.js";
 import { seedBenchData } from "./data.js";
 import { measure, type Measurement } from "./load.js";
@@ -44,7 +45,7 @@ if (!existsSync(join(HERE, "node_modules/@graphql-hive/gateway"))) {
   console.log("installing the peers in bench/gateway …");
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: HERE, stdio: "inherit" });
 }
-if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+buildProduct();
 
 const run = await openBenchRun();
 const { env, started } = run;

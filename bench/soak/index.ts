@@ -11,18 +11,16 @@
  * It builds the product (`npm run build`; `BENCH_SKIP_BUILD=1` reuses `dist/`) and runs the
  * compiled services with `NODE_ENV=production`.
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { readBackingServices } from "#lib/config.js";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { graphql, type GraphQLResult } from "../../test/support/graphql.js";
 import { subscribe, type TestSubscription } from "../../test/support/subscriptions.js";
 import { startSubscriptionFixture } from "../../test/subscriptions/fixture.js";
+import { buildProduct } from "../support/build.js";
 import { percentile, rssMiB } from "../support/stats.js";
 import { ServiceSampler } from "./samples.js";
-import { ROOT } from "../gateway/processes.js";
 
 const MINUTES = Number(process.env.SOAK_MINUTES || 30);
 const USERS = Number(process.env.SOAK_USERS || 20);
@@ -52,12 +50,12 @@ class OperationStats {
   }
 }
 
-if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+const compiled = buildProduct();
 
 const fixture = await startSubscriptionFixture({
   processes: true,
   // Compiled, in production mode, as it would be deployed.
-  compiled: join(ROOT, "dist"),
+  compiled,
   redisPrefix: `batch-soak-${process.pid}-${randomBytes(3).toString("hex")}:`,
   database: await createTestDatabase(readBackingServices().databaseUrl),
   env: {

@@ -16,15 +16,15 @@
  * before the measurement, default 40; their latency is printed apart), `BENCH_SHARED_TOKEN=1`
  * (every subscriber with one token, the old case), `BENCH_SKIP_BUILD=1` (reuse `dist/`).
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import amqp from "amqplib";
 import { readBackingServices } from "#lib/config.js";
 import { assertEventsExchange } from "#lib/events/broker.js";
 import { withClient } from "../../scripts/database.js";
 import { seedBenchData } from "../gateway/data.js";
-import { ROOT, startOurService, type BenchProcess } from "../gateway/processes.js";
+import { startOurService, type BenchProcess } from "../gateway/processes.js";
 import { openBenchRun } from "../support/run.js";
+import { buildProduct } from "../support/build.js";
 import { cpuMs, percentile, rssMiB } from "../support/stats.js";
 import { openSubscriber, type BenchSubscriber } from "./subscribers.js";
 
@@ -41,7 +41,7 @@ const OPERATIONS = [
   /* GraphQL */ `subscription($batchId: ID) { batchStatusChanged(batchId: $batchId) { eventId newStatus reason batch { status } } }`,
 ];
 
-if (process.env.BENCH_SKIP_BUILD !== "1") execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+buildProduct();
 
 const run = await openBenchRun();
 const { exchange, started } = run;
