@@ -6,7 +6,7 @@ import { createSubgraphServer, type SubgraphServer } from "#lib/server/subgraph.
 import type { ProductionConfig } from "#lib/config.js";
 import type { Runtime } from "#lib/server/runtime.js";
 import type { ProductionContext } from "./context.js";
-import { startEventRelay, type EventRelay, type EventRelayOptions } from "./outbox/startRelay.js";
+import { startEventRelay, type EventRelay, type EventRelayOptions } from "#lib/events/outbox/startRelay.js";
 import { createProductionLoaders } from "./batches/loaders.js";
 import { resolvers } from "./resolvers/index.js";
 import { batchRoutes } from "../../../rest/routes/batches.js";
@@ -32,7 +32,7 @@ export interface ProductionServerOptions {
 export function createProductionServer(runtime: Runtime<ProductionConfig>, options: ProductionServerOptions = {}): SubgraphServer {
   const { config, logger, prisma, revocations } = runtime;
   const { exchange, queue, consumer } = config.events;
-  const relayOptions = options.relay === false ? false : { exchange, ...options.relay };
+  const relayOptions = options.relay === false ? false : { exchange, schema: "production", ...options.relay };
   const verifier = TokenVerifier.fromJwks(config, revocations);
   const subscriptions = createProductionSubscriptions(
     runtime,

@@ -1,12 +1,14 @@
-import { connectBroker, type BrokerOptions } from "#lib/events/broker.js";
-import { createEventPublisher } from "#lib/events/publisher.js";
-import type { ProductionConfig } from "#lib/config.js";
-import type { Runtime } from "#lib/server/runtime.js";
+import { connectBroker, type BrokerOptions } from "../broker.js";
+import { createEventPublisher } from "../publisher.js";
+import type { BackingServices, SubgraphConfig } from "../../config.js";
+import type { Runtime } from "../../server/runtime.js";
 import { OutboxRelay, type RelayOptions } from "./relayLoop.js";
 
 export interface EventRelayOptions extends Pick<RelayOptions, "pollIntervalMs" | "chunkSize">, BrokerOptions {
-  /** The events exchange (`EVENTS_EXCHANGE`). */
+  /** The subgraph's events exchange (`EVENTS_EXCHANGE` for production, `QA_EVENTS_EXCHANGE` for qa). */
   exchange: string;
+  /** The PostgreSQL schema of the subgraph's outbox (`production`, `qa`). */
+  schema: string;
 }
 
 /** A running outbox relay with its broker connection. */
@@ -20,12 +22,15 @@ export interface EventRelay {
  * Starts relaying this database's outbox to the broker at `AMQP_URL`. It never blocks the
  * service: without a broker, it reconnects in the background and the outbox fills meanwhile.
  */
-export function startEventRelay(runtime: Runtime<ProductionConfig>, { exchange, pollIntervalMs, chunkSize, ...brokerOptions }: EventRelayOptions): EventRelay {
+export function startEventRelay(
+  runtime: Runtime<SubgraphConfig & Pick<BackingServices, "amqpUrl">>,
+  { exchange, schema, pollIntervalMs, chunkSize, ...brokerOptions }: EventRelayOptions,
+): EventRelay {
   const { config, logger, metrics } = runtime;
   const relayLogger = logger.child({ component: "outbox-relay" });
   const broker = connectBroker(config.amqpUrl, relayLogger, brokerOptions);
   const publisher = createEventPublisher(broker, { exchange, logger: relayLogger });
-  const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher, logger: relayLogger, metrics, pollIntervalMs, chunkSize });
+  const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, schema, publisher, logger: relayLogger, metrics, pollIntervalMs, chunkSize });
   relay.start();
   return {
     relay,

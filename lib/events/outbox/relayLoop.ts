@@ -1,5 +1,5 @@
 /**
- * The outbox relay: publishes the rows of `production.outbox_events` in `sequence` order and
+ * The outbox relay: publishes the rows of a subgraph's `<schema>.outbox_events` in `sequence` order and
  * marks each published once the broker confirmed it (at least once: a crash between the
  * confirm and the mark publishes that event again, and consumers deduplicate by event id).
  *
@@ -10,19 +10,26 @@
 import { setTimeout as delay } from "node:timers/promises";
 import pg from "pg";
 import type { Registry } from "prom-client";
-import type { EventEnvelope } from "#lib/events/envelope.js";
-import type { EventPublisher } from "#lib/events/publisher.js";
-import type { Logger } from "#lib/logger.js";
+import type { EventEnvelope } from "../envelope.js";
+import type { EventPublisher } from "../publisher.js";
+import type { Logger } from "../../logger.js";
 import { relayMetrics, type RelayMetrics } from "./relayMetrics.js";
 import { Wakeup } from "./wakeup.js";
 
-/** Advisory lock key of the relay (hashed by PostgreSQL into its lock space). */
-const LOCK_NAME = "production.outbox_relay";
-/** Channel the outbox trigger notifies on commit (see the migration). */
-const CHANNEL = "production_outbox";
+/**
+ * The names a subgraph's outbox goes by: its table `<schema>.outbox_events`, the channel its
+ * trigger notifies on commit (`<schema>_outbox`, see the migration) and the advisory lock key of
+ * its relay (`<schema>.outbox_relay`, hashed by PostgreSQL into its lock space).
+ */
+function outboxNames(schema: string) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`outbox schema must be a plain lower-case SQL name, got ${JSON.stringify(schema)}`);
+  return { table: `${schema}.outbox_events`, channel: `${schema}_outbox`, lock: `${schema}.outbox_relay` };
+}
 
 export interface RelayOptions {
   databaseUrl: string;
+  /** The PostgreSQL schema that holds the subgraph's `outbox_events` (`production`, `qa`). */
+  schema: string;
   publisher: EventPublisher;
   logger: Logger;
   /** Where the relay's metrics are registered (the service's registry). */
@@ -46,12 +53,14 @@ export class OutboxRelay {
   private readonly metrics: RelayMetrics;
   private readonly pollIntervalMs: number;
   private readonly chunkSize: number;
+  private readonly names: ReturnType<typeof outboxNames>;
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.metrics = relayMetrics(options.metrics);
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.chunkSize = options.chunkSize ?? 100;
+    this.names = outboxNames(options.schema);
   }
 
   /** Starts relaying in the background. */
@@ -74,7 +83,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (!this.stopped) {
       // keepAlive: a dead connection must be noticed (and its lock released) by both sides.
-      const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "production-outbox-relay", keepAlive: true });
+      const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.schema}-outbox-relay`, keepAlive: true });
       const lost = new AbortController();
       client.on("error", (err) => {
         this.options.logger.warn({ err }, "outbox relay lost its database connection");
@@ -98,7 +107,7 @@ export class OutboxRelay {
   private async lead(client: pg.Client, lost: AbortSignal): Promise<boolean> {
     let announced = false;
     while (!this.stopped && !lost.aborted) {
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [LOCK_NAME]);
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [this.names.lock]);
       if (rows[0]?.locked) {
         this.options.logger.info("outbox relay active");
         return true;
@@ -113,7 +122,7 @@ export class OutboxRelay {
   /** Publishes whenever something waits: woken by NOTIFY, or by the polling fallback. */
   private async relay(client: pg.Client, lost: AbortSignal): Promise<void> {
     client.on("notification", () => this.wakeup.wake());
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${this.names.channel}`);
     this.metrics.active.set(1);
     const { publisher } = this.options;
     const interrupted = AbortSignal.any([this.stopping.signal, lost]);
@@ -134,7 +143,7 @@ export class OutboxRelay {
   }
 
   private async countBacklog(client: pg.Client): Promise<void> {
-    const { rows } = await client.query<{ backlog: string }>("SELECT count(*) AS backlog FROM production.outbox_events WHERE published_at IS NULL");
+    const { rows } = await client.query<{ backlog: string }>(`SELECT count(*) AS backlog FROM ${this.names.table} WHERE published_at IS NULL`);
     this.metrics.backlog.set(Number(rows[0]?.backlog ?? 0));
   }
 
@@ -144,7 +153,7 @@ export class OutboxRelay {
    */
   private async publishChunk(client: pg.Client, interrupted: AbortSignal): Promise<"more" | "done" | "failed"> {
     const { rows } = await client.query<OutboxRow>(
-      `SELECT id, envelope, count(*) OVER () AS backlog FROM production.outbox_events
+      `SELECT id, envelope, count(*) OVER () AS backlog FROM ${this.names.table}
        WHERE published_at IS NULL ORDER BY sequence LIMIT $1`,
       [this.chunkSize],
     );
@@ -166,7 +175,7 @@ export class OutboxRelay {
       }
     }
     if (confirmed.length > 0) {
-      await client.query("UPDATE production.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])", [confirmed]);
+      await client.query(`UPDATE ${this.names.table} SET published_at = now() WHERE id = ANY($1::uuid[])`, [confirmed]);
       this.metrics.backlog.set(backlog - confirmed.length);
     }
     if (failed) return "failed";
