@@ -8,15 +8,16 @@ import { processEnv } from "./config/environment.js";
 import { readGatewayConfig, type GatewayConfig } from "./config/gateway.js";
 import { readPrepareConfig } from "./config/prepare.js";
 import { readBackingServices as readBacking } from "./config/service.js";
-import { readAuthConfig, readProductionConfig, readUserConfig, type AuthConfig, type ProductionConfig, type UserConfig } from "./config/subgraphs.js";
+import * as subgraphs from "./config/subgraphs.js";
 import type { Env } from "./config/variable.js";
 import type { ServiceName } from "./config/service.js";
 
 export { ConfigError, type Env, type Reader, type Variable } from "./config/variable.js";
 export { processEnv } from "./config/environment.js";
 export { SERVICES, type BackingServices, type ServiceConfig, type ServiceName } from "./config/service.js";
+export { SUBGRAPH_NAMES, type SubgraphName } from "./config/subgraphNames.js";
 export { subgraphCallSettings, type GatewayConfig, type OwnSubgraph, type RateLimits, type SubgraphCallSettings } from "./config/gateway.js";
-export type { AuthConfig, AuthSettings, ConsumerSettings, ServiceTokenSettings, ProductionConfig, SubgraphConfig, UserConfig } from "./config/subgraphs.js";
+export type * from "./config/subgraphs.js";
 export { readAuthSettings } from "./config/subgraphs.js";
 export type { OperationLimits } from "./config/operationLimits.js";
 export { readOperationLimits } from "./config/operationLimits.js";
@@ -27,16 +28,16 @@ export type { TrustProxy } from "./config/variables/services.js";
 /** Each service's configuration type. */
 export interface ConfigOf {
   gateway: GatewayConfig;
-  auth: AuthConfig;
-  user: UserConfig;
-  production: ProductionConfig;
+  auth: subgraphs.AuthConfig;
+  user: subgraphs.UserConfig;
+  production: subgraphs.ProductionConfig;
 }
 
 const READERS: { [N in ServiceName]: (env: Env) => ConfigOf[N] } = {
   gateway: readGatewayConfig,
-  auth: readAuthConfig,
-  user: readUserConfig,
-  production: readProductionConfig,
+  auth: subgraphs.readAuthConfig,
+  user: subgraphs.readUserConfig,
+  production: subgraphs.readProductionConfig,
 };
 
 /** The configuration of service `name` from `env` (default the process's). */

@@ -3,7 +3,8 @@ import { readServiceSettings, type ServiceConfig } from "./service.js";
 import type { Env } from "./variable.js";
 import { APQ_MAX_QUERY_BYTES } from "./variables/limits.js";
 import { RATE_LIMIT_ANONYMOUS, RATE_LIMIT_LOGIN, RATE_LIMIT_USER, RATE_LIMIT_WINDOW } from "./variables/rateLimits.js";
-import { AUTH_URL, PRODUCTION_URL, USER_URL } from "./variables/services.js";
+import { AUTH_URL, SUBGRAPH_URLS } from "./variables/services.js";
+import type { SubgraphName } from "./subgraphNames.js";
 import {
   OWN_SUBGRAPH_TIMEOUTS,
   SUBGRAPH_BREAKER_FAILURES,
@@ -42,12 +43,12 @@ export interface SubgraphCallSettings {
 }
 
 /** The subgraphs that are ours, whose URL comes from `<NAME>_URL` rather than the supergraph. */
-export type OwnSubgraph = "auth" | "user" | "production";
+export type OwnSubgraph = SubgraphName;
 
 export interface GatewayConfig extends ServiceConfig {
   /** `AUTH_URL`: where the JWKS is read. */
   authUrl: string;
-  /** `AUTH_URL`, `USER_URL`, `PRODUCTION_URL`: where the gateway calls our subgraphs (without `/graphql`). */
+  /** `<NAME>_URL` (`AUTH_URL`, `USER_URL`, …): where the gateway calls our subgraphs (without `/graphql`). */
   subgraphUrls: Record<OwnSubgraph, string>;
   /** `SUPERGRAPH_PATH`, absolute, default `./supergraph.graphql`. */
   supergraphPath: string;
@@ -75,7 +76,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     // The gateway's port is public: unless `TRUST_PROXY` names its proxy, the socket's address is the client's.
     ...settings,
     authUrl,
-    subgraphUrls: { auth: authUrl, user: USER_URL.read(env), production: PRODUCTION_URL.read(env) },
+    subgraphUrls: Object.fromEntries(Object.entries(SUBGRAPH_URLS).map(([name, variable]) => [name, variable.read(env)])) as Record<OwnSubgraph, string>,
     supergraphPath: SUPERGRAPH_PATH.read(env),
     limits: readOperationLimits(env),
     rateLimits: {

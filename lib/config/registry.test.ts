@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readGatewayConfig } from "./gateway.js";
+import { readServiceConfig } from "../config.js";
 import { readPrepareConfig } from "./prepare.js";
 import { VARIABLES } from "./registry.js";
-import { readAuthConfig, readProductionConfig, readUserConfig } from "./subgraphs.js";
+import { SERVICES } from "./variables/readers.js";
 import { configurationTable, withTable } from "./table.js";
 import type { Env, Reader } from "./variable.js";
 import * as backing from "./variables/backing.js";
@@ -22,13 +22,7 @@ import * as websockets from "./variables/websockets.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-const READERS: Record<Reader, (env: Env) => unknown> = {
-  gateway: readGatewayConfig,
-  auth: readAuthConfig,
-  user: readUserConfig,
-  production: readProductionConfig,
-  prepare: readPrepareConfig,
-};
+const readerOf = (reader: Reader): ((env: Env) => unknown) => (reader === "prepare" ? readPrepareConfig : (env) => readServiceConfig(reader, env));
 
 /** The names a reader looks up in an (empty) environment; enumerating it counts as reading the `<NAME>_…` patterns. */
 function namesRead(read: (env: Env) => unknown): Set<string> {
@@ -51,8 +45,8 @@ describe("the registry of variables", () => {
   it("lists every variable a configuration reader reads, with exactly the readers that read it", () => {
     const registered = new Map(VARIABLES.map((variable) => [variable.name, variable]));
     const readBy = new Map<string, Reader[]>();
-    for (const [reader, read] of Object.entries(READERS) as Array<[Reader, (env: Env) => unknown]>) {
-      for (const name of namesRead(read)) readBy.set(name, [...(readBy.get(name) ?? []), reader]);
+    for (const reader of [...SERVICES, "prepare"] as const) {
+      for (const name of namesRead(readerOf(reader))) readBy.set(name, [...(readBy.get(name) ?? []), reader]);
     }
     expect([...readBy.keys()].filter((name) => !registered.has(name))).toEqual([]);
     for (const variable of VARIABLES)

@@ -1,28 +1,15 @@
 import { AMQP_URL, DATABASE_URL, REDIS_PREFIX, REDIS_URL } from "./variables/backing.js";
 import { MAX_BODY_BYTES } from "./variables/limits.js";
-import {
-  AUTH_PORT,
-  GATEWAY_PORT,
-  HOST,
-  LOG_LEVEL,
-  METRICS_TOKEN,
-  NODE_ENV,
-  PRODUCTION_PORT,
-  TRUST_PROXY,
-  USER_PORT,
-  type TrustProxy,
-} from "./variables/services.js";
+import { HOST, LOG_LEVEL, METRICS_TOKEN, NODE_ENV, SERVICE_PORTS, TRUST_PROXY, type TrustProxy } from "./variables/services.js";
 import { ACCESS_TOKEN_TTL, JWT_AUDIENCE, JWT_ISSUER } from "./variables/tokens.js";
 import type { Env } from "./variable.js";
+import type { ServiceName } from "./subgraphNames.js";
 
-/** The four services. */
-export type ServiceName = "gateway" | "auth" | "user" | "production";
-
-const PORTS = { gateway: GATEWAY_PORT, auth: AUTH_PORT, user: USER_PORT, production: PRODUCTION_PORT } as const;
+export type { ServiceName };
 
 /** The services, their default ports and the variables that override them. */
 export const SERVICES = Object.fromEntries(
-  Object.entries(PORTS).map(([name, variable]) => [name, { port: variable.read({}), portVariable: variable.name }]),
+  Object.entries(SERVICE_PORTS).map(([name, variable]) => [name, { port: variable.read({}), portVariable: variable.name }]),
 ) as Record<ServiceName, { port: number; portVariable: string }>;
 
 /** Connection settings of the backing services. */
@@ -44,7 +31,7 @@ export interface ServiceConfig {
   service: ServiceName;
   /** `HOST`, the interface to listen on, default `127.0.0.1` (`0.0.0.0` in containers). */
   host: string;
-  /** `<NAME>_PORT` (for example `AUTH_PORT`), default 8000–8003; `0` picks a free port. */
+  /** `<NAME>_PORT` (for example `AUTH_PORT`), default 8000 for the gateway, 8001 on for the subgraphs; `0` picks a free port. */
   port: number;
   /** `NODE_ENV === "production"`: no landing page, no introspection, no schema hints, no demo data. */
   production: boolean;
@@ -73,7 +60,7 @@ export function readServiceSettings(service: ServiceName, env: Env, trustProxy: 
   return {
     service,
     host: HOST.read(env),
-    port: PORTS[service].read(env),
+    port: SERVICE_PORTS[service].read(env),
     production: NODE_ENV.read(env),
     logLevel: LOG_LEVEL.read(env),
     redisUrl: REDIS_URL.read(env),

@@ -1,4 +1,5 @@
 import { ConfigError, type Env } from "./variable.js";
+import type { SubgraphName } from "./subgraphNames.js";
 import { readSubscriptionLimits, type OperationLimits } from "./operationLimits.js";
 import { readServiceSettings, type BackingServices, type ServiceConfig } from "./service.js";
 import { AMQP_URL, DATABASE_URL } from "./variables/backing.js";
@@ -28,7 +29,8 @@ export interface SubgraphConfig extends ServiceConfig, Pick<BackingServices, "da
   maxRepresentations: number;
 }
 
-function readSubgraphConfig(service: "auth" | "user" | "production", env: Env): SubgraphConfig {
+/** The settings every subgraph reads, for subgraph `service`. */
+export function readSubgraphConfig(service: SubgraphName, env: Env): SubgraphConfig {
   return {
     // The gateway calls from a local address and names its client in `X-Forwarded-For`.
     ...readServiceSettings(service, env, SUBGRAPH_TRUST_PROXY),

@@ -3,12 +3,13 @@
  * values it takes, and how it is read. Every variable the project reads is one of these, listed
  * in `registry.ts`; the README's Configuration table is generated from them.
  */
+import type { ServiceName } from "./subgraphNames.js";
 
 /** The environment a configuration is read from: `process.env`, or a test's own. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Who reads a variable: a service, or `prepare` (`npm run db:prepare`, the seed and migrations). */
-export type Reader = "gateway" | "auth" | "user" | "production" | "prepare";
+export type Reader = ServiceName | "prepare";
 
 /** A malformed variable, named: thrown at start, before anything listens. */
 export class ConfigError extends Error {

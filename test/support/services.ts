@@ -6,12 +6,8 @@ import type { ServiceName } from "#lib/config.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-const ENTRY: Record<ServiceName, string> = {
-  gateway: "gateway/src/index.ts",
-  auth: "subgraphs/auth/src/index.ts",
-  user: "subgraphs/user/src/index.ts",
-  production: "subgraphs/production/src/index.ts",
-};
+/** The entry point of a service, from the project's root. */
+const entry = (name: ServiceName) => (name === "gateway" ? "gateway/src/index.ts" : `subgraphs/${name}/src/index.ts`);
 
 /**
  * Services still running when this process exits, killed then: a test that timed out while
@@ -40,7 +36,7 @@ export interface RunningService {
  * folder of a build (`npm run build`): the service runs from there as compiled JavaScript.
  */
 export function startService(name: ServiceName, env: Record<string, string> = {}, { compiled }: { compiled?: string } = {}): Promise<RunningService> {
-  const args = compiled ? [join(compiled, ENTRY[name].replace(/\.ts$/, ".js"))] : ["--import", "tsx", ENTRY[name]];
+  const args = compiled ? [join(compiled, entry(name).replace(/\.ts$/, ".js"))] : ["--import", "tsx", entry(name)];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", [`${name.toUpperCase()}_PORT`]: "0", ...env },

@@ -1,20 +1,17 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
+import { SUBGRAPH_NAMES, type ServiceName } from "#lib/config.js";
 import { deleteBrokerObjects } from "./broker.js";
 import { startService, type RunningService } from "./services.js";
 
-/** The four services running as real processes against this test run's database and Redis prefix. */
-export interface Stack {
-  gateway: RunningService;
-  auth: RunningService;
-  user: RunningService;
-  production: RunningService;
+/** Every service (the gateway and each subgraph) running as a real process against this test run's database and Redis prefix. */
+export type Stack = Record<ServiceName, RunningService> & {
   /** The signing key the auth subgraph uses, to forge tokens in tests. */
   privateKey: KeyObject;
   /** The environment every service got. */
   env: Record<string, string>;
   stop(): Promise<void>;
-}
+};
 
 export interface StackOptions {
   /** Default: this run's database. */
@@ -33,8 +30,8 @@ export function newSigningKey(): KeyObject {
 }
 
 /**
- * Starts auth first (the others fetch its JWKS and call it), then user and production, then the
- * gateway pointed at the three, each on a free port, as `npm start` would.
+ * Starts auth first (the others fetch its JWKS and call it), then the other subgraphs, then the
+ * gateway pointed at them (`<NAME>_URL`), each on a free port, as `npm start` would.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const privateKey = newSigningKey();
@@ -59,13 +56,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const auth = await start("auth");
     env.AUTH_URL = auth.url;
-    const [user, production] = await Promise.all([start("user"), start("production")]);
-    const gateway = await start("gateway", { USER_URL: user.url, PRODUCTION_URL: production.url });
+    const others = await Promise.all(SUBGRAPH_NAMES.filter((name) => name !== "auth").map((name) => start(name)));
+    const urls = Object.fromEntries(others.map((service) => [`${service.name.toUpperCase()}_URL`, service.url]));
+    const gateway = await start("gateway", urls);
     return {
+      ...(Object.fromEntries(others.map((service) => [service.name, service])) as Record<Exclude<ServiceName, "gateway" | "auth">, RunningService>),
       gateway,
       auth,
-      user,
-      production,
       privateKey,
       env,
       stop: async () => {

@@ -1,10 +1,11 @@
+import { SUBGRAPH_NAMES } from "../subgraphNames.js";
 import type { Reader } from "../variable.js";
 
 /** Every service process. */
-export const SERVICES: readonly Reader[] = ["gateway", "auth", "user", "production"];
+export const SERVICES: readonly Reader[] = ["gateway", ...SUBGRAPH_NAMES];
 
-/** The three subgraphs. */
-export const SUBGRAPHS: readonly Reader[] = ["auth", "user", "production"];
+/** The subgraphs. */
+export const SUBGRAPHS: readonly Reader[] = SUBGRAPH_NAMES;
 
 /** The services that serve graphql-ws: the gateway, and the production subgraph for the gateway's upstreams. */
 export const WEBSOCKET_SERVERS: readonly Reader[] = ["gateway", "production"];

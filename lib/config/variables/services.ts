@@ -1,5 +1,6 @@
 import express from "express";
-import { ConfigError, custom, integer, oneOf, optional, text, url } from "../variable.js";
+import { ConfigError, custom, integer, oneOf, optional, text, url, type Reader } from "../variable.js";
+import { SUBGRAPH_NAMES, type ServiceName, type SubgraphName } from "../subgraphNames.js";
 import { SERVICES } from "./readers.js";
 
 /** Where each service listens and finds the others, and how it runs. */
@@ -11,7 +12,7 @@ export const HOST = text({
   default: "127.0.0.1",
 });
 
-const port = (name: string, service: "gateway" | "auth" | "user" | "production", what: string, value: number) =>
+const port = (name: string, service: ServiceName, what: string, value: number) =>
   integer({ name, description: `${what}'s port; \`0\` picks a free one (logged)`, readers: [service], default: value, min: 0, max: 65_535 });
 
 export const GATEWAY_PORT = port("GATEWAY_PORT", "gateway", "the gateway", 8000);
@@ -19,17 +20,32 @@ export const AUTH_PORT = port("AUTH_PORT", "auth", "the auth subgraph", 8001);
 export const USER_PORT = port("USER_PORT", "user", "the user subgraph", 8002);
 export const PRODUCTION_PORT = port("PRODUCTION_PORT", "production", "the production subgraph", 8003);
 
-const serviceUrl = (name: string, description: string, readers: Array<"gateway" | "user" | "production">, value: number) =>
+const serviceUrl = (name: string, description: string, readers: Reader[], value: number) =>
   url({ name, description, readers, default: `http://127.0.0.1:${value}`, protocols: ["http:", "https:"], trimSlash: true });
 
 export const AUTH_URL = serviceUrl(
   "AUTH_URL",
   "where the auth subgraph is reached: its JWKS, the user subgraph's calls, the gateway's subgraph",
-  ["gateway", "user", "production"],
+  ["gateway", ...SUBGRAPH_NAMES.filter((name) => name !== "auth")],
   8001,
 );
 export const USER_URL = serviceUrl("USER_URL", "where the gateway reaches the user subgraph", ["gateway"], 8002);
 export const PRODUCTION_URL = serviceUrl("PRODUCTION_URL", "where the gateway reaches the production subgraph", ["gateway"], 8003);
+
+/** Each service's `<NAME>_PORT`. */
+export const SERVICE_PORTS = {
+  gateway: GATEWAY_PORT,
+  auth: AUTH_PORT,
+  user: USER_PORT,
+  production: PRODUCTION_PORT,
+} as const satisfies Record<ServiceName, unknown>;
+
+/** Each subgraph's `<NAME>_URL`: where the gateway (and, for auth, the other subgraphs) reach it. */
+export const SUBGRAPH_URLS = {
+  auth: AUTH_URL,
+  user: USER_URL,
+  production: PRODUCTION_URL,
+} as const satisfies Record<SubgraphName, unknown>;
 
 export const NODE_ENV = custom({
   name: "NODE_ENV",
