@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Supergraph } from "@apollo/federation-internals";
+import { readSupergraphSdl } from "../gateway/src/supergraph.js";
 import { composeSupergraph, writeOrCheckSupergraph } from "./composition.js";
 
 const root = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
@@ -65,5 +67,15 @@ describe("composition", () => {
     await expect(composeSupergraph(file)).rejects.toThrow(
       'supergraph.yaml: federation_version is "=2.9.0" but @apollo/composition 2.14.4 is installed: set it to =2.14.4',
     );
+  });
+
+  it("keeps @inaccessible fields out of the API schema the gateway serves: confirmSignature is for services only", async () => {
+    // Read and built as the gateway does (its supported features include @inaccessible).
+    const supergraph = Supergraph.build(readSupergraphSdl(SUPERGRAPH));
+    expect(supergraph.schema.schemaDefinition.rootType("mutation")?.field("confirmSignature")).toBeDefined();
+    const api = supergraph.apiSchema().toGraphQLJSSchema();
+    expect(api.getMutationType()?.getFields()).not.toHaveProperty("confirmSignature");
+    expect(api.getMutationType()?.getFields()).toHaveProperty("login");
+    expect(api.getType("SignatureConfirmation")).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { apiError } from "#lib/errors.js";
 import type { RevocationRecord } from "#lib/auth/revocationRecord.js";
 import type { Principal } from "#lib/auth/tokens.js";
 import type { TokenVerifier } from "#lib/auth/verifier.js";
@@ -31,4 +32,14 @@ export interface AuthContext extends RequestContext, AuthServices {}
 export function caller(ctx: AuthContext): Principal {
   if (!ctx.auth) throw new Error("field resolved without a caller: is its authorization directive missing?");
   return ctx.auth;
+}
+
+/**
+ * The caller of a field only a person may call (an electronic signature): as {@link caller},
+ * and a service token, which acts for no user, is FORBIDDEN.
+ */
+export function userCaller(ctx: AuthContext, field: string): Principal {
+  const auth = caller(ctx);
+  if (auth.service) throw apiError("FORBIDDEN", `${field} needs a user's own access token; a service token acts for no user`);
+  return auth;
 }

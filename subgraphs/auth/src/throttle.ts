@@ -10,9 +10,13 @@ const FIRST_DELAY_MS = 1_000;
 /**
  * What failed logins are counted against: an account (its lower-cased email, whether or not it
  * exists, so that the delays reveal nothing), or a device that presented a valid device token of
- * the account, whose failures count against that device only.
+ * the account, whose failures count against that device only. Wrong passwords of electronic
+ * signatures count against the signer (a user id), apart from the account's logins.
  */
-export type ThrottleKey = { email: string } | { device: string };
+export type ThrottleKey = { email: string } | { device: string } | { signer: string };
+
+/** What a key is, for the logs. */
+const kindOf = (key: ThrottleKey) => ("email" in key ? "account" : "device" in key ? "device" : "signer");
 
 export interface LoginThrottleOptions {
   /** `LOGIN_MAX_FAILURES`: failures answered without delay, default 5. */
@@ -56,7 +60,7 @@ export class LoginThrottle {
 
   // Hashed: the table is no list of the addresses people tried.
   private key(key: ThrottleKey): string {
-    const name = "email" in key ? `account:${key.email.trim().toLowerCase()}` : `device:${key.device}`;
+    const name = "email" in key ? `account:${key.email.trim().toLowerCase()}` : "device" in key ? `device:${key.device}` : `signer:${key.signer}`;
     return createHash("sha256").update(name).digest("base64url");
   }
 
@@ -83,7 +87,7 @@ export class LoginThrottle {
     const waitMs = Number(row?.wait_ms ?? 0);
     if (waitMs <= 0) return;
     const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-    logger.warn({ retryAfter, by: "email" in key ? "account" : "device" }, "refused: sign-in delayed after repeated failed logins");
+    logger.warn({ retryAfter, by: kindOf(key) }, "refused: sign-in delayed after repeated failed logins");
     throw apiError("TOO_MANY_REQUESTS", `Too many failed logins; try again in ${retryAfter} s`, { retryAfter });
   }
 

@@ -4,12 +4,15 @@ import type { PrismaClient } from "#lib/prisma.js";
 
 /**
  * The one place auth reads another subgraph's schema: `users.users`, owned by the user
- * subgraph, to find who is signing in (id, lower-cased email, roles, active). This is the single
+ * subgraph, to find who is signing in (id, lower-cased email, roles, active), and who is
+ * signing a record electronically (id, email, printed name, active). This is the single
  * documented cross-schema read of the design; it is read-only (only `findUnique`, never a
- * write) and selects no more columns than signing in needs. Were the schemas moved to
+ * write) and selects no more columns than each of the two needs. Were the schemas moved to
  * databases of their own, this module alone would become a call to the user subgraph.
  */
 const ACCOUNT = { id: true, email: true, roles: true, active: true } as const;
+/** An electronic signature shows the signer's printed name (21 CFR Part 11 §11.50). */
+const SIGNER = { id: true, email: true, name: true, active: true } as const;
 
 /** What auth knows of a user. */
 export type Account = NonNullable<Awaited<ReturnType<Users["byId"]>>>;
@@ -31,5 +34,10 @@ export class Users {
   /** The account of a user id (a valid UUID). */
   byId(userId: string) {
     return this.prisma.user.findUnique({ where: { id: userId }, select: ACCOUNT });
+  }
+
+  /** The signer of an electronic signature, by user id (a valid UUID), with the printed name. */
+  signer(userId: string) {
+    return this.prisma.user.findUnique({ where: { id: userId }, select: SIGNER });
   }
 }

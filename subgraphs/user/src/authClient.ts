@@ -1,10 +1,10 @@
-import { GraphQLError } from "graphql";
-import { apiError, isCallerCode } from "#lib/errors.js";
-import { REQUEST_ID_HEADER } from "#lib/server/requestId.js";
+import type { GraphQLError } from "graphql";
+import { apiError } from "#lib/errors.js";
+import { callService, SERVICE_CALL_TIMEOUT_MS, ServiceUnavailableError } from "#lib/graphql/serviceCall.js";
 import type { Logger } from "#lib/logger.js";
 
 /** How long a call to the auth subgraph may take before it counts as unavailable. */
-export const AUTH_TIMEOUT_MS = 5_000;
+export const AUTH_TIMEOUT_MS = SERVICE_CALL_TIMEOUT_MS;
 
 /** The auth mutations the user subgraph relies on (DESIGN.md, "Ownership"). */
 export interface AuthClient {
@@ -26,61 +26,24 @@ export interface AuthClientOptions {
   timeoutMs?: number;
 }
 
-/** Auth could not be asked (down, timed out, answered garbage or failed inside). */
-export class AuthUnavailableError extends Error {
-  override name = "AuthUnavailableError";
-}
-
-type GraphQLResponse = { data?: unknown; errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> };
-
 /**
  * A client of the auth subgraph's GraphQL API for one request. Throws the caller's own
  * errors from auth as `GraphQLError`s with auth's message and code, anything else as
- * {@link AuthUnavailableError}.
+ * {@link ServiceUnavailableError}.
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const { authUrl, authorization, requestId, logger, timeoutMs = AUTH_TIMEOUT_MS } = options;
 
-  async function mutate(name: string, query: string, variables: Record<string, unknown>): Promise<void> {
+  async function mutate(operation: string, query: string, variables: Record<string, unknown>): Promise<void> {
     try {
-      await send(name, query, variables);
-      logger.debug({ mutation: name }, "auth call succeeded");
+      await callService({ service: "auth", operation, url: authUrl, authorization, requestId, timeoutMs, query, variables });
+      logger.debug({ mutation: operation }, "auth call succeeded");
     } catch (err) {
       // A refusal meant for the caller is routine; an unreachable auth is worth a warning.
-      if (err instanceof AuthUnavailableError) logger.warn({ mutation: name, err }, "auth unavailable");
-      else logger.info({ mutation: name, code: (err as GraphQLError).extensions?.code }, "auth refused the call");
+      if (err instanceof ServiceUnavailableError) logger.warn({ mutation: operation, err }, "auth unavailable");
+      else logger.info({ mutation: operation, code: (err as GraphQLError).extensions?.code }, "auth refused the call");
       throw err;
     }
-  }
-
-  async function send(name: string, query: string, variables: Record<string, unknown>): Promise<void> {
-    let body: GraphQLResponse;
-    try {
-      const response = await fetch(`${authUrl}/graphql`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          [REQUEST_ID_HEADER]: requestId,
-          ...(authorization ? { authorization } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      body = (await response.json()) as GraphQLResponse;
-    } catch (err) {
-      throw new AuthUnavailableError(`auth ${name} failed: ${(err as Error).message}`, { cause: err });
-    }
-    const error = body.errors?.[0];
-    if (error) {
-      const code = error.extensions?.code;
-      // Errors auth wrote for the caller are passed on as they are, for example a password-policy message.
-      if (isCallerCode(code)) {
-        const { http: _http, ...extensions } = error.extensions ?? {};
-        throw new GraphQLError(error.message ?? code, { extensions });
-      }
-      throw new AuthUnavailableError(`auth ${name} failed: ${String(code)} ${error.message}`);
-    }
-    if (!body.data || typeof body.data !== "object") throw new AuthUnavailableError(`auth ${name} answered without data`);
   }
 
   return {
@@ -101,7 +64,7 @@ export async function orUnavailable<T>(call: Promise<T>, consequence: string): P
   try {
     return await call;
   } catch (err) {
-    if (!(err instanceof AuthUnavailableError)) throw err;
+    if (!(err instanceof ServiceUnavailableError)) throw err;
     throw apiError("SERVICE_UNAVAILABLE", `The auth service is unavailable; ${consequence}`);
   }
 }

@@ -2,6 +2,7 @@ import { apiError } from "#lib/errors.js";
 import type { MutationResolvers } from "../__generated__/resolvers-types.js";
 import { caller } from "../context.js";
 import { login } from "../login.js";
+import { confirmSignature } from "../signature.js";
 import { assertPasswordAllowed } from "../passwordPolicy.js";
 import { assertUserId } from "../users.js";
 
@@ -9,6 +10,8 @@ const sessionEnded = () => apiError("UNAUTHENTICATED", "Invalid or expired refre
 
 export const Mutation: MutationResolvers = {
   login: (_parent, args, ctx) => login(ctx, args),
+
+  confirmSignature: (_parent, { password }, ctx) => confirmSignature(ctx, password),
 
   refreshToken: async (_parent, { refreshToken }, ctx) => {
     // The user is only known from the token's row; reading it first costs one query more and

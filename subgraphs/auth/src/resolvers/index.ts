@@ -1,5 +1,6 @@
 import type { Resolvers } from "../__generated__/resolvers-types.js";
+import { DateTime } from "#lib/graphql/dateTime.js";
 import { Mutation } from "./Mutation.js";
 import { Query } from "./Query.js";
 
-export const resolvers: Resolvers = { Query, Mutation };
+export const resolvers: Resolvers = { DateTime, Query, Mutation };
