@@ -7,7 +7,7 @@ import type { ServiceName } from "#lib/config.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The entry point of a service, from the project's root. */
-const entry = (name: ServiceName) => (name === "gateway" ? "gateway/src/index.ts" : `subgraphs/${name}/src/index.ts`);
+const entry = (name: string) => (name === "gateway" ? "gateway/src/index.ts" : `subgraphs/${name}/src/index.ts`);
 
 /**
  * Services still running when this process exits, killed then: a test that timed out while
@@ -20,7 +20,7 @@ process.once("exit", () => {
 
 /** A service running as a real process on a free port. */
 export interface RunningService {
-  name: ServiceName;
+  name: ServiceName | (string & {});
   /** Base URL, for example `http://127.0.0.1:39211`. */
   url: string;
   process: ChildProcess;
@@ -33,12 +33,17 @@ export interface RunningService {
 /**
  * Starts one service with `tsx`, exactly as `npm start` does, on port 0, and resolves once it
  * logs the URL it listens on. `env` is added to the test run's environment. With `compiled`, the
- * folder of a build (`npm run build`): the service runs from there as compiled JavaScript.
+ * folder of a build (`npm run build`): the service runs from there as compiled JavaScript. With
+ * `root`, another copy of the project (one a test changed): the service runs from its sources.
  */
-export function startService(name: ServiceName, env: Record<string, string> = {}, { compiled }: { compiled?: string } = {}): Promise<RunningService> {
+export function startService(
+  name: ServiceName | (string & {}),
+  env: Record<string, string> = {},
+  { compiled, root = ROOT }: { compiled?: string; root?: string } = {},
+): Promise<RunningService> {
   const args = compiled ? [join(compiled, entry(name).replace(/\.ts$/, ".js"))] : ["--import", "tsx", entry(name)];
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", [`${name.toUpperCase()}_PORT`]: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
