@@ -59,6 +59,7 @@ const config: CodegenConfig = {
       BatchFieldChange: "../../../../generated/prisma/client.js#BatchFieldChange as BatchFieldChangeModel",
       BatchStatusChangedEvent: "../subscriptions/payloads.js#StatusChangedPayload",
     }),
+    ...subgraph("qa", "../context.js#QaContext"),
   },
 };
 

@@ -31,6 +31,7 @@ export interface ConfigOf {
   auth: subgraphs.AuthConfig;
   user: subgraphs.UserConfig;
   production: subgraphs.ProductionConfig;
+  qa: subgraphs.QaConfig;
 }
 
 const READERS: { [N in ServiceName]: (env: Env) => ConfigOf[N] } = {
@@ -38,6 +39,7 @@ const READERS: { [N in ServiceName]: (env: Env) => ConfigOf[N] } = {
   auth: subgraphs.readAuthConfig,
   user: subgraphs.readUserConfig,
   production: subgraphs.readProductionConfig,
+  qa: subgraphs.readQaConfig,
 };
 
 /** The configuration of service `name` from `env` (default the process's). */

@@ -168,3 +168,10 @@ export function readProductionConfig(env: Env): ProductionConfig {
     subscriptionLimits: readSubscriptionLimits(env),
   };
 }
+
+export interface QaConfig extends SubgraphConfig {
+  /** `AUTH_URL`: the JWKS. */
+  authUrl: string;
+}
+
+export const readQaConfig = (env: Env): QaConfig => ({ ...readSubgraphConfig("qa", env), authUrl: AUTH_URL.read(env) });

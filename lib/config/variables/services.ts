@@ -19,6 +19,7 @@ export const GATEWAY_PORT = port("GATEWAY_PORT", "gateway", "the gateway", 8000)
 export const AUTH_PORT = port("AUTH_PORT", "auth", "the auth subgraph", 8001);
 export const USER_PORT = port("USER_PORT", "user", "the user subgraph", 8002);
 export const PRODUCTION_PORT = port("PRODUCTION_PORT", "production", "the production subgraph", 8003);
+export const QA_PORT = port("QA_PORT", "qa", "the qa subgraph", 8004);
 
 const serviceUrl = (name: string, description: string, readers: Reader[], value: number) =>
   url({ name, description, readers, default: `http://127.0.0.1:${value}`, protocols: ["http:", "https:"], trimSlash: true });
@@ -31,6 +32,7 @@ export const AUTH_URL = serviceUrl(
 );
 export const USER_URL = serviceUrl("USER_URL", "where the gateway reaches the user subgraph", ["gateway"], 8002);
 export const PRODUCTION_URL = serviceUrl("PRODUCTION_URL", "where the gateway reaches the production subgraph", ["gateway"], 8003);
+export const QA_URL = serviceUrl("QA_URL", "where the gateway reaches the qa subgraph", ["gateway"], 8004);
 
 /** Each service's `<NAME>_PORT`. */
 export const SERVICE_PORTS = {
@@ -38,6 +40,7 @@ export const SERVICE_PORTS = {
   auth: AUTH_PORT,
   user: USER_PORT,
   production: PRODUCTION_PORT,
+  qa: QA_PORT,
 } as const satisfies Record<ServiceName, unknown>;
 
 /** Each subgraph's `<NAME>_URL`: where the gateway (and, for auth, the other subgraphs) reach it. */
@@ -45,6 +48,7 @@ export const SUBGRAPH_URLS = {
   auth: AUTH_URL,
   user: USER_URL,
   production: PRODUCTION_URL,
+  qa: QA_URL,
 } as const satisfies Record<SubgraphName, unknown>;
 
 export const NODE_ENV = custom({
