@@ -59,7 +59,16 @@ const config: CodegenConfig = {
       BatchFieldChange: "../../../../generated/prisma/client.js#BatchFieldChange as BatchFieldChangeModel",
       BatchStatusChangedEvent: "../subscriptions/payloads.js#StatusChangedPayload",
     }),
-    ...subgraph("qa", "../context.js#QaContext"),
+    ...subgraph("qa", "../context.js#QaContext", {
+      Batch: "../batches/batchRef.js#BatchRef",
+      Specification: "../../../../generated/prisma/client.js#Specification as SpecificationModel",
+      SpecificationTest: "../../../../generated/prisma/client.js#SpecificationTest as SpecificationTestModel",
+      TestResult: "../../../../generated/prisma/client.js#TestResult as TestResultModel",
+      Deviation: "../../../../generated/prisma/client.js#Deviation as DeviationModel",
+      DeviationChange: "../../../../generated/prisma/client.js#DeviationChange as DeviationChangeModel",
+      ReleaseDecision: "../../../../generated/prisma/client.js#ReleaseDecision as ReleaseDecisionModel",
+      QaReadiness: "../release/readiness.js#Readiness",
+    }),
   },
 };
 

@@ -7,13 +7,15 @@ import type { Role } from "../../generated/prisma/enums.js";
 // The roles are the `users.Role` enum of the Prisma schema; the table below must cover each.
 export type { Role };
 
-const READ = ["users:read", "batches:read"] as const;
+const READ = ["users:read", "batches:read", "qa:read"] as const;
 
 export const SCOPES_BY_ROLE: Readonly<Record<Role, readonly string[]>> = {
   VIEWER: [...READ],
+  // Production opens deviations (`openDeviation` takes `batches:write` too) but never closes them.
   PRODUCTION: [...READ, "batches:write"],
-  // Only QA releases or rejects a batch.
-  QA: [...READ, "batches:release"],
+  // Only QA records results, investigates and closes deviations (`qa:write`), publishes
+  // specifications and signs release decisions (`qa:approve`), and sends a held batch back for rework.
+  QA: [...READ, "batches:release", "qa:write", "qa:approve"],
   ADMIN: [...READ, "batches:write", "users:write", "auth:admin"],
 };
 

@@ -22,7 +22,7 @@ describe("access tokens", () => {
       userId: user.id,
       email: "qa@example.com",
       roles: ["QA"],
-      scopes: ["batches:read", "batches:release", "users:read"],
+      scopes: ["batches:read", "batches:release", "qa:approve", "qa:read", "qa:write", "users:read"],
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
       iat: expect.any(Number),
       exp: principal.iat + 300,

@@ -82,6 +82,8 @@ export const VARIABLES: readonly Variable<unknown>[] = [
   websockets.SUBSCRIPTION_BUFFER,
   events.EVENTS_EXCHANGE,
   events.SUBSCRIPTIONS_QUEUE,
+  events.QA_EVENTS_EXCHANGE,
+  events.QA_SUBSCRIPTIONS_QUEUE,
   events.EVENTS_MAX_BYTES,
   events.EVENTS_MAX_DEPTH,
   events.EVENTS_MAX_ATTEMPTS,

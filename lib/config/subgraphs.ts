@@ -5,10 +5,19 @@ import { readServiceSettings, type BackingServices, type ServiceConfig } from ".
 import { AMQP_URL, DATABASE_URL } from "./variables/backing.js";
 import type { RateLimits } from "./gateway.js";
 import { readWebSocketSettings, type WebSocketSettings } from "./websockets.js";
-import { EVENTS_EXCHANGE, EVENTS_MAX_ATTEMPTS, EVENTS_MAX_BYTES, EVENTS_MAX_DEPTH, EVENTS_RETRY_DELAY_MS, SUBSCRIPTIONS_QUEUE } from "./variables/events.js";
+import {
+  EVENTS_EXCHANGE,
+  EVENTS_MAX_ATTEMPTS,
+  EVENTS_MAX_BYTES,
+  EVENTS_MAX_DEPTH,
+  EVENTS_RETRY_DELAY_MS,
+  QA_EVENTS_EXCHANGE,
+  QA_SUBSCRIPTIONS_QUEUE,
+  SUBSCRIPTIONS_QUEUE,
+} from "./variables/events.js";
 import { MAX_REPRESENTATIONS } from "./variables/limits.js";
 import { SUBGRAPH_RATE_LIMIT_ANONYMOUS, SUBGRAPH_RATE_LIMIT_USER, SUBGRAPH_RATE_LIMIT_WINDOW } from "./variables/rateLimits.js";
-import { AUTH_URL, SUBGRAPH_TRUST_PROXY } from "./variables/services.js";
+import { AUTH_URL, PRODUCTION_URL, SUBGRAPH_TRUST_PROXY } from "./variables/services.js";
 import {
   DEVICE_TOKEN_TTL,
   LOGIN_FAILURE_WINDOW,
@@ -134,6 +143,13 @@ export interface ConsumerSettings {
   retryDelayMs: number;
 }
 
+/** `EVENTS_MAX_*`, `EVENTS_RETRY_DELAY_MS`: the same for every consumer of a service. */
+const readConsumerSettings = (env: Env): ConsumerSettings => ({
+  limits: { maxBytes: EVENTS_MAX_BYTES.read(env), maxDepth: EVENTS_MAX_DEPTH.read(env) },
+  maxAttempts: EVENTS_MAX_ATTEMPTS.read(env),
+  retryDelayMs: EVENTS_RETRY_DELAY_MS.read(env),
+});
+
 export interface ProductionConfig extends SubgraphConfig, Pick<BackingServices, "amqpUrl"> {
   /** `AUTH_URL`: the JWKS. */
   authUrl: string;
@@ -158,20 +174,39 @@ export function readProductionConfig(env: Env): ProductionConfig {
     events: {
       exchange: EVENTS_EXCHANGE.read(env),
       queue: SUBSCRIPTIONS_QUEUE.read(env),
-      consumer: {
-        limits: { maxBytes: EVENTS_MAX_BYTES.read(env), maxDepth: EVENTS_MAX_DEPTH.read(env) },
-        maxAttempts: EVENTS_MAX_ATTEMPTS.read(env),
-        retryDelayMs: EVENTS_RETRY_DELAY_MS.read(env),
-      },
+      consumer: readConsumerSettings(env),
     },
     websockets: readWebSocketSettings(env),
     subscriptionLimits: readSubscriptionLimits(env),
   };
 }
 
-export interface QaConfig extends SubgraphConfig {
-  /** `AUTH_URL`: the JWKS. */
+export interface QaConfig extends SubgraphConfig, Pick<BackingServices, "amqpUrl"> {
+  /** `AUTH_URL`: the JWKS, and the confirmation of electronic signatures. */
   authUrl: string;
+  /** `PRODUCTION_URL`: the batches QA records against and decides on (their status and product). */
+  productionUrl: string;
+  events: {
+    /** `QA_EVENTS_EXCHANGE`, default `qa.events`: where the QA outbox is relayed. */
+    exchange: string;
+    /** `QA_SUBSCRIPTIONS_QUEUE`, default `qa.subscriptions`: the queue feeding QA's subscriptions. */
+    queue: string;
+    consumer: ConsumerSettings;
+  };
+  /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`: the subgraph's own graphql-ws server. */
+  websockets: WebSocketSettings;
+  /** `MAX_*` but root fields: the subscriptions sent to its own WebSocket. */
+  subscriptionLimits: OperationLimits;
 }
 
-export const readQaConfig = (env: Env): QaConfig => ({ ...readSubgraphConfig("qa", env), authUrl: AUTH_URL.read(env) });
+export function readQaConfig(env: Env): QaConfig {
+  return {
+    ...readSubgraphConfig("qa", env),
+    amqpUrl: AMQP_URL.read(env),
+    authUrl: AUTH_URL.read(env),
+    productionUrl: PRODUCTION_URL.read(env),
+    events: { exchange: QA_EVENTS_EXCHANGE.read(env), queue: QA_SUBSCRIPTIONS_QUEUE.read(env), consumer: readConsumerSettings(env) },
+    websockets: readWebSocketSettings(env),
+    subscriptionLimits: readSubscriptionLimits(env),
+  };
+}

@@ -21,8 +21,9 @@ export const REDIS_URL = url({
 
 export const AMQP_URL = url({
   name: "AMQP_URL",
-  description: "RabbitMQ: production events (the production subgraph publishes and consumes them; its `/ready` reports the broker degraded while it is away)",
-  readers: ["production", "prepare"],
+  description:
+    "RabbitMQ: production and QA events (the production and qa subgraphs publish and consume them; their `/ready` reports the broker degraded while it is away)",
+  readers: ["production", "qa", "prepare"],
   default: "amqp://guest:guest@127.0.0.1:5672",
   protocols: ["amqp:", "amqps:"],
 });

@@ -1,7 +1,8 @@
 import { DEFAULT_EVENT_LIMITS } from "../../events/parse.js";
 import { integer, text } from "../variable.js";
+import { EVENT_SERVICES } from "./readers.js";
 
-/** The production events on RabbitMQ, and how the subscription consumer bounds what it accepts. */
+/** The production and QA events on RabbitMQ, and how their consumers bound what they accept. */
 
 export const EVENTS_EXCHANGE = text({
   name: "EVENTS_EXCHANGE",
@@ -17,10 +18,24 @@ export const SUBSCRIPTIONS_QUEUE = text({
   default: "production.subscriptions",
 });
 
+export const QA_EVENTS_EXCHANGE = text({
+  name: "QA_EVENTS_EXCHANGE",
+  description: "the durable topic exchange QA events are published to (`qa.result.recorded`, `qa.batch.released`, …; subgraphs/qa/EVENTS.md)",
+  readers: ["production", "qa"],
+  default: "qa.events",
+});
+
+export const QA_SUBSCRIPTIONS_QUEUE = text({
+  name: "QA_SUBSCRIPTIONS_QUEUE",
+  description: "the durable queue the qa instances share to feed their subscriptions (its dead letters: `<queue>.dlq`)",
+  readers: ["qa"],
+  default: "qa.subscriptions",
+});
+
 export const EVENTS_MAX_BYTES = integer({
   name: "EVENTS_MAX_BYTES",
   description: "largest event message the subscription consumer accepts; a larger one is dead-lettered at once",
-  readers: ["production"],
+  readers: EVENT_SERVICES,
   default: DEFAULT_EVENT_LIMITS.maxBytes,
   min: 1_024,
   max: 16 * 1_048_576,
@@ -29,7 +44,7 @@ export const EVENTS_MAX_BYTES = integer({
 export const EVENTS_MAX_DEPTH = integer({
   name: "EVENTS_MAX_DEPTH",
   description: "deepest nesting of an event message the subscription consumer accepts; a deeper one is dead-lettered at once",
-  readers: ["production"],
+  readers: EVENT_SERVICES,
   default: DEFAULT_EVENT_LIMITS.maxDepth,
   min: 2,
   max: 1_000,
@@ -38,7 +53,7 @@ export const EVENTS_MAX_DEPTH = integer({
 export const EVENTS_MAX_ATTEMPTS = integer({
   name: "EVENTS_MAX_ATTEMPTS",
   description: "handling attempts of one event (Redis or PostgreSQL away) before it is dead-lettered as `retries_exhausted`",
-  readers: ["production"],
+  readers: EVENT_SERVICES,
   default: 5,
   min: 1,
   max: 100,
@@ -47,7 +62,7 @@ export const EVENTS_MAX_ATTEMPTS = integer({
 export const EVENTS_RETRY_DELAY_MS = integer({
   name: "EVENTS_RETRY_DELAY_MS",
   description: "wait before an event's first retry, doubling with each, up to 30 s",
-  readers: ["production"],
+  readers: EVENT_SERVICES,
   default: 1_000,
   min: 0,
   max: 600_000,

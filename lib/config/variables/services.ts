@@ -31,7 +31,12 @@ export const AUTH_URL = serviceUrl(
   8001,
 );
 export const USER_URL = serviceUrl("USER_URL", "where the gateway reaches the user subgraph", ["gateway"], 8002);
-export const PRODUCTION_URL = serviceUrl("PRODUCTION_URL", "where the gateway reaches the production subgraph", ["gateway"], 8003);
+export const PRODUCTION_URL = serviceUrl(
+  "PRODUCTION_URL",
+  "where the production subgraph is reached: the gateway's subgraph, and the qa subgraph's batch lookups",
+  ["gateway", "qa"],
+  8003,
+);
 export const QA_URL = serviceUrl("QA_URL", "where the gateway reaches the qa subgraph", ["gateway"], 8004);
 
 /** Each service's `<NAME>_PORT`. */

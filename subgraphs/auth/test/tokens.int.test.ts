@@ -56,7 +56,7 @@ describe("verifyToken", () => {
       userId: user.id,
       email: user.email,
       roles: ["PRODUCTION"],
-      scopes: ["batches:read", "batches:write", "users:read"],
+      scopes: ["batches:read", "batches:write", "qa:read", "users:read"],
       expiresAt: new Date(exp * 1000).toISOString(),
     });
   });
