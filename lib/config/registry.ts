@@ -91,4 +91,6 @@ export const VARIABLES: readonly Variable<unknown>[] = [
   events.EVENTS_MAX_DEPTH,
   events.EVENTS_MAX_ATTEMPTS,
   events.EVENTS_RETRY_DELAY_MS,
+  events.QA_EVENTS_EXCHANGE,
+  events.QA_DECISIONS_QUEUE,
 ];

@@ -4,7 +4,7 @@ import { readServiceSettings, type BackingServices, type ServiceConfig } from ".
 import { AMQP_URL, DATABASE_URL } from "./variables/backing.js";
 import type { RateLimits } from "./gateway.js";
 import { readWebSocketSettings, type WebSocketSettings } from "./websockets.js";
-import { EVENTS_EXCHANGE, EVENTS_MAX_ATTEMPTS, EVENTS_MAX_BYTES, EVENTS_MAX_DEPTH, EVENTS_RETRY_DELAY_MS, SUBSCRIPTIONS_QUEUE } from "./variables/events.js";
+import { EVENTS_EXCHANGE, EVENTS_MAX_ATTEMPTS, EVENTS_MAX_BYTES, EVENTS_MAX_DEPTH, EVENTS_RETRY_DELAY_MS, QA_DECISIONS_QUEUE, QA_EVENTS_EXCHANGE, SUBSCRIPTIONS_QUEUE } from "./variables/events.js";
 import { MAX_REPRESENTATIONS } from "./variables/limits.js";
 import { SUBGRAPH_RATE_LIMIT_ANONYMOUS, SUBGRAPH_RATE_LIMIT_USER, SUBGRAPH_RATE_LIMIT_WINDOW } from "./variables/rateLimits.js";
 import { AUTH_URL, SUBGRAPH_TRUST_PROXY } from "./variables/services.js";
@@ -142,6 +142,13 @@ export interface ProductionConfig extends SubgraphConfig, Pick<BackingServices, 
     queue: string;
     consumer: ConsumerSettings;
   };
+  /** QA's release and rejection decisions, applied by the decision consumer (limits: `events.consumer`). */
+  qaDecisions: {
+    /** `QA_EVENTS_EXCHANGE`, the QA service's durable topic exchange, default `qa.events`. */
+    exchange: string;
+    /** `QA_DECISIONS_QUEUE`, default `production.qa-decisions`: the queue the decisions are applied from. */
+    queue: string;
+  };
   /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`: the subgraph's own graphql-ws server. */
   websockets: WebSocketSettings;
   /** `MAX_*` but root fields: the subscriptions sent to its own WebSocket. */
@@ -162,6 +169,7 @@ export function readProductionConfig(env: Env): ProductionConfig {
         retryDelayMs: EVENTS_RETRY_DELAY_MS.read(env),
       },
     },
+    qaDecisions: { exchange: QA_EVENTS_EXCHANGE.read(env), queue: QA_DECISIONS_QUEUE.read(env) },
     websockets: readWebSocketSettings(env),
     subscriptionLimits: readSubscriptionLimits(env),
   };

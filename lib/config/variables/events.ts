@@ -52,3 +52,20 @@ export const EVENTS_RETRY_DELAY_MS = integer({
   min: 0,
   max: 600_000,
 });
+
+/** The QA service's decisions (release, rejection) the production subgraph applies. */
+
+export const QA_EVENTS_EXCHANGE = text({
+  name: "QA_EVENTS_EXCHANGE",
+  description: "the durable topic exchange the QA service publishes its events to; production applies its release and rejection decisions from it",
+  readers: ["production"],
+  default: "qa.events",
+});
+
+export const QA_DECISIONS_QUEUE = text({
+  name: "QA_DECISIONS_QUEUE",
+  description:
+    "the durable queue the production instances share to apply QA's decisions (`qa.batch.released`, `qa.batch.rejected`; its dead letters: `<queue>.dlq`), with the `EVENTS_MAX_*` and `EVENTS_RETRY_DELAY_MS` limits",
+  readers: ["production"],
+  default: "production.qa-decisions",
+});
