@@ -48,6 +48,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     EVENTS_EXCHANGE: `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`,
     // And a subscription queue of its own: stacks side by side never consume each other's events.
     SUBSCRIPTIONS_QUEUE: `production.subscriptions.test-${process.pid}-${randomBytes(4).toString("hex")}`,
+    // The same for QA's decisions: a decision published to this stack reaches only this stack.
+    QA_EVENTS_EXCHANGE: `qa.events.test-${process.pid}-${randomBytes(4).toString("hex")}`,
+    QA_DECISIONS_QUEUE: `production.qa-decisions.test-${process.pid}-${randomBytes(4).toString("hex")}`,
     ...options.env,
   };
   const started: RunningService[] = [];
@@ -74,6 +77,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await deleteBrokerObjects({
           exchange: options.env?.EVENTS_EXCHANGE ? undefined : env.EVENTS_EXCHANGE,
           queue: options.env?.SUBSCRIPTIONS_QUEUE ? undefined : env.SUBSCRIPTIONS_QUEUE,
+          qaExchange: options.env?.QA_EVENTS_EXCHANGE ? undefined : env.QA_EVENTS_EXCHANGE,
+          qaQueue: options.env?.QA_DECISIONS_QUEUE ? undefined : env.QA_DECISIONS_QUEUE,
         });
       },
     };

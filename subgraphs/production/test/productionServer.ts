@@ -35,12 +35,13 @@ export interface StartOptions extends ProductionServerOptions {
 /**
  * Starts the production subgraph on this run's database (or `databaseUrl`), with `auth` as the
  * auth subgraph whose JWKS it trusts. No relay unless `relay` is given: the tests that check
- * events run one against a database of their own, where no other relay competes.
+ * events run one against a database of their own, where no other relay competes. No QA decision
+ * consumer unless `qaDecisions` is given (with an exchange and queue of the test's own).
  */
 export async function startProductionServer(auth: JwksServer, options: StartOptions = {}): Promise<TestProductionServer> {
   const { url, runtime, stop } = await startInProcessSubgraph(
     "production",
-    (runtime) => createProductionServer(runtime, { relay: options.relay ?? false, subscriptions: false }),
+    (runtime) => createProductionServer(runtime, { relay: options.relay ?? false, subscriptions: false, qaDecisions: options.qaDecisions ?? false }),
     {
       DATABASE_URL: options.databaseUrl ?? inject("databaseUrl"),
       REDIS_PREFIX: `${inject("redisPrefix")}production-${randomBytes(3).toString("hex")}:`,
