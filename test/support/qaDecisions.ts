@@ -21,6 +21,8 @@ export interface QaDecisionSpec {
   meaning?: string;
   /** A rejection's reason; default `Out of specification`. Always null for a release. */
   reason?: string;
+  /** The envelope's correlation id (the QA request that signed); default a new UUID. */
+  correlationId?: string;
 }
 
 /** The well-formed `qa.batch.released` / `qa.batch.rejected` envelope of a decision, as the QA service publishes it. */
@@ -38,7 +40,7 @@ export function qaDecisionEvent(spec: QaDecisionSpec): EventEnvelope<QaDecisionD
       signedAt: new Date().toISOString(),
       reason: released ? null : (spec.reason ?? "Out of specification"),
     },
-    { source: QA_SOURCE, correlationId: randomUUID() },
+    { source: QA_SOURCE, correlationId: spec.correlationId ?? randomUUID() },
   );
 }
 
