@@ -4,7 +4,16 @@ import { readServiceSettings, type BackingServices, type ServiceConfig } from ".
 import { AMQP_URL, DATABASE_URL } from "./variables/backing.js";
 import type { RateLimits } from "./gateway.js";
 import { readWebSocketSettings, type WebSocketSettings } from "./websockets.js";
-import { EVENTS_EXCHANGE, EVENTS_MAX_ATTEMPTS, EVENTS_MAX_BYTES, EVENTS_MAX_DEPTH, EVENTS_RETRY_DELAY_MS, QA_DECISIONS_QUEUE, QA_EVENTS_EXCHANGE, SUBSCRIPTIONS_QUEUE } from "./variables/events.js";
+import {
+  EVENTS_EXCHANGE,
+  EVENTS_MAX_ATTEMPTS,
+  EVENTS_MAX_BYTES,
+  EVENTS_MAX_DEPTH,
+  EVENTS_RETRY_DELAY_MS,
+  QA_DECISIONS_QUEUE,
+  QA_EVENTS_EXCHANGE,
+  SUBSCRIPTIONS_QUEUE,
+} from "./variables/events.js";
 import { MAX_REPRESENTATIONS } from "./variables/limits.js";
 import { SUBGRAPH_RATE_LIMIT_ANONYMOUS, SUBGRAPH_RATE_LIMIT_USER, SUBGRAPH_RATE_LIMIT_WINDOW } from "./variables/rateLimits.js";
 import { AUTH_URL, SUBGRAPH_TRUST_PROXY } from "./variables/services.js";

@@ -37,8 +37,7 @@ describe("the status machine", () => {
   });
 
   it("lets only QA decisions release or reject, naming the QA service's mutations to everyone, QA included", () => {
-    const message =
-      "Batch B-1 is released or rejected through the QA service: use releaseBatch(batchId, signature) or rejectBatch(batchId, reason, signature)";
+    const message = "Batch B-1 is released or rejected through the QA service: use releaseBatch(batchId, signature) or rejectBatch(batchId, reason, signature)";
     for (const scopes of [ALL_SCOPES, ["batches:read", "batches:release"], ["batches:read", "batches:write"]]) {
       expect(() => attempt("QA_HOLD", "RELEASED", scopes)).toThrow(
         expect.objectContaining({ message, extensions: { code: "BAD_USER_INPUT", field: "status", qaMutation: "releaseBatch" } }),
