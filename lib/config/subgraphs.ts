@@ -131,7 +131,7 @@ export interface UserConfig extends SubgraphConfig {
 
 export const readUserConfig = (env: Env): UserConfig => ({ ...readSubgraphConfig("user", env), authUrl: AUTH_URL.read(env) });
 
-/** How the subscription consumer bounds what it accepts and how often it retries. */
+/** How the event consumers (subscriptions, QA decisions) bound what they accept and how often they retry. */
 export interface ConsumerSettings {
   /** `EVENTS_MAX_BYTES` (default 65536) and `EVENTS_MAX_DEPTH` (default 32): larger or deeper messages are dead-lettered at once. */
   limits: { maxBytes: number; maxDepth: number };
