@@ -41,6 +41,9 @@ export async function openBenchRun(): Promise<BenchRun> {
   const database = await createTestDatabase(databaseUrl, "_bench");
   const exchange = `bench.events.${tag}`;
   const queue = `bench.subscriptions.${tag}`;
+  // The production services also consume QA's decisions: on names of the run's own, never the shared `qa.events`.
+  const qaExchange = `bench.qa-events.${tag}`;
+  const qaQueue = `bench.qa-decisions.${tag}`;
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const signing = { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" };
   const env: Record<string, string> = {
@@ -52,6 +55,8 @@ export async function openBenchRun(): Promise<BenchRun> {
     ACCESS_TOKEN_TTL: String(TOKEN_TTL),
     EVENTS_EXCHANGE: exchange,
     SUBSCRIPTIONS_QUEUE: queue,
+    QA_EVENTS_EXCHANGE: qaExchange,
+    QA_DECISIONS_QUEUE: qaQueue,
     LOG_LEVEL: "warn",
     // The subgraphs' own rate limits stay on, set above what a bench sends.
     SUBGRAPH_RATE_LIMIT_USER: "1000000",
@@ -77,7 +82,7 @@ export async function openBenchRun(): Promise<BenchRun> {
     async close() {
       for (const process_ of started.splice(0).reverse()) await process_.stop();
       try {
-        await deleteBrokerObjects({ exchange, queue }, amqpUrl);
+        await deleteBrokerObjects({ exchange, queue, qaExchange, qaQueue }, amqpUrl);
       } finally {
         await database.drop();
       }

@@ -84,6 +84,7 @@ export const VARIABLES: readonly Variable<unknown>[] = [
   events.SUBSCRIPTIONS_QUEUE,
   events.QA_EVENTS_EXCHANGE,
   events.QA_SUBSCRIPTIONS_QUEUE,
+  events.QA_DECISIONS_QUEUE,
   events.EVENTS_MAX_BYTES,
   events.EVENTS_MAX_DEPTH,
   events.EVENTS_MAX_ATTEMPTS,

@@ -11,6 +11,7 @@ import {
   EVENTS_MAX_BYTES,
   EVENTS_MAX_DEPTH,
   EVENTS_RETRY_DELAY_MS,
+  QA_DECISIONS_QUEUE,
   QA_EVENTS_EXCHANGE,
   QA_SUBSCRIPTIONS_QUEUE,
   SUBSCRIPTIONS_QUEUE,
@@ -133,7 +134,7 @@ export interface UserConfig extends SubgraphConfig {
 
 export const readUserConfig = (env: Env): UserConfig => ({ ...readSubgraphConfig("user", env), authUrl: AUTH_URL.read(env) });
 
-/** How the subscription consumer bounds what it accepts and how often it retries. */
+/** How the event consumers (subscriptions, QA decisions) bound what they accept and how often they retry. */
 export interface ConsumerSettings {
   /** `EVENTS_MAX_BYTES` (default 65536) and `EVENTS_MAX_DEPTH` (default 32): larger or deeper messages are dead-lettered at once. */
   limits: { maxBytes: number; maxDepth: number };
@@ -160,6 +161,13 @@ export interface ProductionConfig extends SubgraphConfig, Pick<BackingServices, 
     queue: string;
     consumer: ConsumerSettings;
   };
+  /** QA's release and rejection decisions, applied by the decision consumer (limits: `events.consumer`). */
+  qaDecisions: {
+    /** `QA_EVENTS_EXCHANGE`, the QA service's durable topic exchange, default `qa.events`. */
+    exchange: string;
+    /** `QA_DECISIONS_QUEUE`, default `production.qa-decisions`: the queue the decisions are applied from. */
+    queue: string;
+  };
   /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`: the subgraph's own graphql-ws server. */
   websockets: WebSocketSettings;
   /** `MAX_*` but root fields: the subscriptions sent to its own WebSocket. */
@@ -176,6 +184,7 @@ export function readProductionConfig(env: Env): ProductionConfig {
       queue: SUBSCRIPTIONS_QUEUE.read(env),
       consumer: readConsumerSettings(env),
     },
+    qaDecisions: { exchange: QA_EVENTS_EXCHANGE.read(env), queue: QA_DECISIONS_QUEUE.read(env) },
     websockets: readWebSocketSettings(env),
     subscriptionLimits: readSubscriptionLimits(env),
   };

@@ -1,6 +1,7 @@
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from "amqplib";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../logger.js";
+import { registered } from "../server/operationMetrics.js";
 import { assertEventsExchange, type Broker } from "./broker.js";
 import { DEAD_LETTER_REASONS, EventHeaders, MAX_DETAIL, UnhandleableEventError, type DeadLetterReason } from "./deadLetter.js";
 import type { EventEnvelope } from "./envelope.js";
@@ -26,6 +27,12 @@ export interface ConsumerOptions {
   reasons?: readonly string[];
   logger: Logger;
   metrics: Registry;
+  /**
+   * First part of the names of the consumer's metrics (`<prefix>_consumed_total`,
+   * `<prefix>_retried_total`, `<prefix>_dead_lettered_total{reason}`), so that consumers of
+   * different queues on one registry count apart. Default `events`.
+   */
+  metricsPrefix?: string;
   /**
    * Handles one event; the message is acknowledged once it resolves. Throwing
    * {@link UnhandleableEventError} dead-letters the message at once; any other error is retried
@@ -82,16 +89,14 @@ export function startEventConsumer(broker: Broker, options: ConsumerOptions): Ev
   const { maxAttempts = 5, retryDelayMs = 1_000, maxRetryDelayMs = 30_000 } = options;
   const deadLetterQueue = `${queue}.dlq`;
   const reasons = new Set<string>([...DEAD_LETTER_REASONS, ...(options.reasons ?? [])]);
-  const deadLettered = new Counter({
-    name: "events_dead_lettered_total",
-    help: "Events moved to the dead-letter queue, by reason",
-    labelNames: ["reason"],
-    registers: [options.metrics],
-  });
+  const { metrics, metricsPrefix = "events" } = options;
+  const counter = (suffix: string, help: string, labelNames: string[] = []) =>
+    registered(metrics, `${metricsPrefix}_${suffix}`, () => new Counter({ name: `${metricsPrefix}_${suffix}`, help, labelNames, registers: [metrics] }));
+  const deadLettered = counter("dead_lettered_total", "Events moved to the dead-letter queue, by reason", ["reason"]);
   // Every reason is listed from the start, at 0: an alert can watch each one.
   for (const reason of reasons) deadLettered.inc({ reason }, 0);
-  const retried = new Counter({ name: "events_retried_total", help: "Events put back on the queue after a failed attempt", registers: [options.metrics] });
-  const consumed = new Counter({ name: "events_consumed_total", help: "Events handed to pub/sub", registers: [options.metrics] });
+  const retried = counter("retried_total", "Events put back on the queue after a failed attempt");
+  const consumed = counter("consumed_total", "Events handled and acknowledged");
   const timers = new Set<NodeJS.Timeout>();
   // The channel messages arrive on now: a delivery tag means something on its own channel only.
   let current: Channel | undefined;

@@ -36,8 +36,10 @@ export type BatchStage =
 
 /**
  * Where a batch is in its life cycle. PLANNED -> IN_PROGRESS -> QA_HOLD -> RELEASED -> COMPLETED;
- * QA_HOLD -> IN_PROGRESS (rework) or REJECTED; PLANNED -> CANCELLED. Only QA (scope
- * `batches:release`) releases, rejects or sends back for rework.
+ * QA_HOLD -> IN_PROGRESS (rework) or REJECTED; PLANNED -> CANCELLED. Only QA releases or rejects,
+ * and only through a signed decision in the QA service (`releaseBatch`, `rejectBatch`), which this
+ * subgraph applies from the QA service's events; QA (scope `batches:release`) sends a batch back
+ * for rework with `changeBatchStatus`.
  */
 export type BatchStatus =
   /** Cancelled before it started. Final. */
@@ -50,9 +52,9 @@ export type BatchStatus =
   | 'PLANNED'
   /** Manufactured, waiting for the QA decision. */
   | 'QA_HOLD'
-  /** Rejected by QA. Final. */
+  /** Rejected by a signed QA decision (the QA service's `rejectBatch`). Final. */
   | 'REJECTED'
-  /** Released by QA. */
+  /** Released by a signed QA decision (the QA service's `releaseBatch`). */
   | 'RELEASED';
 
 /** A new batch. It starts PLANNED, at the first stage. */

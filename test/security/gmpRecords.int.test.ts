@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneTestDatabase, type TestDatabase } from "../support/database.js";
 import { readCounter } from "../support/graphql.js";
 import { createFloorAccounts, startInProcessStack, type FloorAccounts, type InProcessStack, type TestAccount } from "../support/inProcessStack.js";
+import { releaseThroughQa } from "../support/qaDecisions.js";
 import { expectRestError, rest, restError } from "../support/rest.js";
 
 /**
@@ -16,13 +17,14 @@ let stack: InProcessStack;
 let sql: pg.Client;
 let tokens: FloorAccounts["tokens"];
 let productionUser: TestAccount;
+let qaUser: TestAccount;
 
 beforeAll(async () => {
   database = await cloneTestDatabase();
   stack = await startInProcessStack({ events: false, databaseUrl: database.url });
   sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
-  ({ production: productionUser, tokens } = await createFloorAccounts(stack));
+  ({ production: productionUser, qa: qaUser, tokens } = await createFloorAccounts(stack));
 });
 
 afterAll(async () => {
@@ -68,8 +70,13 @@ async function createBatch(overrides: Record<string, unknown> = {}) {
   return result.data!.createBatch as { id: string; batchNumber: string; version: number };
 }
 
+/** Moves a batch through `steps`; RELEASED is QA's decision, signed in the QA service and applied from its event. */
 async function walk(id: string, steps: Array<[string, "production" | "qa", Record<string, unknown>?]>) {
   for (const [status, who, extra] of steps) {
+    if (status === "RELEASED") {
+      await releaseThroughQa({ ...stack, token: tokens.viewer }, id, qaUser);
+      continue;
+    }
     const result = await stack.call(CHANGE, { id, status, ...extra }, tokens[who]);
     expect(result.errors).toBeUndefined();
   }

@@ -110,6 +110,9 @@ export interface InProcessStack {
   /** This stack's exchange and subscription queue. */
   exchange: string;
   queue: string;
+  /** This stack's QA events exchange and decision queue: {@link decideThroughQa} publishes there. */
+  qaExchange: string;
+  qaQueue: string;
   /** Inserts an active user with a (cheaply hashed) password; every field has a default. */
   createUser(options?: Partial<Omit<TestAccount, "id">> & { active?: boolean }): Promise<TestAccount>;
   /** Logs a user in through the gateway and returns the access token; fails with the errors otherwise. */
@@ -132,7 +135,8 @@ export interface InProcessStackOptions {
   env?: Record<string, string>;
   /**
    * The outbox relay and the subscription consumer run (default `true`). They need the stack's
-   * own database (one relay per database), which is then copied from the run's template.
+   * own database (one relay per database), which is then copied from the run's template. The
+   * QA decision consumer runs either way, on the stack's own QA exchange and queue.
    */
   events?: boolean;
   /** Default: the run's shared database without events, a copy of the template with them. */
@@ -160,6 +164,8 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     GATEWAY_SERVICE_SECRET: randomBytes(24).toString("hex"),
     EVENTS_EXCHANGE: `production.events.test-${tag}`,
     SUBSCRIPTIONS_QUEUE: `production.subscriptions.test-${tag}`,
+    QA_EVENTS_EXCHANGE: `qa.events.test-${tag}`,
+    QA_DECISIONS_QUEUE: `production.qa-decisions.test-${tag}`,
     AUTH_PORT: "0",
     USER_PORT: "0",
     PRODUCTION_PORT: "0",
@@ -213,7 +219,13 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     const gateway = await startInProcessGateway(env);
     stops.push(() => gateway.stop());
     const gatewayUrl = gateway.url;
-    if (events) stops.unshift(() => deleteBrokerObjects({ exchange: env.EVENTS_EXCHANGE, queue: env.SUBSCRIPTIONS_QUEUE }));
+    stops.unshift(() =>
+      deleteBrokerObjects({
+        ...(events ? { exchange: env.EVENTS_EXCHANGE, queue: env.SUBSCRIPTIONS_QUEUE } : {}),
+        qaExchange: env.QA_EVENTS_EXCHANGE,
+        qaQueue: env.QA_DECISIONS_QUEUE,
+      }),
+    );
     if (database) stops.unshift(() => database.drop());
 
     const { issuer, audience } = auth.runtime.config;
@@ -227,6 +239,8 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       kid,
       exchange: env.EVENTS_EXCHANGE!,
       queue: env.SUBSCRIPTIONS_QUEUE!,
+      qaExchange: env.QA_EVENTS_EXCHANGE!,
+      qaQueue: env.QA_DECISIONS_QUEUE!,
       async createUser({ roles = ["VIEWER"] as Role[], active = true, name = "Test User", email, password = `pw-${randomUUID()}` } = {}) {
         const address = email ?? `user-${randomUUID()}@example.com`;
         const { id } = await auth.runtime.prisma.user.create({ data: { email: address, name, roles, active } });

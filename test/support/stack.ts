@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
 import { SUBGRAPH_NAMES, type ServiceName } from "#lib/config.js";
 import { deleteBrokerObjects } from "./broker.js";
+import { freePorts } from "./ports.js";
 import { startService, type RunningService } from "./services.js";
 
 /** Every service (the gateway and each subgraph) running as a real process against this test run's database and Redis prefix. */
@@ -45,6 +46,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     EVENTS_EXCHANGE: `production.events.test-${process.pid}-${randomBytes(4).toString("hex")}`,
     // And a subscription queue of its own: stacks side by side never consume each other's events.
     SUBSCRIPTIONS_QUEUE: `production.subscriptions.test-${process.pid}-${randomBytes(4).toString("hex")}`,
+    // The same for QA's decisions: a decision published to this stack reaches only this stack.
+    QA_EVENTS_EXCHANGE: `qa.events.test-${process.pid}-${randomBytes(4).toString("hex")}`,
+    QA_DECISIONS_QUEUE: `production.qa-decisions.test-${process.pid}-${randomBytes(4).toString("hex")}`,
+    QA_SUBSCRIPTIONS_QUEUE: `qa.subscriptions.test-${process.pid}-${randomBytes(4).toString("hex")}`,
     ...options.env,
   };
   const started: RunningService[] = [];
@@ -54,11 +59,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return service;
   };
   try {
+    // Every subgraph's port is chosen first, so that each knows where the others are (qa calls production).
+    const names = SUBGRAPH_NAMES.filter((name) => name !== "auth");
+    const ports = await freePorts(names.length);
+    const urls = Object.fromEntries(names.map((name, i) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[i]}`]));
     const auth = await start("auth");
-    env.AUTH_URL = auth.url;
-    const others = await Promise.all(SUBGRAPH_NAMES.filter((name) => name !== "auth").map((name) => start(name)));
-    const urls = Object.fromEntries(others.map((service) => [`${service.name.toUpperCase()}_URL`, service.url]));
-    const gateway = await start("gateway", urls);
+    Object.assign(env, urls, { AUTH_URL: auth.url });
+    const others = await Promise.all(names.map((name, i) => start(name, { [`${name.toUpperCase()}_PORT`]: String(ports[i]) })));
+    const gateway = await start("gateway");
     return {
       ...(Object.fromEntries(others.map((service) => [service.name, service])) as Record<Exclude<ServiceName, "gateway" | "auth">, RunningService>),
       gateway,
@@ -71,6 +79,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await deleteBrokerObjects({
           exchange: options.env?.EVENTS_EXCHANGE ? undefined : env.EVENTS_EXCHANGE,
           queue: options.env?.SUBSCRIPTIONS_QUEUE ? undefined : env.SUBSCRIPTIONS_QUEUE,
+          qaExchange: options.env?.QA_EVENTS_EXCHANGE ? undefined : env.QA_EVENTS_EXCHANGE,
+          qaQueue: options.env?.QA_DECISIONS_QUEUE ? undefined : env.QA_DECISIONS_QUEUE,
+          qaSubscriptionsQueue: options.env?.QA_SUBSCRIPTIONS_QUEUE ? undefined : env.QA_SUBSCRIPTIONS_QUEUE,
         });
       },
     };

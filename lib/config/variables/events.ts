@@ -20,7 +20,8 @@ export const SUBSCRIPTIONS_QUEUE = text({
 
 export const QA_EVENTS_EXCHANGE = text({
   name: "QA_EVENTS_EXCHANGE",
-  description: "the durable topic exchange QA events are published to (`qa.result.recorded`, `qa.batch.released`, …; subgraphs/qa/EVENTS.md)",
+  description:
+    "the durable topic exchange the qa subgraph publishes its events to (`qa.result.recorded`, `qa.batch.released`, …; subgraphs/qa/EVENTS.md); production applies the release and rejection decisions from it",
   readers: ["production", "qa"],
   default: "qa.events",
 });
@@ -66,4 +67,12 @@ export const EVENTS_RETRY_DELAY_MS = integer({
   default: 1_000,
   min: 0,
   max: 600_000,
+});
+
+export const QA_DECISIONS_QUEUE = text({
+  name: "QA_DECISIONS_QUEUE",
+  description:
+    "the durable queue the production instances share to apply QA's decisions (`qa.batch.released`, `qa.batch.rejected`; its dead letters: `<queue>.dlq`), with the `EVENTS_MAX_*` and `EVENTS_RETRY_DELAY_MS` limits",
+  readers: ["production"],
+  default: "production.qa-decisions",
 });

@@ -12,6 +12,7 @@ import { resolvers } from "./resolvers/index.js";
 import { batchRoutes } from "../../../rest/routes/batches.js";
 import type { SubscriptionConsumerOptions } from "./subscriptions/consumer.js";
 import { createProductionSubscriptions } from "./subscriptions/service.js";
+import { startQaDecisionConsumer, type QaDecisionConsumerOptions } from "./qaDecisions/consumer.js";
 
 export const typeDefs = loadSchema(import.meta.url, "../schema.graphql");
 
@@ -26,6 +27,13 @@ export interface ProductionServerOptions {
    * none. Default: `EVENTS_EXCHANGE`, `SUBSCRIPTIONS_QUEUE` and the `EVENTS_*` limits (`config.events`); what is given here wins.
    */
   subscriptions?: Partial<SubscriptionConsumerOptions> | false;
+  /**
+   * The consumer applying QA's release and rejection decisions (`qa.batch.released`,
+   * `qa.batch.rejected`) to batches in QA_HOLD, the only way a batch is released or rejected;
+   * `false` for none. Default: `QA_EVENTS_EXCHANGE`, `QA_DECISIONS_QUEUE` (`config.qaDecisions`)
+   * and the `EVENTS_*` limits (`config.events.consumer`); what is given here wins.
+   */
+  qaDecisions?: Partial<QaDecisionConsumerOptions> | false;
 }
 
 /** The production subgraph: batches, their history and events (port 8003). */
@@ -38,6 +46,7 @@ export function createProductionServer(runtime: Runtime<ProductionConfig>, optio
     runtime,
     options.subscriptions === false ? false : { exchange, queue, ...consumer, ...options.subscriptions },
   );
+  const qaDecisionOptions = options.qaDecisions === false ? false : { ...config.qaDecisions, ...consumer, ...options.qaDecisions };
   const rest = serviceRest(batchRoutes, logger, restInfo("Production service", "Production batches."));
   const server = rest.bind(
     createSubgraphServer<ProductionContext>(runtime, {
@@ -52,14 +61,17 @@ export function createProductionServer(runtime: Runtime<ProductionConfig>, optio
   );
 
   let relay: EventRelay | undefined;
+  let qaDecisions: { stop(): Promise<void> } | undefined;
   return {
     ...server,
     async start() {
       await server.start();
       subscriptions.start(server, verifier);
+      if (qaDecisionOptions !== false) qaDecisions = startQaDecisionConsumer(runtime, qaDecisionOptions);
       if (relayOptions !== false) relay = startEventRelay(runtime, relayOptions);
     },
     async stop() {
+      await qaDecisions?.stop();
       await subscriptions.stop();
       await server.stop();
       await relay?.stop();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCounter } from "../../../test/support/graphql.js";
+import { applyQaDecisionEvent } from "../../../test/support/qaDecisions.js";
 import { startJwksServer, type JwksServer } from "./jwksServer.js";
 import { ADVANCE_STAGE, batchInput, CHANGE_STATUS, CREATE_BATCH, STAGE_HISTORY, UPDATE_BATCH } from "./operations.js";
 import { startProductionServer, uniqueBatchNumber, type Caller, type TestProductionServer } from "./productionServer.js";
@@ -32,6 +33,17 @@ async function create(overrides: Record<string, unknown> = {}) {
 
 const change = (id: string, status: string, caller: Caller, extra: Record<string, unknown> = {}) =>
   server.call(CHANGE_STATUS, { id, status, ...extra }, caller.token);
+
+/** Releases a QA_HOLD batch as QA does: a decision signed by `qa`, applied by the decision consumer's code. */
+const release = (id: string) => applyQaDecisionEvent(server.runtime.prisma, { batchId: id, decision: "RELEASED", signedBy: { id: qa.userId } });
+
+/** The error changeBatchStatus answers for a release or rejection, which only the QA service decides. */
+const qaDecisionOnly = (batchNumber: string, qaMutation: "releaseBatch" | "rejectBatch") => ({
+  message: `Batch ${batchNumber} is released or rejected through the QA service: use releaseBatch(batchId, signature) or rejectBatch(batchId, reason, signature)`,
+  locations: expect.any(Array),
+  path: ["changeBatchStatus"],
+  extensions: { code: "BAD_USER_INPUT", field: "status", qaMutation },
+});
 
 describe("createBatch", () => {
   it("creates a PLANNED batch at the first stage, its creation the first audit entry", async () => {
@@ -99,7 +111,8 @@ describe("the status machine", () => {
     const batch = await create({ plannedQuantity: 200 });
     expect((await change(batch.id, "IN_PROGRESS", production)).data?.changeBatchStatus).toMatchObject({ status: "IN_PROGRESS", version: 2 });
     expect((await change(batch.id, "QA_HOLD", production)).data?.changeBatchStatus).toMatchObject({ status: "QA_HOLD", version: 3 });
-    expect((await change(batch.id, "RELEASED", qa, { reason: "Assay 99.8 %" })).data?.changeBatchStatus).toMatchObject({ status: "RELEASED" });
+    const { event, batch: released } = await release(batch.id);
+    expect(released).toMatchObject({ status: "RELEASED", version: 4 });
     const completed = await change(batch.id, "COMPLETED", production, { actualQuantity: 190 });
     expect(completed.errors).toBeUndefined();
     expect(completed.data?.changeBatchStatus).toEqual({ id: batch.id, status: "COMPLETED", version: 5, actualQuantity: 190, yield: 0.95 });
@@ -113,7 +126,7 @@ describe("the status machine", () => {
       { fromStatus: null, toStatus: "PLANNED", reason: null, changedBy: { id: production.userId } },
       { fromStatus: "PLANNED", toStatus: "IN_PROGRESS", reason: null, changedBy: { id: production.userId } },
       { fromStatus: "IN_PROGRESS", toStatus: "QA_HOLD", reason: null, changedBy: { id: production.userId } },
-      { fromStatus: "QA_HOLD", toStatus: "RELEASED", reason: "Assay 99.8 %", changedBy: { id: qa.userId } },
+      { fromStatus: "QA_HOLD", toStatus: "RELEASED", reason: `QA decision ${event.data.decision_id}: approved for release`, changedBy: { id: qa.userId } },
       { fromStatus: "RELEASED", toStatus: "COMPLETED", reason: null, changedBy: { id: production.userId } },
     ]);
   });
@@ -128,7 +141,7 @@ describe("the status machine", () => {
     expect(await statements(() => change(batch.id, "IN_PROGRESS", production))).toBe(2);
     expect(await statements(() => server.call(ADVANCE_STAGE, { id: batch.id }, production.token))).toBe(2);
     await change(batch.id, "QA_HOLD", production);
-    await change(batch.id, "RELEASED", qa);
+    await release(batch.id);
     expect(await statements(() => change(batch.id, "COMPLETED", production, { actualQuantity: 990 }))).toBe(2);
   });
 
@@ -146,21 +159,24 @@ describe("the status machine", () => {
     ]);
   });
 
-  it("lets only QA release, reject or send back for rework", async () => {
+  it("releases and rejects through the QA service only, and lets only QA send back for rework", async () => {
     const batch = await create();
     await change(batch.id, "IN_PROGRESS", production);
     await change(batch.id, "QA_HOLD", production);
-    for (const status of ["RELEASED", "REJECTED", "IN_PROGRESS"]) {
-      const result = await change(batch.id, status, production, { reason: "because" });
-      expect(result.errors).toEqual([
-        {
-          message: `Moving a batch from QA_HOLD to ${status} requires scope batches:release`,
-          locations: expect.any(Array),
-          path: ["changeBatchStatus"],
-          extensions: { code: "FORBIDDEN", requiredScopes: [["batches:release"]] },
-        },
-      ]);
+    // Neither QA nor production releases or rejects here: a signed decision in the QA service does.
+    for (const caller of [qa, production]) {
+      expect((await change(batch.id, "RELEASED", caller)).errors).toEqual([qaDecisionOnly(batch.batchNumber, "releaseBatch")]);
+      expect((await change(batch.id, "REJECTED", caller, { reason: "because" })).errors).toEqual([qaDecisionOnly(batch.batchNumber, "rejectBatch")]);
     }
+    const byProduction = await change(batch.id, "IN_PROGRESS", production, { reason: "because" });
+    expect(byProduction.errors).toEqual([
+      {
+        message: "Moving a batch from QA_HOLD to IN_PROGRESS requires scope batches:release",
+        locations: expect.any(Array),
+        path: ["changeBatchStatus"],
+        extensions: { code: "FORBIDDEN", requiredScopes: [["batches:release"]] },
+      },
+    ]);
     // QA, in turn, does not run production.
     const started = await create();
     const byQa = await change(started.id, "IN_PROGRESS", qa);
@@ -188,20 +204,11 @@ describe("the status machine", () => {
     // Recorded while the batch is made: from QA_HOLD on its master data is frozen.
     const updated = await server.call(UPDATE_BATCH, { id: batch.id, version: 2, input: { actualQuantity: 396 } }, production.token);
     expect(updated.data?.updateBatch).toMatchObject({ version: 3, actualQuantity: 396 });
-    for (const [status, caller] of [
-      ["QA_HOLD", production],
-      ["RELEASED", qa],
-    ] as const) {
-      expect((await change(batch.id, status, caller)).errors).toBeUndefined();
-    }
+    expect((await change(batch.id, "QA_HOLD", production)).errors).toBeUndefined();
+    await release(batch.id);
     const withoutBatch = await create({ plannedQuantity: 400 });
-    for (const [status, caller] of [
-      ["IN_PROGRESS", production],
-      ["QA_HOLD", production],
-      ["RELEASED", qa],
-    ] as const) {
-      expect((await change(withoutBatch.id, status, caller)).errors).toBeUndefined();
-    }
+    for (const status of ["IN_PROGRESS", "QA_HOLD"]) expect((await change(withoutBatch.id, status, production)).errors).toBeUndefined();
+    await release(withoutBatch.id);
     const without = await change(withoutBatch.id, "COMPLETED", production);
     expect(without.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
       {
@@ -223,12 +230,13 @@ describe("the status machine", () => {
     ]);
   });
 
-  it("applies only one of two concurrent status changes, with one audit entry", async () => {
+  it("applies only one of a QA release and a concurrent rework, with one audit entry", async () => {
     const batch = await create();
     await change(batch.id, "IN_PROGRESS", production);
     await change(batch.id, "QA_HOLD", production);
-    const results = await Promise.all([change(batch.id, "RELEASED", qa), change(batch.id, "REJECTED", qa, { reason: "Out of spec" })]);
-    expect(results.filter((r) => r.errors === undefined)).toHaveLength(1);
+    const [released, rework] = await Promise.allSettled([release(batch.id), change(batch.id, "IN_PROGRESS", qa, { reason: "Hardness out of range" })]);
+    const reworked = rework.status === "fulfilled" && rework.value.errors === undefined;
+    expect([released.status === "fulfilled", reworked].filter(Boolean)).toHaveLength(1);
     const history = await server.runtime.prisma.batchStatusChange.count({ where: { batchId: batch.id } });
     expect(history).toBe(4);
   });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ConsumeMessage } from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCounter } from "../../../test/support/graphql.js";
+import { applyQaDecisionEvent } from "../../../test/support/qaDecisions.js";
 import { startTestConsumer, type TestConsumer } from "./eventConsumer.js";
 import { startJwksServer, type JwksServer } from "./jwksServer.js";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
@@ -74,7 +75,13 @@ describe("events on the exchange", () => {
     const { createBatch: batch } = await call(0, CREATE_BATCH, { input: batchInput(number, { plannedQuantity: 1250.5 }) }, production.token);
     await call(1, CHANGE_STATUS, { id: batch.id, status: "IN_PROGRESS" }, production.token);
     await call(2, CHANGE_STATUS, { id: batch.id, status: "QA_HOLD" }, production.token);
-    await call(3, CHANGE_STATUS, { id: batch.id, status: "RELEASED", reason: "Meets specification" }, qa.token);
+    // QA's release: a decision signed in the QA service, applied with its correlation id.
+    const { event: decision } = await applyQaDecisionEvent(server.runtime.prisma, {
+      batchId: batch.id,
+      decision: "RELEASED",
+      signedBy: { id: qa.userId },
+      correlationId: requestIds[3],
+    });
     await call(4, CHANGE_STATUS, { id: batch.id, status: "COMPLETED", actualQuantity: 1200.25 }, production.token);
 
     const messages = (await consumer.waitFor(start + 6)).slice(start);
@@ -97,7 +104,7 @@ describe("events on the exchange", () => {
     const steps = [
       ["PLANNED", "IN_PROGRESS", null, production.userId],
       ["IN_PROGRESS", "QA_HOLD", null, production.userId],
-      ["QA_HOLD", "RELEASED", "Meets specification", qa.userId],
+      ["QA_HOLD", "RELEASED", `QA decision ${decision.data.decision_id}: approved for release`, qa.userId],
       ["RELEASED", "COMPLETED", null, production.userId],
     ] as const;
     steps.forEach(([from, to, reason, by], i) => {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, readCounter } from "../../../test/support/graphql.js";
 import { startInProcessStack, type InProcessStack } from "../../../test/support/inProcessStack.js";
+import { releaseThroughQa } from "../../../test/support/qaDecisions.js";
 import { startTestConsumer, type TestConsumer } from "./eventConsumer.js";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
 
@@ -39,17 +40,17 @@ describe("a batch's life through the gateway", () => {
     const created = await graphql(gateway, CREATE_BATCH, { input: batchInput(number(), { plannedQuantity: 500 }) }, tokens.production);
     expect(created.errors).toBeUndefined();
     const id = created.data!.createBatch.id;
-    const steps = [
-      ["IN_PROGRESS", tokens.production, { reason: "Line 3 ready" }],
-      ["QA_HOLD", tokens.production, {}],
-      ["RELEASED", tokens.qa, { reason: "Meets specification" }],
-      ["COMPLETED", tokens.production, { actualQuantity: 485 }],
-    ] as const;
-    for (const [status, token, extra] of steps) {
-      const result = await graphql(gateway, CHANGE_STATUS, { id, status, ...extra }, token);
+    const step = async (status: string, extra: Record<string, unknown> = {}) => {
+      const result = await graphql(gateway, CHANGE_STATUS, { id, status, ...extra }, tokens.production);
       expect(result.errors).toBeUndefined();
       expect(result.data!.changeBatchStatus.status).toBe(status);
-    }
+    };
+    await step("IN_PROGRESS", { reason: "Line 3 ready" });
+    await step("QA_HOLD");
+    // QA releases in the QA service, which publishes the signed decision; production applies it.
+    const qa = (await graphql(gateway, `{ me { id name } }`, {}, tokens.qa)).data!.me;
+    const decision = await releaseThroughQa({ ...stack, token: tokens.viewer }, id, qa);
+    await step("COMPLETED", { actualQuantity: 485 });
 
     const read = await graphql(
       gateway,
@@ -66,7 +67,12 @@ describe("a batch's life through the gateway", () => {
         { fromStatus: null, toStatus: "PLANNED", reason: null, changedBy: { email: "production@example.com" } },
         { fromStatus: "PLANNED", toStatus: "IN_PROGRESS", reason: "Line 3 ready", changedBy: { email: "production@example.com" } },
         { fromStatus: "IN_PROGRESS", toStatus: "QA_HOLD", reason: null, changedBy: { email: "production@example.com" } },
-        { fromStatus: "QA_HOLD", toStatus: "RELEASED", reason: "Meets specification", changedBy: { email: "qa@example.com" } },
+        {
+          fromStatus: "QA_HOLD",
+          toStatus: "RELEASED",
+          reason: `QA decision ${decision.data.decision_id}: approved for release`,
+          changedBy: { email: "qa@example.com" },
+        },
         { fromStatus: "RELEASED", toStatus: "COMPLETED", reason: null, changedBy: { email: "production@example.com" } },
       ],
     });
@@ -94,11 +100,23 @@ describe("a batch's life through the gateway", () => {
 
     await graphql(gateway, CHANGE_STATUS, { id, status: "IN_PROGRESS" }, tokens.production);
     await graphql(gateway, CHANGE_STATUS, { id, status: "QA_HOLD" }, tokens.production);
-    const wrongRole = await graphql(gateway, CHANGE_STATUS, { id, status: "RELEASED" }, tokens.production);
+    // Releasing is the QA service's, whoever asks here.
+    for (const token of [tokens.qa, tokens.production]) {
+      const release = await graphql(gateway, CHANGE_STATUS, { id, status: "RELEASED" }, token);
+      expect(release.data).toBeNull();
+      expect(release.errors).toEqual([
+        {
+          message: `Batch ${batchNumber} is released or rejected through the QA service: use releaseBatch(batchId, signature) or rejectBatch(batchId, reason, signature)`,
+          path: ["changeBatchStatus"],
+          extensions: { code: "BAD_USER_INPUT", field: "status", qaMutation: "releaseBatch", serviceName: "production" },
+        },
+      ]);
+    }
+    const wrongRole = await graphql(gateway, CHANGE_STATUS, { id, status: "IN_PROGRESS", reason: "Rework" }, tokens.production);
     expect(wrongRole.data).toBeNull();
     expect(wrongRole.errors).toEqual([
       {
-        message: "Moving a batch from QA_HOLD to RELEASED requires scope batches:release",
+        message: "Moving a batch from QA_HOLD to IN_PROGRESS requires scope batches:release",
         path: ["changeBatchStatus"],
         extensions: { code: "FORBIDDEN", requiredScopes: [["batches:release"]], serviceName: "production" },
       },

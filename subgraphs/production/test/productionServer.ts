@@ -18,6 +18,8 @@ export interface Caller {
 export interface TestProductionServer {
   url: string;
   runtime: Runtime;
+  /** Every line it logged from `logLevel` on, parsed (kept, not printed). */
+  logs: Array<Record<string, unknown>>;
   /** A new user with `role`, signed in. */
   signIn(role: Role): Caller;
   /** Runs one operation against it. */
@@ -30,28 +32,33 @@ export interface StartOptions extends ProductionServerOptions {
   databaseUrl?: string;
   /** More variables for the runtime (`AMQP_URL` through a proxy, say). */
   env?: Record<string, string>;
+  /** The lowest level kept in `logs`; default none. */
+  logLevel?: string;
 }
 
 /**
  * Starts the production subgraph on this run's database (or `databaseUrl`), with `auth` as the
  * auth subgraph whose JWKS it trusts. No relay unless `relay` is given: the tests that check
- * events run one against a database of their own, where no other relay competes.
+ * events run one against a database of their own, where no other relay competes. No QA decision
+ * consumer unless `qaDecisions` is given (with an exchange and queue of the test's own).
  */
 export async function startProductionServer(auth: JwksServer, options: StartOptions = {}): Promise<TestProductionServer> {
-  const { url, runtime, stop } = await startInProcessSubgraph(
+  const { url, runtime, logs, stop } = await startInProcessSubgraph(
     "production",
-    (runtime) => createProductionServer(runtime, { relay: options.relay ?? false, subscriptions: false }),
+    (runtime) => createProductionServer(runtime, { relay: options.relay ?? false, subscriptions: false, qaDecisions: options.qaDecisions ?? false }),
     {
       DATABASE_URL: options.databaseUrl ?? inject("databaseUrl"),
       REDIS_PREFIX: `${inject("redisPrefix")}production-${randomBytes(3).toString("hex")}:`,
       AUTH_URL: auth.url,
       ...options.env,
     },
+    options.logLevel,
   );
   const { issuer, audience } = runtime.config;
   return {
     url,
     runtime,
+    logs,
     signIn(role) {
       const userId = randomUUID();
       const user = { id: userId, email: `${role.toLowerCase()}.${userId.slice(0, 8)}@example.com`, roles: [role] };

@@ -165,8 +165,10 @@ export type BatchStageChange = {
 
 /**
  * Where a batch is in its life cycle. PLANNED -> IN_PROGRESS -> QA_HOLD -> RELEASED -> COMPLETED;
- * QA_HOLD -> IN_PROGRESS (rework) or REJECTED; PLANNED -> CANCELLED. Only QA (scope
- * `batches:release`) releases, rejects or sends back for rework.
+ * QA_HOLD -> IN_PROGRESS (rework) or REJECTED; PLANNED -> CANCELLED. Only QA releases or rejects,
+ * and only through a signed decision in the QA service (`releaseBatch`, `rejectBatch`), which this
+ * subgraph applies from the QA service's events; QA (scope `batches:release`) sends a batch back
+ * for rework with `changeBatchStatus`.
  */
 export type BatchStatus =
   /** Cancelled before it started. Final. */
@@ -179,9 +181,9 @@ export type BatchStatus =
   | 'PLANNED'
   /** Manufactured, waiting for the QA decision. */
   | 'QA_HOLD'
-  /** Rejected by QA. Final. */
+  /** Rejected by a signed QA decision (the QA service's `rejectBatch`). Final. */
   | 'REJECTED'
-  /** Released by QA. */
+  /** Released by a signed QA decision (the QA service's `releaseBatch`). */
   | 'RELEASED';
 
 /** One entry of a batch's audit trail: a status change, who made it, when and why. Never edited. */
@@ -254,9 +256,12 @@ export type Mutation = {
    * Moves a batch to another status, writing the change to its audit trail and publishing
    * `batch.status.changed` (and `batch.completed` on completion) in the same transaction.
    * A transition the status machine does not allow is BAD_USER_INPUT naming the allowed next
-   * statuses; releasing, rejecting and sending back for rework need scope `batches:release` (QA),
-   * every other transition `batches:write`. Completing needs an actual quantity: given here, or
-   * recorded before with `updateBatch`. Rejecting, cancelling and rework need a reason.
+   * statuses. RELEASED and REJECTED are never set here: a batch is released or rejected only by a
+   * signed QA decision in the QA service (`releaseBatch(batchId, signature)`,
+   * `rejectBatch(batchId, reason, signature)`), and asking for them is BAD_USER_INPUT naming that
+   * mutation (`extensions.qaMutation`). Sending back for rework needs scope `batches:release`
+   * (QA), every other transition `batches:write`. Completing needs an actual quantity: given here,
+   * or recorded before with `updateBatch`. Cancelling and rework need a reason.
    */
   changeBatchStatus: Batch;
   /** Creates a batch, PLANNED at the first stage. Publishes `batch.created`. */

@@ -15,6 +15,12 @@ export interface Transition {
   /** The scope the caller must hold. */
   scope: string;
   requires: readonly Requirement[];
+  /**
+   * QA's release and rejection: made only by a signed decision of the QA service (its
+   * `releaseBatch` or `rejectBatch`), which the production subgraph applies from the
+   * `qa.batch.released` / `qa.batch.rejected` events; `changeBatchStatus` refuses them.
+   */
+  qaDecision?: "releaseBatch" | "rejectBatch";
 }
 
 /**
@@ -29,8 +35,8 @@ const TRANSITIONS: Readonly<Record<BatchStatus, readonly Transition[]>> = {
   ],
   IN_PROGRESS: [{ to: "QA_HOLD", scope: WRITE, requires: [] }],
   QA_HOLD: [
-    { to: "RELEASED", scope: RELEASE, requires: [] },
-    { to: "REJECTED", scope: RELEASE, requires: ["reason"] },
+    { to: "RELEASED", scope: RELEASE, requires: [], qaDecision: "releaseBatch" },
+    { to: "REJECTED", scope: RELEASE, requires: ["reason"], qaDecision: "rejectBatch" },
     { to: "IN_PROGRESS", scope: RELEASE, requires: ["reason"] },
   ],
   RELEASED: [{ to: "COMPLETED", scope: WRITE, requires: ["actualQuantity"] }],
@@ -65,8 +71,10 @@ export interface TransitionRequest {
 
 /**
  * The transition asked for, or the error that refuses it: BAD_USER_INPUT naming the allowed
- * next statuses when the machine has no such move, FORBIDDEN naming the scope when the caller
- * lacks it, BAD_USER_INPUT naming the field when a reason or an actual quantity is missing.
+ * next statuses when the machine has no such move, BAD_USER_INPUT naming the QA service's
+ * mutation for a release or rejection (QA decisions only, {@link qaDecisionTransition}),
+ * FORBIDDEN naming the scope when the caller lacks it, BAD_USER_INPUT naming the field when a
+ * reason or an actual quantity is missing.
  */
 export function authorizeTransition({ batchNumber, from, to, scopes, reason, actualQuantity }: TransitionRequest): Transition {
   const transition = TRANSITIONS[from].find((t) => t.to === to);
@@ -77,6 +85,13 @@ export function authorizeTransition({ batchNumber, from, to, scopes, reason, act
       field: "status",
       allowedStatuses: allowed,
     });
+  }
+  if (transition.qaDecision) {
+    throw apiError(
+      "BAD_USER_INPUT",
+      `Batch ${batchNumber} is released or rejected through the QA service: use releaseBatch(batchId, signature) or rejectBatch(batchId, reason, signature)`,
+      { field: "status", qaMutation: transition.qaDecision },
+    );
   }
   if (!scopes.includes(transition.scope)) {
     throw apiError("FORBIDDEN", `Moving a batch from ${from} to ${to} requires scope ${transition.scope}`, {
@@ -93,3 +108,11 @@ export function authorizeTransition({ batchNumber, from, to, scopes, reason, act
   }
   return transition;
 }
+
+/**
+ * The transition a QA decision (`RELEASED` or `REJECTED`) makes from `from`, or undefined when
+ * a batch in `from` cannot take it: only the transitions marked `qaDecision`, which
+ * {@link authorizeTransition} refuses to everyone else.
+ */
+export const qaDecisionTransition = (from: BatchStatus, to: BatchStatus): Transition | undefined =>
+  TRANSITIONS[from].find((t) => t.to === to && t.qaDecision !== undefined);

@@ -16,6 +16,11 @@ export interface StatusChange {
   actor: Actor;
   /** The time of the change: of the batch's `updatedAt`, the audit row and the events. */
   at: Date;
+  /**
+   * The QA decision the change applies (its `decisionId`), kept in the audit row's
+   * `qa_decision_id`, which is unique: the statement fails rather than apply it twice. Default none.
+   */
+  qaDecisionId?: string | null;
 }
 
 /**
@@ -29,7 +34,7 @@ export interface StatusChange {
  * it (the version matched, so no other column moved): the events carry exactly what is stored.
  */
 export async function writeStatusChange(prisma: Pick<PrismaClient, "$queryRaw">, batch: Batch, change: StatusChange): Promise<Batch | null> {
-  const { to, reason, actualQuantity: given, actor, at } = change;
+  const { to, reason, actualQuantity: given, actor, at, qaDecisionId = null } = change;
   const quantity = given === null ? null : new Prisma.Decimal(given);
   const audit: BatchStatusChange = {
     id: randomUUID(),
@@ -39,6 +44,7 @@ export async function writeStatusChange(prisma: Pick<PrismaClient, "$queryRaw">,
     reason,
     changedById: actor.userId,
     changedAt: at,
+    qaDecisionId,
   };
   const after: Batch = { ...batch, status: to, actualQuantity: quantity ?? batch.actualQuantity, version: batch.version + 1, updatedAt: at };
   // A quantity given with the change is a change of the record too.
@@ -56,8 +62,9 @@ export async function writeStatusChange(prisma: Pick<PrismaClient, "$queryRaw">,
        WHERE id = ${batch.id}::uuid AND version = ${batch.version}::int
       RETURNING *
     ), audit AS (
-      INSERT INTO production.batch_status_changes (id, batch_id, from_status, to_status, reason, changed_by, changed_at)
-      SELECT ${audit.id}::uuid, c.id, ${audit.fromStatus}::production."BatchStatus", c.status, ${reason}::text, ${actor.userId}::uuid, ${at}::timestamptz
+      INSERT INTO production.batch_status_changes (id, batch_id, from_status, to_status, reason, changed_by, changed_at, qa_decision_id)
+      SELECT ${audit.id}::uuid, c.id, ${audit.fromStatus}::production."BatchStatus", c.status, ${reason}::text, ${actor.userId}::uuid, ${at}::timestamptz,
+             ${qaDecisionId}::uuid
         FROM changed AS c
     ), history AS (
       INSERT INTO production.batch_field_changes (id, batch_id, field, old_value, new_value, reason, changed_by, changed_at)
