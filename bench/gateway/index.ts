@@ -53,11 +53,11 @@ const { env, started } = run;
 try {
   const data = await seedBenchData(run.databaseUrl);
   const tokens = { viewer: run.sign(data.viewer, ["VIEWER"]), production: run.sign(data.production, ["PRODUCTION"]) };
-  const { auth, user, production } = await run.startSubgraphs();
+  const { auth, user, production, qa } = await run.startSubgraphs();
   const subgraphs = [auth, user, production];
 
   // The composed supergraph, routed to this run's subgraphs.
-  const urls: Record<string, string> = { auth: auth.url, user: user.url, production: production.url };
+  const urls: Record<string, string> = { auth: auth.url, user: user.url, production: production.url, qa: qa.url };
   const supergraphPath = join(tmpdir(), `bench-supergraph-${run.tag}.graphql`);
   writeFileSync(
     supergraphPath,

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import type { ServiceName } from "../../lib/config.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -85,7 +86,7 @@ export async function startProcess(
 }
 
 /** One of our services, compiled (`npm run build`), in production mode, on a free port. */
-export async function startOurService(name: "gateway" | "auth" | "user" | "production", env: Record<string, string>): Promise<BenchProcess> {
+export async function startOurService(name: ServiceName, env: Record<string, string>): Promise<BenchProcess> {
   const port = await freePort();
   const entry = name === "gateway" ? "dist/gateway/src/index.js" : `dist/subgraphs/${name}/src/index.js`;
   // BENCH_PROFILE=<folder>: each of our services writes a V8 CPU profile there when it stops.

@@ -80,10 +80,10 @@ try {
       .then((r) => r.rows),
   );
 
-  const { auth, user, production } = await run.startSubgraphs();
-  const gateway = await startOurService("gateway", { ...run.env, USER_URL: user.url, PRODUCTION_URL: production.url });
+  const { auth, user, production, qa } = await run.startSubgraphs();
+  const gateway = await startOurService("gateway", run.env);
   started.push(gateway);
-  const all = { gateway, auth, user, production };
+  const all = { gateway, auth, user, production, qa };
 
   // Tokens: one per subscriber (a user of its own, two in three VIEWER, one in three PRODUCTION,
   // independently of the operation), or one for all.

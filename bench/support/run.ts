@@ -29,7 +29,7 @@ export interface BenchRun {
   /** An access token for `user`, signed as auth signs them: no sign-in, no password hash. */
   sign(user: { id: string; email: string }, roles: Role[]): string;
   /** Starts auth, then user and production, compiled, on `env`. */
-  startSubgraphs(): Promise<{ auth: BenchProcess; user: BenchProcess; production: BenchProcess }>;
+  startSubgraphs(): Promise<{ auth: BenchProcess; user: BenchProcess; production: BenchProcess; qa: BenchProcess }>;
   /** Stops the processes, deletes the exchange and queues, drops the database. */
   close(): Promise<void>;
 }
@@ -44,6 +44,7 @@ export async function openBenchRun(): Promise<BenchRun> {
   // The production services also consume QA's decisions: on names of the run's own, never the shared `qa.events`.
   const qaExchange = `bench.qa-events.${tag}`;
   const qaQueue = `bench.qa-decisions.${tag}`;
+  const qaSubscriptionsQueue = `bench.qa-subscriptions.${tag}`;
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const signing = { privateKey, kid: keyId(publicKey), ttlSeconds: TOKEN_TTL, issuer: "batch-supergraph-auth", audience: "batch-supergraph" };
   const env: Record<string, string> = {
@@ -57,6 +58,7 @@ export async function openBenchRun(): Promise<BenchRun> {
     SUBSCRIPTIONS_QUEUE: queue,
     QA_EVENTS_EXCHANGE: qaExchange,
     QA_DECISIONS_QUEUE: qaQueue,
+    QA_SUBSCRIPTIONS_QUEUE: qaSubscriptionsQueue,
     LOG_LEVEL: "warn",
     // The subgraphs' own rate limits stay on, set above what a bench sends.
     SUBGRAPH_RATE_LIMIT_USER: "1000000",
@@ -77,12 +79,17 @@ export async function openBenchRun(): Promise<BenchRun> {
       env.AUTH_URL = auth.url;
       const [user, production] = await Promise.all([startOurService("user", env), startOurService("production", env)]);
       started.push(user, production);
-      return { auth, user, production };
+      Object.assign(env, { USER_URL: user.url, PRODUCTION_URL: production.url });
+      // After production: QA asks it for batches.
+      const qa = await startOurService("qa", env);
+      started.push(qa);
+      env.QA_URL = qa.url;
+      return { auth, user, production, qa };
     },
     async close() {
       for (const process_ of started.splice(0).reverse()) await process_.stop();
       try {
-        await deleteBrokerObjects({ exchange, queue, qaExchange, qaQueue }, amqpUrl);
+        await deleteBrokerObjects({ exchange, queue, qaExchange, qaQueue, qaSubscriptionsQueue }, amqpUrl);
       } finally {
         await database.drop();
       }

@@ -4,13 +4,23 @@ import { hashPassword } from "#lib/auth/passwords.js";
 import type { Role } from "#lib/auth/scopes.js";
 import { keyId, signAccessToken } from "#lib/auth/tokens.js";
 import { TokenVerifier } from "#lib/auth/verifier.js";
-import { readPrepare, type AuthConfig, type ConfigOf, type GatewayConfig, type ProductionConfig, type ServiceName, type UserConfig } from "#lib/config.js";
+import {
+  readPrepare,
+  type AuthConfig,
+  type ConfigOf,
+  type GatewayConfig,
+  type ProductionConfig,
+  type QaConfig,
+  type ServiceName,
+  type UserConfig,
+} from "#lib/config.js";
 import { listen } from "#lib/server/http.js";
 import { createBaseRuntime, type BaseRuntime, type Runtime, type SubgraphName } from "#lib/server/runtime.js";
 import type { SubgraphServer } from "#lib/server/subgraph.js";
 import { createGatewayServer, type GatewayServer } from "../../gateway/src/server.js";
 import { createAuthServer } from "../../subgraphs/auth/src/server.js";
 import { createProductionServer } from "../../subgraphs/production/src/server.js";
+import { createQaServer } from "../../subgraphs/qa/src/server.js";
 import { createUserServer } from "../../subgraphs/user/src/server.js";
 import { seed, seedAccounts } from "../../scripts/seed.js";
 import { createPrismaClient } from "#lib/prisma.js";
@@ -102,6 +112,7 @@ export interface InProcessStack {
   auth: InProcessService<Runtime<AuthConfig>>;
   user: InProcessService<Runtime<UserConfig>>;
   production: InProcessService<Runtime<ProductionConfig>>;
+  qa: InProcessService<Runtime<QaConfig>>;
   /** The environment every service was built from. */
   env: Record<string, string>;
   /** The auth subgraph's signing key, to forge tokens. */
@@ -144,7 +155,7 @@ export interface InProcessStackOptions {
 }
 
 /**
- * Starts auth, user, production and the gateway in this process, each on a free port, built by
+ * Starts auth, user, production, qa and the gateway in this process, each on a free port, built by
  * the same `createXServer` functions their `index.ts` use, against real PostgreSQL, Redis and
  * RabbitMQ with names of their own (Redis prefix, exchange, queue, and with events a database).
  * For every gateway test that needs no process boundary: it starts in about a second.
@@ -166,9 +177,11 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     SUBSCRIPTIONS_QUEUE: `production.subscriptions.test-${tag}`,
     QA_EVENTS_EXCHANGE: `qa.events.test-${tag}`,
     QA_DECISIONS_QUEUE: `production.qa-decisions.test-${tag}`,
+    QA_SUBSCRIPTIONS_QUEUE: `qa.subscriptions.test-${tag}`,
     AUTH_PORT: "0",
     USER_PORT: "0",
     PRODUCTION_PORT: "0",
+    QA_PORT: "0",
     GATEWAY_PORT: "0",
     ...options.env,
   };
@@ -215,6 +228,11 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     ]);
     env.USER_URL = user.url;
     env.PRODUCTION_URL = production.url;
+    // After production: QA asks it for the batches it records against.
+    const qa = await subgraph("qa", (runtime) =>
+      createQaServer(runtime, { relay: events ? { pollIntervalMs: 200 } : false, subscriptions: events ? {} : false }),
+    );
+    env.QA_URL = qa.url;
 
     const gateway = await startInProcessGateway(env);
     stops.push(() => gateway.stop());
@@ -224,6 +242,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
         ...(events ? { exchange: env.EVENTS_EXCHANGE, queue: env.SUBSCRIPTIONS_QUEUE } : {}),
         qaExchange: env.QA_EVENTS_EXCHANGE,
         qaQueue: env.QA_DECISIONS_QUEUE,
+        ...(events ? { qaSubscriptionsQueue: env.QA_SUBSCRIPTIONS_QUEUE } : {}),
       }),
     );
     if (database) stops.unshift(() => database.drop());
@@ -234,6 +253,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       auth,
       user,
       production,
+      qa,
       env,
       privateKey,
       kid,
