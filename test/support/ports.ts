@@ -18,3 +18,6 @@ export async function freePorts(count: number): Promise<number[]> {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   }
 }
+
+/** A TCP port nothing listens on right now, on 127.0.0.1, for a server the test starts itself. */
+export const freePort = async (): Promise<number> => (await freePorts(1))[0]!;

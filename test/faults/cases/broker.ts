@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { exactlyOnce, reworkCycles, watchedBatch } from "../support/changes.js";
 import { metric, readiness } from "../support/checks.js";
-import { until } from "../support/freePort.js";
+import { until } from "../../support/until.js";
 import type { FaultWorld } from "../support/world.js";
+import { QA_OPERATIONS, qaClient } from "../../support/qaFlow.js";
 
 /**
  * RabbitMQ taken away from the stack (a proxy cut: the shared node is never restarted) while
@@ -40,6 +41,52 @@ export function brokerCases(world: FaultWorld): void {
       const results = await sub.waitFor(12, 30_000);
       expect(exactlyOnce(results).sort()).toEqual(["IN_PROGRESS", ...during, "QA_HOLD"].sort());
       await sub.close();
+    });
+  });
+
+  describe("a QA decision signed while the broker is away", () => {
+    it("is kept in the QA outbox, and the batch ends RELEASED exactly once after the broker is back", async () => {
+      const { stack } = world.fixture;
+      const qa = qaClient(stack.gateway.url, { admin: await world.fixture.login("admin"), production: world.actors.tokens.production });
+      const signer = await qa.newUser(["QA"], "Quinn Outage");
+      const product = await qa.newProduct(signer.token);
+      const batch = await qa.newBatch(product, "QA_HOLD");
+      await qa.recordPassing(signer.token, batch.id);
+
+      world.broker.cut();
+      await until("qa reports RabbitMQ degraded", async () => (await readiness(stack.qa.url)).body.degraded?.includes("rabbitmq"));
+      const signed = await qa.call(
+        QA_OPERATIONS.releaseBatch,
+        { batchId: batch.id, signature: { password: signer.password, meaning: "approved for release" } },
+        signer.token,
+      );
+      expect(signed.errors).toBeUndefined();
+      const decisionId = signed.data!.releaseBatch.id as string;
+      // The decision waits in the QA outbox: production has not moved the batch.
+      await until("the decision waits in the QA outbox", async () => ((await metric(stack.qa.url, "outbox_backlog")) ?? 0) > 0);
+      const held = await qa.call(QA_OPERATIONS.batchQa, { id: batch.id }, signer.token);
+      expect(held.data!.batch).toMatchObject({ status: "QA_HOLD", releaseDecision: { decision: "RELEASED" } });
+
+      world.broker.restore();
+      const read = await until(
+        "production follows the decision once the broker is back",
+        async () => {
+          const now = await qa.call(QA_OPERATIONS.batchQa, { id: batch.id }, signer.token);
+          return now.data?.batch.status === "RELEASED" ? now.data.batch : undefined;
+        },
+        60_000,
+      );
+      const releases = read.history.filter((change: { toStatus: string }) => change.toStatus === "RELEASED");
+      expect(releases).toEqual([
+        {
+          fromStatus: "QA_HOLD",
+          toStatus: "RELEASED",
+          reason: `QA decision ${decisionId}: approved for release`,
+          changedBy: { id: signer.id, name: "Quinn Outage" },
+        },
+      ]);
+      expect(read.releaseDecision).toMatchObject({ decision: "RELEASED", signedBy: { name: "Quinn Outage" } });
+      await until("the QA outbox is empty", async () => (await metric(stack.qa.url, "outbox_backlog")) === 0);
     });
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { graphql } from "../../support/graphql.js";
 import { exactlyOnce, reworkCycles, watchedBatch } from "../support/changes.js";
 import { BATCHES, outcome, readiness } from "../support/checks.js";
-import { until } from "../support/freePort.js";
+import { until } from "../../support/until.js";
 import type { FaultWorld } from "../support/world.js";
 
 /**

@@ -8,7 +8,7 @@ import { subscribe, type TestSubscription } from "../../support/subscriptions.js
 import { bearer, STATUS_CHANGED } from "../../subscriptions/batches.js";
 import { exactlyOnce } from "../support/changes.js";
 import { BATCHES, outcome, subscribers } from "../support/checks.js";
-import { until } from "../support/freePort.js";
+import { until } from "../../support/until.js";
 import { signalAndWait } from "../support/processes.js";
 import type { FaultWorld } from "../support/world.js";
 

@@ -3,7 +3,7 @@ import { graphql } from "../../support/graphql.js";
 import { startService, type RunningService } from "../../support/services.js";
 import { watchedBatch } from "../support/changes.js";
 import { BATCHES, logout, ME, outcome, readiness, subscribers } from "../support/checks.js";
-import { until } from "../support/freePort.js";
+import { until } from "../../support/until.js";
 import type { FaultWorld } from "../support/world.js";
 
 /**

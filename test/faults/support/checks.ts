@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { graphql } from "../../support/graphql.js";
-import { until } from "./freePort.js";
+import { until } from "../../support/until.js";
 
 /**
  * Subgraph calls that wait longer than a production deployment would: a fault test judges

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../../../scripts/database.js";
-import { freePort, until } from "./freePort.js";
+import { freePort } from "../../support/ports.js";
+import { until } from "../../support/until.js";
 import { privateServer, signalAndWait, type PrivateServer } from "./processes.js";
 
 /** A PostgreSQL server of the test's own, on a free port, that it may restart. */

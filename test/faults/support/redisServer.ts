@@ -3,7 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { freePort, until } from "./freePort.js";
+import { freePort } from "../../support/ports.js";
+import { until } from "../../support/until.js";
 import { privateServer, signalAndWait, type PrivateServer } from "./processes.js";
 
 /** A `redis-server` of the test's own, on a free port, that it may restart and flush. */

@@ -1,17 +1,3 @@
-import { once } from "node:events";
-import { createServer, type AddressInfo } from "node:net";
-
-/** A TCP port nothing listens on right now, on 127.0.0.1, for a server the test starts itself. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
 /** Polls `check` until it resolves truthy, or fails after `timeoutMs` saying what was awaited. */
 export async function until<T>(
   what: string,
