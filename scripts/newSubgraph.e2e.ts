@@ -69,7 +69,7 @@ describe("npm run new:subgraph", () => {
       "src/context.ts",
       "src/resolvers/Query.ts",
       "src/__generated__/resolvers-types.ts",
-      "test/scratchService.int.test.ts",
+      "test/server.int.test.ts",
     ]) {
       expect(existsSync(join(copy, "subgraphs/scratch", file)), file).toBe(true);
     }

@@ -81,7 +81,7 @@ export const Query: QueryResolvers = {
   ${name}Service: () => ({ name: "${name}", answeredAt: new Date() }),
 };
 `,
-    [`${dir}/test/${name}Service.int.test.ts`]: `import { afterAll, beforeAll, describe, expect, it } from "vitest";
+    [`${dir}/test/server.int.test.ts`]: `import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signAccessToken } from "#lib/auth/tokens.js";
 import { startFakeAuth, type FakeAuth } from "../../../test/support/fakeAuth.js";
 import { graphql } from "../../../test/support/graphql.js";
