@@ -1,4 +1,4 @@
-# One image for the gateway, the three subgraphs and the one-shot `prepare`; docker-compose.yml
+# One image for the gateway, every subgraph and the one-shot `prepare`; docker-compose.yml
 # picks the command. The services run compiled JavaScript (`npm run build`) with
 # NODE_ENV=production; `prepare` (migrations and the demo seed) runs its script with tsx.
 
