@@ -32,7 +32,12 @@ describe("login", () => {
     const { issuer, audience, accessTokenTtlSeconds } = auth.runtime.config;
     const rules = { issuer, audience, maxTtlSeconds: accessTokenTtlSeconds };
     const principal = await verifyAccessToken(payload.accessToken, jwksKeyLookup(`${auth.url}/.well-known/jwks.json`), rules);
-    expect(principal).toMatchObject({ userId: user.id, email: user.email, roles: ["QA"], scopes: ["batches:read", "batches:release", "qa:approve", "qa:read", "qa:write", "users:read"] });
+    expect(principal).toMatchObject({
+      userId: user.id,
+      email: user.email,
+      roles: ["QA"],
+      scopes: ["batches:read", "batches:release", "qa:approve", "qa:read", "qa:write", "users:read"],
+    });
   });
 
   it("answers an unknown email, a wrong password, a missing password and an inactive user alike", async () => {
