@@ -151,16 +151,39 @@ const readConsumerSettings = (env: Env): ConsumerSettings => ({
   retryDelayMs: EVENTS_RETRY_DELAY_MS.read(env),
 });
 
-export interface ProductionConfig extends SubgraphConfig, Pick<BackingServices, "amqpUrl"> {
-  /** `AUTH_URL`: the JWKS. */
+/**
+ * What a subgraph with events reads besides the common settings: RabbitMQ, auth, its events
+ * (an exchange its outbox is relayed to, the queue feeding its subscriptions, the consumers'
+ * limits) and its own graphql-ws server for the gateway's upstream subscriptions.
+ */
+export interface EventSubgraphConfig extends SubgraphConfig, Pick<BackingServices, "amqpUrl"> {
+  /** `AUTH_URL`: the JWKS (and, for qa, the confirmation of electronic signatures). */
   authUrl: string;
   events: {
-    /** `EVENTS_EXCHANGE`, the durable topic exchange, default `production.events`. */
+    /** The durable topic exchange: `EVENTS_EXCHANGE` (default `production.events`), `QA_EVENTS_EXCHANGE` (default `qa.events`). */
     exchange: string;
-    /** `SUBSCRIPTIONS_QUEUE`, default `production.subscriptions`: the queue feeding subscriptions. */
+    /** The queue feeding subscriptions: `SUBSCRIPTIONS_QUEUE` (default `production.subscriptions`), `QA_SUBSCRIPTIONS_QUEUE` (default `qa.subscriptions`). */
     queue: string;
     consumer: ConsumerSettings;
   };
+  /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`: the subgraph's own graphql-ws server. */
+  websockets: WebSocketSettings;
+  /** `MAX_*` but root fields: the subscriptions sent to its own WebSocket. */
+  subscriptionLimits: OperationLimits;
+}
+
+function readEventSubgraphConfig(service: "production" | "qa", env: Env, events: { exchange: string; queue: string }): EventSubgraphConfig {
+  return {
+    ...readSubgraphConfig(service, env),
+    amqpUrl: AMQP_URL.read(env),
+    authUrl: AUTH_URL.read(env),
+    events: { ...events, consumer: readConsumerSettings(env) },
+    websockets: readWebSocketSettings(env),
+    subscriptionLimits: readSubscriptionLimits(env),
+  };
+}
+
+export interface ProductionConfig extends EventSubgraphConfig {
   /** QA's release and rejection decisions, applied by the decision consumer (limits: `events.consumer`). */
   qaDecisions: {
     /** `QA_EVENTS_EXCHANGE`, the QA service's durable topic exchange, default `qa.events`. */
@@ -168,54 +191,23 @@ export interface ProductionConfig extends SubgraphConfig, Pick<BackingServices, 
     /** `QA_DECISIONS_QUEUE`, default `production.qa-decisions`: the queue the decisions are applied from. */
     queue: string;
   };
-  /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`: the subgraph's own graphql-ws server. */
-  websockets: WebSocketSettings;
-  /** `MAX_*` but root fields: the subscriptions sent to its own WebSocket. */
-  subscriptionLimits: OperationLimits;
 }
 
 export function readProductionConfig(env: Env): ProductionConfig {
   return {
-    ...readSubgraphConfig("production", env),
-    amqpUrl: AMQP_URL.read(env),
-    authUrl: AUTH_URL.read(env),
-    events: {
-      exchange: EVENTS_EXCHANGE.read(env),
-      queue: SUBSCRIPTIONS_QUEUE.read(env),
-      consumer: readConsumerSettings(env),
-    },
+    ...readEventSubgraphConfig("production", env, { exchange: EVENTS_EXCHANGE.read(env), queue: SUBSCRIPTIONS_QUEUE.read(env) }),
     qaDecisions: { exchange: QA_EVENTS_EXCHANGE.read(env), queue: QA_DECISIONS_QUEUE.read(env) },
-    websockets: readWebSocketSettings(env),
-    subscriptionLimits: readSubscriptionLimits(env),
   };
 }
 
-export interface QaConfig extends SubgraphConfig, Pick<BackingServices, "amqpUrl"> {
-  /** `AUTH_URL`: the JWKS, and the confirmation of electronic signatures. */
-  authUrl: string;
+export interface QaConfig extends EventSubgraphConfig {
   /** `PRODUCTION_URL`: the batches QA records against and decides on (their status and product). */
   productionUrl: string;
-  events: {
-    /** `QA_EVENTS_EXCHANGE`, default `qa.events`: where the QA outbox is relayed. */
-    exchange: string;
-    /** `QA_SUBSCRIPTIONS_QUEUE`, default `qa.subscriptions`: the queue feeding QA's subscriptions. */
-    queue: string;
-    consumer: ConsumerSettings;
-  };
-  /** `WS_*`, `SUBSCRIPTION_AUTH_RECHECK_MS`: the subgraph's own graphql-ws server. */
-  websockets: WebSocketSettings;
-  /** `MAX_*` but root fields: the subscriptions sent to its own WebSocket. */
-  subscriptionLimits: OperationLimits;
 }
 
 export function readQaConfig(env: Env): QaConfig {
   return {
-    ...readSubgraphConfig("qa", env),
-    amqpUrl: AMQP_URL.read(env),
-    authUrl: AUTH_URL.read(env),
+    ...readEventSubgraphConfig("qa", env, { exchange: QA_EVENTS_EXCHANGE.read(env), queue: QA_SUBSCRIPTIONS_QUEUE.read(env) }),
     productionUrl: PRODUCTION_URL.read(env),
-    events: { exchange: QA_EVENTS_EXCHANGE.read(env), queue: QA_SUBSCRIPTIONS_QUEUE.read(env), consumer: readConsumerSettings(env) },
-    websockets: readWebSocketSettings(env),
-    subscriptionLimits: readSubscriptionLimits(env),
   };
 }
