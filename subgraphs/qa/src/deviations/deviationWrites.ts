@@ -40,7 +40,8 @@ async function openAt(db: Prisma.TransactionClient, id: string, version: number)
 
 /**
  * Applies `data` to `before` if it is still open at the version read, bumping the version.
- * Another change committed first: CONFLICT, from the deviation as it is now.
+ * Another change committed first: CONFLICT, from the deviation as it is now (read again: under
+ * READ COMMITTED, PostgreSQL's default and Prisma's, each statement sees what committed before it).
  */
 async function applyChange(tx: Prisma.TransactionClient, before: Deviation, data: Prisma.DeviationUpdateManyMutationInput): Promise<Deviation> {
   const [updated] = await tx.deviation.updateManyAndReturn({
