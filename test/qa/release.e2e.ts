@@ -159,7 +159,7 @@ describe("a batch released by a signed QA decision", () => {
     await qa.recordPassing(signer.token, batch.id);
     const refused = await release(signer.token, batch.id, signer.password);
     expect(refused.errors?.[0]).toMatchObject({
-      message: `Batch ${batch.batchNumber} is IN_PROGRESS: to be released it must be QA_HOLD`,
+      message: `Batch ${batch.batchNumber} is IN_PROGRESS: a release needs a batch in QA_HOLD`,
       extensions: { code: "CONFLICT", status: "IN_PROGRESS" },
     });
   });

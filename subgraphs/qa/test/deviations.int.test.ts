@@ -190,7 +190,7 @@ describe("openDeviation", () => {
     const input = { title: "Late finding", description: "Found after release.", classification: "MAJOR" };
     expect(errorsOf(await call(OPEN, { input: { ...input, batchId: released.id } }, qaUser))).toEqual([
       {
-        message: `Batch ${released.batchNumber} is RELEASED: to open a deviation on it must be PLANNED or IN_PROGRESS or QA_HOLD`,
+        message: `Batch ${released.batchNumber} is RELEASED: a deviation needs a batch in PLANNED, IN_PROGRESS or QA_HOLD`,
         path: ["openDeviation"],
         extensions: { code: "CONFLICT", field: "batchId", status: "RELEASED" },
       },

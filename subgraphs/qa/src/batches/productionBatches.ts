@@ -17,7 +17,8 @@ export interface ProductionBatches {
   get(batchId: string): Promise<ProductionBatch | null>;
   /**
    * The batch, checked: NOT_FOUND when there is none, CONFLICT naming its status when it is not
-   * in one of `statuses` (`action` says what was refused, `to record a result`).
+   * in one of `statuses` (`action` names what was refused: `a release` gives "Batch B-1 is
+   * IN_PROGRESS: a release needs a batch in QA_HOLD").
    */
   require(batchId: string, statuses: readonly BatchStatus[], action: string): Promise<ProductionBatch>;
 }
@@ -50,7 +51,8 @@ export function productionBatches(target: ServiceCallTarget): ProductionBatches 
       const batch = await get(batchId);
       if (!batch) throw apiError("NOT_FOUND", `No batch with id ${batchId}`, { field: "batchId" });
       if (!statuses.includes(batch.status)) {
-        throw apiError("CONFLICT", `Batch ${batch.batchNumber} is ${batch.status}: ${action} it must be ${statuses.join(" or ")}`, {
+        const allowed = statuses.length > 1 ? `${statuses.slice(0, -1).join(", ")} or ${statuses.at(-1)}` : statuses[0];
+        throw apiError("CONFLICT", `Batch ${batch.batchNumber} is ${batch.status}: ${action} needs a batch in ${allowed}`, {
           field: "batchId",
           status: batch.status,
         });

@@ -23,7 +23,7 @@ export function fieldChanges(before: Partial<Tracked> | null, after: Partial<Tra
 /** Appends one entry to a deviation's history, in the caller's transaction. */
 export async function appendDeviationChange(
   tx: Prisma.TransactionClient,
-  entry: { deviationId: string; action: DeviationAction; changes: ReturnType<typeof fieldChanges>; changedById: string },
+  entry: { deviationId: string; action: DeviationAction; changes: ReturnType<typeof fieldChanges>; changedById: string; changedAt?: Date },
 ): Promise<void> {
   await tx.deviationChange.create({ data: { ...entry, changes: entry.changes as Prisma.InputJsonValue } });
 }

@@ -62,7 +62,7 @@ export async function openDeviation(ctx: QaContext, input: OpenDeviationInput): 
   const title = checkText("title", input.title, TITLE);
   const description = checkText("description", input.description, DESCRIPTION);
   const openedById = callerId(ctx);
-  const batch = await ctx.batches.require(input.batchId, OPEN_FOR_DEVIATIONS, "to open a deviation on");
+  const batch = await ctx.batches.require(input.batchId, OPEN_FOR_DEVIATIONS, "a deviation");
   const deviation = await ctx.prisma.$transaction(async (tx) => {
     await lockBatch(tx, batch.id);
     const decision = await tx.releaseDecision.findUnique({ where: { batchId: batch.id }, select: { decision: true, signedAt: true } });
@@ -119,7 +119,7 @@ export async function closeDeviation(ctx: QaContext, id: string, input: CloseDev
     const closedAt = new Date();
     const closed = await applyChange(tx, before, { ...given, status: "CLOSED", closedById, closedAt });
     const changes = fieldChanges(before, { ...given, status: "CLOSED" });
-    await appendDeviationChange(tx, { deviationId: closed.id, action: "CLOSED", changes, changedById: closedById });
+    await appendDeviationChange(tx, { deviationId: closed.id, action: "CLOSED", changes, changedById: closedById, changedAt: closedAt });
     const data = {
       deviation_id: closed.id,
       number: deviationNumber(closed.number),

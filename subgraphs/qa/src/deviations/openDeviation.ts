@@ -21,7 +21,13 @@ export interface NewDeviation {
 export async function openDeviationTx(tx: Prisma.TransactionClient, deviation: NewDeviation, cause: QaEventCause): Promise<Deviation> {
   const { batchNumber, ...fields } = deviation;
   const row = await tx.deviation.create({ data: fields });
-  await appendDeviationChange(tx, { deviationId: row.id, action: "OPENED", changes: fieldChanges(null, row), changedById: row.openedById });
+  await appendDeviationChange(tx, {
+    deviationId: row.id,
+    action: "OPENED",
+    changes: fieldChanges(null, row),
+    changedById: row.openedById,
+    changedAt: row.openedAt,
+  });
   const data = {
     deviation_id: row.id,
     number: deviationNumber(row.number),

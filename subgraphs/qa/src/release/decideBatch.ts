@@ -52,7 +52,7 @@ export async function decideBatch(ctx: QaContext, { batchId, decision, reason, s
   const meaning = checkText("meaning", signature.meaning, { max: MAX_MEANING });
   const why = decision === "REJECTED" ? checkText("reason", reason ?? "", { max: MAX_REASON, multiline: true }) : null;
   if (signature.password.length === 0) throw apiError("BAD_USER_INPUT", "password must not be empty: re-enter it to sign", { field: "password" });
-  const batch = await ctx.batches.require(batchId, ["QA_HOLD"], decision === "RELEASED" ? "to be released" : "to be rejected");
+  const batch = await ctx.batches.require(batchId, ["QA_HOLD"], decision === "RELEASED" ? "a release" : "a rejection");
   const earlier = await ctx.loaders.decisionByBatch.load(batch.id);
   if (earlier) throw alreadyDecided(batch.batchNumber, earlier);
   if (decision === "RELEASED") {
