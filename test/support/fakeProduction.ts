@@ -17,7 +17,7 @@ export interface ProductionCall {
  */
 export interface FakeProduction {
   url: string;
-  /** The batches production has, by id; an id not here is answered with `batch: null`. */
+  /** The batches production has, by id (lower case); an id not here is answered with `batch: null`. */
   batches: Map<string, ProductionBatch>;
   /** Every `/graphql` call, oldest first. */
   calls: ProductionCall[];
@@ -35,7 +35,8 @@ export async function startFakeProduction(): Promise<FakeProduction> {
     const { query, variables = {} } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     calls.push({ headers: req.headers, query, variables });
     const body = /\bbatch\s*\(/.test(query)
-      ? { data: { batch: batches.get(String(variables.id)) ?? null } }
+      ? // Ids are UUIDs, which PostgreSQL compares without regard to case.
+        { data: { batch: batches.get(String(variables.id).toLowerCase()) ?? null } }
       : { errors: [{ message: "the production stand-in answers batch(id) only", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] };
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   });
