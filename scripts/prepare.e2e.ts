@@ -52,7 +52,7 @@ describe("npm run db:prepare", () => {
     const first = await prepare(env);
     expect(first).toMatchObject({ code: 0, stderr: "" });
     expect(first.stdout).toMatch(new RegExp(`^database ${fresh}: created\nmigrations: \\d+ applied\nseed: admin admin@example.com created\n`));
-    expect(first.stdout).toContain("seed: viewer viewer@example.com created\n");
+    expect(first.stdout).toContain("seed: viewer viewer@example.com created\nseed: specification PARA-500 v1 created\n");
 
     const again = await prepare(env);
     expect(again).toEqual({
@@ -65,6 +65,9 @@ describe("npm run db:prepare", () => {
         "seed: qa qa@example.com exists",
         "seed: production production@example.com exists",
         "seed: viewer viewer@example.com exists",
+        "seed: specification PARA-500 v1 exists",
+        "seed: specification IBU-400 v1 exists",
+        "seed: specification AMOX-250 v1 exists",
         "",
       ].join("\n"),
     });

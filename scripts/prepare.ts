@@ -1,7 +1,8 @@
 /**
  * `npm run db:prepare`, the first step of `npm start`: checks that PostgreSQL, Redis and
  * RabbitMQ answer, creates the database, applies pending migrations and seeds the first
- * accounts (see `seed.ts`). Each step is skipped when there is nothing to do, so a prepared
+ * accounts (see `seed.ts`) and, outside production, the demo specifications (see
+ * `demoSpecifications.ts`). Each step is skipped when there is nothing to do, so a prepared
  * database costs well under a second; the Prisma CLI only runs when a migration is pending.
  */
 import { readPrepare } from "#lib/config.js";
@@ -9,7 +10,8 @@ import { checkBackingServices } from "#lib/preflight.js";
 import { createPrismaClient } from "#lib/prisma.js";
 import { applyMigrations, databaseName, ensureDatabase, pendingMigrations } from "./database.js";
 import { runScript, ScriptError } from "./script.js";
-import { seed, seedAccounts } from "./seed.js";
+import { demoSpecifications, seedSpecifications } from "./demoSpecifications.js";
+import { DEMO_QA_EMAIL, seed, seedAccounts } from "./seed.js";
 
 await runScript(async () => {
   const config = readPrepare();
@@ -28,6 +30,13 @@ await runScript(async () => {
   try {
     for (const { role, email, status } of await seed(prisma, seedAccounts(config))) {
       console.log(`seed: ${role.toLowerCase()} ${email} ${status}`);
+    }
+    const specifications = demoSpecifications(config);
+    const publisher = specifications.length > 0 ? await prisma.user.findUnique({ where: { email: DEMO_QA_EMAIL }, select: { id: true } }) : null;
+    if (publisher) {
+      for (const { productCode, version, status } of await seedSpecifications(prisma, specifications, publisher.id)) {
+        console.log(`seed: specification ${productCode} v${version} ${status}`);
+      }
     }
   } finally {
     await prisma.$disconnect();

@@ -3,6 +3,8 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { verifyPassword } from "#lib/auth/passwords.js";
 import { createPrismaClient } from "#lib/prisma.js";
 import { readPrepare } from "#lib/config.js";
+import { checkSpecification } from "../subgraphs/qa/src/specifications/specificationInput.js";
+import { DEMO_SPECIFICATIONS, demoSpecifications, seedSpecifications } from "./demoSpecifications.js";
 import { seed, seedAccounts, type SeedAccount } from "./seed.js";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
@@ -57,5 +59,59 @@ describe("seed", () => {
       `seed: ADMIN_PASSWORD must be set to create the admin ${email} when NODE_ENV=production`,
     );
     expect(await prisma.user.count({ where: { email } })).toBe(0);
+  });
+});
+
+describe("demoSpecifications", () => {
+  it("gives version 1 of the three demo products outside production, and nothing in production", () => {
+    expect(demoSpecifications(readPrepare({ NODE_ENV: "development" })).map(({ productCode }) => productCode)).toEqual(["PARA-500", "IBU-400", "AMOX-250"]);
+    expect(demoSpecifications(readPrepare({ NODE_ENV: "production", ADMIN_PASSWORD: "s3cret-enough" }))).toEqual([]);
+  });
+
+  it("would each be accepted by publishSpecification", () => {
+    for (const spec of DEMO_SPECIFICATIONS) expect(() => checkSpecification(spec), spec.productCode).not.toThrow();
+  });
+});
+
+describe("seedSpecifications", () => {
+  // The demo specifications under product codes of this test only: other tests share the run's database.
+  const suffix = randomBytes(3).toString("hex").toUpperCase();
+  const specs = DEMO_SPECIFICATIONS.map((spec) => ({ ...spec, productCode: `${spec.productCode}-${suffix}` }));
+  const publisher = "6f1c1b9e-52d5-4a53-9d55-0f6c3f1f9a02";
+
+  it("creates version 1 of each product's specification once, then leaves them alone", async () => {
+    expect(await seedSpecifications(prisma, specs, publisher)).toEqual(specs.map(({ productCode }) => ({ productCode, version: 1, status: "created" })));
+    const para = await prisma.specification.findUniqueOrThrow({
+      where: { productCode_version: { productCode: specs[0]!.productCode, version: 1 } },
+      include: { tests: { orderBy: { position: "asc" } } },
+    });
+    expect(para).toMatchObject({ createdById: publisher, note: DEMO_SPECIFICATIONS[0]!.note });
+    expect(
+      para.tests.map(({ code, lowerLimit, upperLimit, expectedText }) => [code, lowerLimit?.toNumber() ?? null, upperLimit?.toNumber() ?? null, expectedText]),
+    ).toEqual([
+      ["APPEARANCE", null, null, "Complies"],
+      ["IDENTITY", null, null, "Complies"],
+      ["ASSAY", 95, 105, null],
+      ["DISSOLUTION", 80, null, null],
+      ["UNIFORMITY", 85, 115, null],
+      ["IMPURITY-K", null, 0.1, null],
+      ["MICRO", null, 1000, null],
+    ]);
+
+    // Another `npm start`, with a version 2 published since: nothing is added.
+    await prisma.specification.create({
+      data: {
+        productCode: specs[1]!.productCode,
+        version: 2,
+        createdById: publisher,
+        tests: { create: [{ code: "ASSAY", name: "Assay", method: "HPLC", lowerLimit: 97, position: 0 }] },
+      },
+    });
+    expect(await seedSpecifications(prisma, specs, publisher)).toEqual([
+      { productCode: specs[0]!.productCode, version: 1, status: "exists" },
+      { productCode: specs[1]!.productCode, version: 2, status: "exists" },
+      { productCode: specs[2]!.productCode, version: 1, status: "exists" },
+    ]);
+    expect(await prisma.specification.count({ where: { productCode: { in: specs.map(({ productCode }) => productCode) } } })).toBe(4);
   });
 });

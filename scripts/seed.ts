@@ -7,7 +7,8 @@
  *   `qa@example.com` (QA), `production@example.com` (PRODUCTION), `viewer@example.com` (VIEWER).
  *
  * An account whose email exists is left alone, password included: seeding again never undoes
- * a change made since.
+ * a change made since. Outside production, the demo products' specifications follow
+ * (`demoSpecifications.ts`).
  */
 import { randomUUID } from "node:crypto";
 import type { PrepareConfig } from "#lib/config.js";
@@ -35,13 +36,16 @@ export interface SeedOutcome {
 
 const DEMO_PASSWORD = "demo-password";
 
+/** The demo QA user, who publishes the demo specifications (`demoSpecifications.ts`). */
+export const DEMO_QA_EMAIL = "qa@example.com";
+
 /** The accounts to seed: the admin (`ADMIN_EMAIL`, `ADMIN_PASSWORD`), plus the demo accounts outside production. */
 export function seedAccounts({ production, admin: { email, password } }: Pick<PrepareConfig, "production" | "admin">): SeedAccount[] {
   const admin: SeedAccount = { email, name: "Administrator", roles: ["ADMIN"], password };
   if (production) return [admin];
   return [
     admin,
-    { email: "qa@example.com", name: "Quinn QA", roles: ["QA"], department: "Quality Assurance", password: DEMO_PASSWORD },
+    { email: DEMO_QA_EMAIL, name: "Quinn QA", roles: ["QA"], department: "Quality Assurance", password: DEMO_PASSWORD },
     { email: "production@example.com", name: "Pat Production", roles: ["PRODUCTION"], department: "Production", password: DEMO_PASSWORD },
     { email: "viewer@example.com", name: "Val Viewer", roles: ["VIEWER"], password: DEMO_PASSWORD },
   ];
