@@ -8,7 +8,7 @@ import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
 import { startInProcessSubgraph, type InProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { TRACKED_FIELDS } from "../src/deviations/deviationHistory.js";
 import { createQaServer } from "../src/server.js";
-import { startBatchStandIn, type BatchStandIn } from "./batchStandIn.js";
+import { startFakeProduction, type FakeProduction } from "../../../test/support/fakeProduction.js";
 
 const DEVIATION = /* GraphQL */ `
   fragment DeviationFields on Deviation {
@@ -55,7 +55,7 @@ interface Caller {
 }
 
 let auth: FakeAuth;
-let production: BatchStandIn;
+let production: FakeProduction;
 let qa: InProcessSubgraph<"qa">;
 let qaUser: Caller;
 let productionUser: Caller;
@@ -72,7 +72,7 @@ function caller(role: Role): Caller {
 
 beforeAll(async () => {
   auth = await startFakeAuth();
-  production = await startBatchStandIn();
+  production = await startFakeProduction();
   qa = await startInProcessSubgraph("qa", (runtime) => createQaServer(runtime, { relay: false, subscriptions: false }), {
     AUTH_URL: auth.url,
     PRODUCTION_URL: production.url,

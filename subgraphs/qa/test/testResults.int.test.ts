@@ -200,7 +200,7 @@ describe("recordTestResult", () => {
   it("refuses a PLANNED batch, naming its status", async () => {
     const batch = await batchWithSpecification("PLANNED");
     expect(outcome(await record({ batchId: batch.id, testCode: "ASSAY", value: "100" }))).toEqual(
-      refusal("CONFLICT", `Batch ${batch.batchNumber} is PLANNED: to record a result it must be IN_PROGRESS or QA_HOLD`, {
+      refusal("CONFLICT", `Batch ${batch.batchNumber} is PLANNED: a test result needs a batch in IN_PROGRESS or QA_HOLD`, {
         field: "batchId",
         status: "PLANNED",
       }),

@@ -81,7 +81,7 @@ export async function recordTestResult(ctx: QaContext, input: RecordTestResultIn
   const analystId = input.analystId ?? recordedById;
   if (!isUuid(analystId)) throw apiError("BAD_USER_INPUT", `analystId must be a user id (a UUID), got ${JSON.stringify(analystId)}`, { field: "analystId" });
 
-  const batch = await ctx.batches.require(input.batchId, ["IN_PROGRESS", "QA_HOLD"], "to record a result");
+  const batch = await ctx.batches.require(input.batchId, ["IN_PROGRESS", "QA_HOLD"], "a test result");
   const { spec, test } = await testInForce(ctx, batch, testCode);
   const { passed, numericValue } = judge(test, value);
 
