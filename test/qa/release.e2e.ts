@@ -14,18 +14,24 @@ describe("a batch released by a signed QA decision", () => {
   let fixture: SubscriptionFixture<ProcessFixtureStack>;
   let qa: QaClient;
   let productionToken: string;
+  /** The QA user who signs, unless a test needs one of its own (the throttle test). */
+  let signer: Awaited<ReturnType<QaClient["newUser"]>>;
+  let product: string;
 
   beforeAll(async () => {
     fixture = await startSubscriptionFixture({
       processes: true,
-      // Two wrong signatures free, then delays (the throttle test); sign-ins of the many users the tests create.
+      // Two wrong signatures free, then delays (the throttle test); sign-ins of the users the tests create.
       env: { LOGIN_MAX_FAILURES: "2", RATE_LIMIT_LOGIN: "1000" },
     });
     productionToken = await fixture.login("production");
-    qa = qaClient(fixture.stack.gateway.url, { admin: await fixture.login("admin"), production: productionToken });
+    qa = qaClient(fixture.stack.gateway.url, fixture.stack.env.DATABASE_URL!, { production: productionToken });
+    signer = await qa.newUser(["QA"], "Quinn Signer");
+    product = await qa.newProduct(signer.token);
   }, 180_000);
 
   afterAll(async () => {
+    await qa?.close();
     await fixture?.close();
   });
 
@@ -38,8 +44,6 @@ describe("a batch released by a signed QA decision", () => {
   };
 
   it("goes PLANNED → IN_PROGRESS → QA_HOLD → RELEASED, the signer in production's history and the decision through the gateway", async () => {
-    const signer = await qa.newUser(["QA"], "Quinn Signer");
-    const product = await qa.newProduct(signer.token);
     const batch = await qa.newBatch(product, "QA_HOLD");
     await qa.recordPassing(signer.token, batch.id);
     expect((await batchQa(batch.id, signer.token)).qaReady).toEqual({ ready: true, blockers: [], missingTests: [], failedTests: [], openDeviations: [] });
@@ -76,8 +80,6 @@ describe("a batch released by a signed QA decision", () => {
   });
 
   it("refuses the release, naming what is missing, while a test has no result, while one failed, and while a deviation is open", async () => {
-    const signer = await qa.newUser(["QA"]);
-    const product = await qa.newProduct(signer.token);
     const batch = await qa.newBatch(product, "QA_HOLD");
 
     await qa.record(signer.token, batch.id, "ASSAY", "99.1");
@@ -117,7 +119,6 @@ describe("a batch released by a signed QA decision", () => {
 
   it("refuses a wrong password, then throttles the signer like sign-ins, and keeps the batch in QA_HOLD", async () => {
     const signer = await qa.newUser(["QA"]);
-    const product = await qa.newProduct(signer.token);
     const batch = await qa.newBatch(product, "QA_HOLD");
     await qa.recordPassing(signer.token, batch.id);
 
@@ -135,11 +136,9 @@ describe("a batch released by a signed QA decision", () => {
   });
 
   it("is QA's alone: production and viewers are refused, and so is the old direct path", async () => {
-    const signer = await qa.newUser(["QA"]);
-    const product = await qa.newProduct(signer.token);
     const batch = await qa.newBatch(product, "QA_HOLD");
     await qa.recordPassing(signer.token, batch.id);
-    for (const role of ["PRODUCTION", "VIEWER"]) {
+    for (const role of ["PRODUCTION", "VIEWER"] as const) {
       const other = await qa.newUser([role]);
       const refused = await release(other.token, batch.id, other.password);
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN" });
@@ -153,8 +152,6 @@ describe("a batch released by a signed QA decision", () => {
   });
 
   it("refuses a decision on a batch that is not in QA_HOLD", async () => {
-    const signer = await qa.newUser(["QA"]);
-    const product = await qa.newProduct(signer.token);
     const batch = await qa.newBatch(product, "IN_PROGRESS");
     await qa.recordPassing(signer.token, batch.id);
     const refused = await release(signer.token, batch.id, signer.password);
@@ -165,8 +162,6 @@ describe("a batch released by a signed QA decision", () => {
   });
 
   it("rejects a batch with a signed reason; production follows, and the decision is final", async () => {
-    const signer = await qa.newUser(["QA"]);
-    const product = await qa.newProduct(signer.token);
     const batch = await qa.newBatch(product, "QA_HOLD");
     const rejected = await qa.call(
       QA_OPERATIONS.rejectBatch,
@@ -180,8 +175,6 @@ describe("a batch released by a signed QA decision", () => {
   });
 
   it("delivers deviationOpened and batchReleased to graphql-ws subscribers of the gateway", async () => {
-    const signer = await qa.newUser(["QA"]);
-    const product = await qa.newProduct(signer.token);
     const params = { authorization: `Bearer ${signer.token}` };
     const deviations = subscribe(fixture.stack.gateway.url, params, "subscription { deviationOpened { number title batch { id batchNumber } } }");
     const decisions = subscribe(

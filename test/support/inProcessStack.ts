@@ -1,7 +1,5 @@
-import { createPublicKey, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import { createPublicKey, randomBytes, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
-import { hashPassword } from "#lib/auth/passwords.js";
-import type { Role } from "#lib/auth/scopes.js";
 import { keyId, signAccessToken } from "#lib/auth/tokens.js";
 import { TokenVerifier } from "#lib/auth/verifier.js";
 import {
@@ -24,15 +22,15 @@ import { createQaServer } from "../../subgraphs/qa/src/server.js";
 import { createUserServer } from "../../subgraphs/user/src/server.js";
 import { seed, seedAccounts } from "../../scripts/seed.js";
 import { createPrismaClient } from "#lib/prisma.js";
+import { CHEAP_SCRYPT, insertAccount, type TestAccount } from "./accounts.js";
+
+export type { TestAccount };
 import { deleteBrokerObjects } from "./broker.js";
 import { cloneTestDatabase, type TestDatabase } from "./database.js";
 import { graphql, type GraphQLResult } from "./graphql.js";
 import { capturingLogger, startInProcessSubgraph } from "./inProcessSubgraph.js";
 import { login } from "./login.js";
 import { newSigningKey } from "./stack.js";
-
-/** Cheap scrypt for test accounts: `verifyPassword` reads the cost from the stored hash. */
-const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
 
 /** One service of an in-process stack. */
 export interface InProcessService<TRuntime extends BaseRuntime = BaseRuntime> {
@@ -45,14 +43,6 @@ export interface InProcessService<TRuntime extends BaseRuntime = BaseRuntime> {
 }
 
 /** A test account, inserted straight into the database. */
-export interface TestAccount {
-  id: string;
-  email: string;
-  name: string;
-  password: string;
-  roles: Role[];
-}
-
 /** The people of the production floor, as demo data names them, and a token of each. */
 export interface FloorAccounts {
   production: TestAccount;
@@ -261,12 +251,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       queue: env.SUBSCRIPTIONS_QUEUE!,
       qaExchange: env.QA_EVENTS_EXCHANGE!,
       qaQueue: env.QA_DECISIONS_QUEUE!,
-      async createUser({ roles = ["VIEWER"] as Role[], active = true, name = "Test User", email, password = `pw-${randomUUID()}` } = {}) {
-        const address = email ?? `user-${randomUUID()}@example.com`;
-        const { id } = await auth.runtime.prisma.user.create({ data: { email: address, name, roles, active } });
-        await auth.runtime.prisma.credential.create({ data: { userId: id, passwordHash: await hashPassword(password, CHEAP_SCRYPT) } });
-        return { id, email: address, name, password, roles };
-      },
+      createUser: (account) => insertAccount(auth.runtime.prisma, account),
       login: ({ email, password }) => login(gatewayUrl, email, password),
       tokenFor: (account, ttlSeconds = 600) =>
         signAccessToken({ id: account.id, email: account.email, roles: account.roles }, { privateKey, kid, issuer, audience, ttlSeconds }),

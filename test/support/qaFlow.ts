@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
+import type { Role } from "#lib/auth/scopes.js";
+import { createPrismaClient } from "#lib/prisma.js";
+import { insertAccount, type TestAccount } from "./accounts.js";
 import { graphql, type GraphQLResult } from "./graphql.js";
-import { LOGIN } from "./login.js";
+import { login } from "./login.js";
 
 /** QA's operations as a client of the gateway sends them. */
 export const QA_OPERATIONS = {
@@ -44,10 +47,6 @@ export const QA_OPERATIONS = {
   `,
 } as const;
 
-const CREATE_USER = /* GraphQL */ `
-  mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }
-`;
-
 /** The tests of the product specifications the QA tests publish: two numeric, one text. */
 export const SPEC_TESTS = [
   { code: "ASSAY", name: "Assay", method: "HPLC", unit: "%", lowerLimit: 95, upperLimit: 105 },
@@ -61,8 +60,8 @@ export const PASSING = { ASSAY: "99.8", DISSOLUTION: "92", APPEARANCE: "complies
 /** A client of the gateway acting for QA, with the helpers the release tests share. */
 export interface QaClient {
   gateway: string;
-  /** Signs in a new user of `roles`, created by the admin; resolves with their id, password and token. */
-  newUser(roles: string[], name?: string): Promise<{ id: string; password: string; token: string; name: string }>;
+  /** A new user of `roles` (written to the database, cheaply hashed), signed in through the gateway; with their password and token. */
+  newUser(roles: Role[], name?: string): Promise<TestAccount & { token: string }>;
   /** Publishes a specification of {@link SPEC_TESTS} for a new product code. */
   newProduct(qaToken: string): Promise<string>;
   /** A new batch of `productCode`, moved by production to `status` (IN_PROGRESS or QA_HOLD). */
@@ -77,22 +76,20 @@ export interface QaClient {
   /** Records a passing result of every test. */
   recordPassing(qaToken: string, batchId: string): Promise<void>;
   call(query: string, variables: Record<string, unknown>, token: string): Promise<GraphQLResult>;
+  /** Closes its database connection. */
+  close(): Promise<void>;
 }
 
-/** The helpers, for a gateway at `gateway` where `admin` and `production` are signed-in tokens. */
-export function qaClient(gateway: string, tokens: { admin: string; production: string }): QaClient {
+/** The helpers, for a gateway at `gateway` over the database at `databaseUrl`; `production` is a production user's token. */
+export function qaClient(gateway: string, databaseUrl: string, tokens: { production: string }): QaClient {
   const call = (query: string, variables: Record<string, unknown>, token: string) => graphql(gateway, query, variables, token);
+  const prisma = createPrismaClient(databaseUrl);
   const client: QaClient = {
     gateway,
     call,
     async newUser(roles, name = `QA ${randomBytes(3).toString("hex")}`) {
-      const email = `qa-${randomBytes(5).toString("hex")}@example.com`;
-      const password = `signing-${randomBytes(8).toString("hex")}`;
-      const created = await call(CREATE_USER, { input: { email, name, roles, password } }, tokens.admin);
-      expect(created.errors).toBeUndefined();
-      const login = await graphql(gateway, LOGIN, { email, password });
-      expect(login.errors).toBeUndefined();
-      return { id: created.data!.createUser.id as string, password, name, token: login.data!.login.accessToken as string };
+      const account = await insertAccount(prisma, { roles, name });
+      return { ...account, token: await login(gateway, account.email, account.password) };
     },
     async newProduct(qaToken) {
       const productCode = `QA-${randomBytes(4).toString("hex").toUpperCase()}`;
@@ -120,6 +117,7 @@ export function qaClient(gateway: string, tokens: { admin: string; production: s
     async recordPassing(qaToken, batchId) {
       for (const [code, value] of Object.entries(PASSING)) await client.record(qaToken, batchId, code, value);
     },
+    close: () => prisma.$disconnect(),
   };
   return client;
 }

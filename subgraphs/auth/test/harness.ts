@@ -1,15 +1,12 @@
-import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { inject } from "vitest";
-import { hashPassword } from "#lib/auth/passwords.js";
 import type { Role } from "#lib/auth/scopes.js";
 import { keyId, signAccessToken } from "#lib/auth/tokens.js";
 import type { Runtime } from "#lib/server/runtime.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
 import { startInProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
+import { insertAccount } from "../../../test/support/accounts.js";
 import { createAuthServer } from "../src/server.js";
-
-/** Cheap scrypt for fixtures: `verifyPassword` reads the cost from the hash. */
-const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
 
 /** A user inserted for one test. */
 export interface TestUser {
@@ -65,14 +62,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<AuthH
     privateKey,
     logs,
     call: (query, variables, token) => graphql(url, query, variables, token),
-    async createUser({ roles = ["VIEWER"], active = true, password = `pw-${randomUUID()}` }: NewUser = {}) {
-      const email = `user-${randomUUID()}@example.com`;
-      const { id } = await runtime.prisma.user.create({ data: { email, name: "Test User", roles, active } });
-      if (password !== null) {
-        await runtime.prisma.credential.create({ data: { userId: id, passwordHash: await hashPassword(password, CHEAP_SCRYPT) } });
-      }
-      return { id, email, password: password ?? "", roles };
-    },
+    createUser: (user: NewUser = {}) => insertAccount(runtime.prisma, user),
     tokenFor: (user) => signAccessToken(user, { privateKey, kid: keyId(createPublicKey(privateKey)), issuer, audience, ttlSeconds: accessTokenTtlSeconds }),
     stop,
   };

@@ -47,7 +47,7 @@ export function brokerCases(world: FaultWorld): void {
   describe("a QA decision signed while the broker is away", () => {
     it("is kept in the QA outbox, and the batch ends RELEASED exactly once after the broker is back", async () => {
       const { stack } = world.fixture;
-      const qa = qaClient(stack.gateway.url, { admin: await world.fixture.login("admin"), production: world.actors.tokens.production });
+      const qa = qaClient(stack.gateway.url, stack.env.DATABASE_URL!, { production: world.actors.tokens.production });
       const signer = await qa.newUser(["QA"], "Quinn Outage");
       const product = await qa.newProduct(signer.token);
       const batch = await qa.newBatch(product, "QA_HOLD");
@@ -87,6 +87,7 @@ export function brokerCases(world: FaultWorld): void {
       ]);
       expect(read.releaseDecision).toMatchObject({ decision: "RELEASED", signedBy: { name: "Quinn Outage" } });
       await until("the QA outbox is empty", async () => (await metric(stack.qa.url, "outbox_backlog")) === 0);
+      await qa.close();
     });
   });
 }
