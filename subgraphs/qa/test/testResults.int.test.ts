@@ -208,6 +208,35 @@ describe("recordTestResult", () => {
     expect(await qa.runtime.prisma.testResult.count({ where: { batchId: batch.id } })).toBe(0);
   });
 
+  it("refuses a batch QA has decided on, while production still shows it in QA_HOLD", async () => {
+    const batch = await batchWithSpecification("QA_HOLD");
+    const signedAt = new Date();
+    await qa.runtime.prisma.releaseDecision.create({
+      data: {
+        batchId: batch.id,
+        batchNumber: batch.batchNumber,
+        decision: "RELEASED",
+        signedById: publisher.userId,
+        signedByName: "Quinn QA",
+        signedByEmail: "quinn@example.com",
+        meaning: "approved for release",
+        signedAt,
+        manifestHash: "0".repeat(64),
+      },
+    });
+    expect(outcome(await record({ batchId: batch.id, testCode: "ASSAY", value: "100" }))).toEqual(
+      refusal(
+        "CONFLICT",
+        `Batch ${batch.batchNumber} was already RELEASED by QA at ${signedAt.toISOString()}: a test result cannot be recorded on a decided batch`,
+        {
+          field: "batchId",
+          status: "RELEASED",
+        },
+      ),
+    );
+    expect(await qa.runtime.prisma.testResult.count({ where: { batchId: batch.id } })).toBe(0);
+  });
+
   it("refuses a batch whose product has no specification", async () => {
     const batch = qa.addBatch(uniqueProduct());
     expect(outcome(await record({ batchId: batch.id, testCode: "ASSAY", value: "100" }))).toEqual(

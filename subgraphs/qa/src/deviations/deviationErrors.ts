@@ -21,11 +21,3 @@ export const staleDeviation = (deviation: Pick<Deviation, "number" | "version">,
 /** BAD_USER_INPUT for closing without a root cause or a CAPA; `field` names the first one missing. */
 export const closingIncomplete = (deviation: Pick<Deviation, "number">, field: "rootCause" | "capa") =>
   apiError("BAD_USER_INPUT", `${deviationNumber(deviation.number)} needs a root cause and a CAPA before it is closed`, { field });
-
-/** CONFLICT for opening a deviation on a batch QA has already decided on (production may not have applied the decision yet). */
-export const batchDecided = (batchNumber: string, decision: { decision: string; signedAt: Date }) =>
-  apiError(
-    "CONFLICT",
-    `Batch ${batchNumber} was already ${decision.decision} by QA at ${decision.signedAt.toISOString()}: a deviation cannot be opened on a decided batch`,
-    { field: "batchId", status: decision.decision },
-  );

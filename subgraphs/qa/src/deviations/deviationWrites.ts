@@ -10,10 +10,10 @@ import { checkText, type TextRule } from "#lib/graphql/text.js";
 import { isUuid } from "#lib/graphql/ids.js";
 import { TRANSACTION_OPTIONS } from "#lib/prisma.js";
 import type { CloseDeviationInput, OpenDeviationInput, UpdateDeviationInput } from "../__generated__/resolvers-types.js";
-import { lockBatch } from "../batches/batchLock.js";
+import { lockBatch, lockUndecidedBatch } from "../batches/batchLock.js";
 import type { QaContext } from "../context.js";
 import { QA_EVENT_TYPES, qaEnvelope, writeQaEvents } from "../events/qaEvents.js";
-import { batchDecided, closingIncomplete, deviationClosed, deviationNotFound, staleDeviation } from "./deviationErrors.js";
+import { closingIncomplete, deviationClosed, deviationNotFound, staleDeviation } from "./deviationErrors.js";
 import { appendDeviationChange, deviationNumber, fieldChanges } from "./deviationHistory.js";
 import { INVESTIGATION_TEXT, updateFields } from "./deviationInput.js";
 import { openDeviationTx } from "./openDeviation.js";
@@ -64,9 +64,7 @@ export async function openDeviation(ctx: QaContext, input: OpenDeviationInput): 
   const openedById = callerId(ctx);
   const batch = await ctx.batches.require(input.batchId, OPEN_FOR_DEVIATIONS, "a deviation");
   const deviation = await ctx.prisma.$transaction(async (tx) => {
-    await lockBatch(tx, batch.id);
-    const decision = await tx.releaseDecision.findUnique({ where: { batchId: batch.id }, select: { decision: true, signedAt: true } });
-    if (decision) throw batchDecided(batch.batchNumber, decision);
+    await lockUndecidedBatch(tx, batch, "a deviation cannot be opened");
     const fields = { batchId: batch.id, batchNumber: batch.batchNumber, title, description, classification: input.classification, openedById };
     return openDeviationTx(tx, fields, ctx);
   }, TRANSACTION_OPTIONS);

@@ -4,7 +4,7 @@ import { isUuid } from "#lib/graphql/ids.js";
 import { checkText } from "#lib/graphql/text.js";
 import { TRANSACTION_OPTIONS } from "#lib/prisma.js";
 import type { RecordTestResultInput } from "../__generated__/resolvers-types.js";
-import { lockBatch } from "../batches/batchLock.js";
+import { lockUndecidedBatch } from "../batches/batchLock.js";
 import type { ProductionBatch } from "../batches/productionBatches.js";
 import { callerId } from "../caller.js";
 import type { QaContext } from "../context.js";
@@ -86,7 +86,7 @@ export async function recordTestResult(ctx: QaContext, input: RecordTestResultIn
   const { passed, numericValue } = judge(test, value);
 
   const { result, deviationId } = await ctx.prisma.$transaction(async (tx) => {
-    await lockBatch(tx, batch.id);
+    await lockUndecidedBatch(tx, batch, "a test result cannot be recorded");
     const result = await tx.testResult.create({
       data: { batchId: batch.id, testId: test.id, value, numericValue, passed, analystId: analystId.toLowerCase(), instrument, testedAt, recordedById },
     });
