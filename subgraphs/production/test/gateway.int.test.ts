@@ -173,8 +173,14 @@ describe("query budget", () => {
       const after = await Promise.all(services.map((url) => readCounter(url, "db_queries_total")));
       return { production: after[0]! - before[0]!, user: after[1]! - before[1]! };
     };
-    const small = await statementsFor(10);
-    const large = await statementsFor(100);
+    // Work still running in the background (a consumer, a relay) can only add statements to a
+    // measure: the fewest of three is the page's own cost.
+    const fewest = async (first: number) => {
+      const runs = [await statementsFor(first), await statementsFor(first), await statementsFor(first)];
+      return { production: Math.min(...runs.map((r) => r.production)), user: Math.min(...runs.map((r) => r.user)) };
+    };
+    const small = await fewest(10);
+    const large = await fewest(100);
     expect(large).toEqual(small);
     // The page and all its histories; every creator and author in batched `_entities` calls.
     expect(large.production).toBeLessThanOrEqual(2);

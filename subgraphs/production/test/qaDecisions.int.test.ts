@@ -170,7 +170,7 @@ describe("a QA decision published by the QA service", () => {
     const again = await decisions("already_applied");
     await publishToQa(names, event);
     await publishToQa(names, event);
-    await expect.poll(() => decisions("already_applied"), { timeout: 10_000 }).toBe(again + 1);
+    await expect.poll(() => decisions("already_applied"), { timeout: 20_000 }).toBe(again + 1);
     const { audit, decided } = await written(batch.id, event.data.decision_id);
     expect({ audit, events: decided.length, status: (await readBatch(batch.id)).status }).toEqual({ audit: 1, events: 1, status: "RELEASED" });
   });
@@ -180,7 +180,7 @@ describe("a QA decision published by the QA service", () => {
     const event = qaDecisionEvent(spec(batch.id));
     const [applied, again] = [await decisions("applied"), await decisions("already_applied")];
     await Promise.all([publishToQa(names, event), publishToQa(names, event), publishToQa(names, event)]);
-    await expect.poll(() => decisions("already_applied"), { timeout: 10_000 }).toBe(again + 2);
+    await expect.poll(() => decisions("already_applied"), { timeout: 20_000 }).toBe(again + 2);
     expect(await decisions("applied")).toBe(applied + 1);
     expect(await written(batch.id, event.data.decision_id)).toMatchObject({ audit: 1, decided: [expect.anything()] });
 
