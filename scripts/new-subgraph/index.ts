@@ -3,13 +3,17 @@
  * (its SDL, `src/{index,server,context}.ts`, resolvers, a first test), its own PostgreSQL schema
  * and first migration, and its place in every list of subgraphs: the configuration
  * (`<NAME>_PORT`, `<NAME>_URL`), codegen, `supergraph.yaml`, docker-compose, the README. Then it
- * composes the supergraph and generates the types, so that `npm start` runs it with the others.
- * Nothing is written unless every change could be prepared.
+ * composes the supergraph, generates the types and the README's configuration table, and
+ * formats what it wrote, so that `npm start` runs it with the others. Nothing is written
+ * unless every change could be prepared.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { generate, type CodegenConfig } from "@graphql-codegen/cli";
+import * as prettier from "prettier";
+import { writeOrCheckSupergraph } from "../composition.js";
 import { runScript, ScriptError } from "../script.js";
 import { schemaMigration, subgraphEdits } from "./edits.js";
 import { subgraphNames } from "./names.js";
@@ -17,8 +21,14 @@ import { subgraphFiles } from "./templates.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs an npm script of the project, its output shown. */
-const npmRun = (...args: string[]) => execFileSync("npm", ["run", "--silent", ...args], { cwd: ROOT, stdio: "inherit" });
+/** Formats `paths` (from the root) with the project's Prettier configuration, but those `.prettierignore` keeps as written. */
+async function format(paths: string[]): Promise<void> {
+  for (const path of paths.map((p) => join(ROOT, p))) {
+    if ((await prettier.getFileInfo(path, { ignorePath: join(ROOT, ".prettierignore") })).ignored) continue;
+    const options = await prettier.resolveConfig(path);
+    writeFileSync(path, await prettier.format(readFileSync(path, "utf8"), { ...options, filepath: path }));
+  }
+}
 
 await runScript(async () => {
   const names = subgraphNames(process.argv.slice(2));
@@ -36,15 +46,13 @@ await runScript(async () => {
   }
   for (const { path, text } of edited) writeFileSync(join(ROOT, path), text);
 
-  npmRun("compose");
-  npmRun("codegen");
-  npmRun("docs:config");
-  npmRun("prisma", "--", "generate");
-  const formatted = [...Object.keys(created), ...edited.map((e) => e.path)].filter((path) => /\.(ts|graphql|ya?ml|md)$/.test(path));
-  execFileSync(process.execPath, [join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--log-level", "warn", "--write", ...formatted], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
+  await writeOrCheckSupergraph(join(ROOT, "supergraph.yaml"), join(ROOT, "supergraph.graphql"), false, () => undefined);
+  // Imported only now: codegen.ts reads the supergraph just composed.
+  const { default: codegen } = (await import(pathToFileURL(join(ROOT, "codegen.ts")).href)) as { default: CodegenConfig };
+  await generate({ ...codegen, cwd: ROOT, silent: true }, true);
+  // A process of its own: this one loaded the configuration registry before it was edited.
+  execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/docs-config.ts")], { cwd: ROOT, stdio: "ignore" });
+  await format([...Object.keys(created), ...edited.map((e) => e.path)].filter((path) => /\.(ts|graphql|ya?ml|md|json)$/.test(path)));
 
   const { name, upper, port } = names;
   console.log(`
@@ -56,5 +64,5 @@ Next:
   npm start                         applies the migration and runs ${name} with the others (${upper}_PORT, ${upper}_URL)
   npx vitest run subgraphs/${name}   its first test
   then: its types in subgraphs/${name}/schema.graphql, its models in prisma/schema.prisma with @@schema("${name}"),
-        npm run compose && npm run codegen, and a migration (README, "Database").`);
+        npm run compose && npm run codegen && npm run prisma -- generate, and a migration (README, "Database").`);
 });
