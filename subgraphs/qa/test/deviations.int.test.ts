@@ -8,6 +8,7 @@ import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
 import { startInProcessSubgraph, type InProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { TRACKED_FIELDS } from "../src/deviations/deviationHistory.js";
 import { createQaServer } from "../src/server.js";
+import { insertDecision } from "./qaServer.js";
 import { startFakeProduction, type FakeProduction } from "../../../test/support/fakeProduction.js";
 
 const DEVIATION = /* GraphQL */ `
@@ -202,20 +203,7 @@ describe("openDeviation", () => {
 
     // Signed by QA, not yet applied by production: the batch is still QA_HOLD there.
     const held = batch("QA_HOLD");
-    const signedAt = new Date();
-    await qa.runtime.prisma.releaseDecision.create({
-      data: {
-        batchId: held.id,
-        batchNumber: held.batchNumber,
-        decision: "RELEASED",
-        signedById: qaUser.id,
-        signedByName: "Quinn QA",
-        signedByEmail: "quinn@example.com",
-        meaning: "approved for release",
-        signedAt,
-        manifestHash: "0".repeat(64),
-      },
-    });
+    const signedAt = await insertDecision(qa.runtime.prisma, held, qaUser.id);
     expect(errorsOf(await call(OPEN, { input: { ...input, batchId: held.id } }, productionUser))).toEqual([
       {
         message: `Batch ${held.batchNumber} was already RELEASED by QA at ${signedAt.toISOString()}: a deviation cannot be opened on a decided batch`,

@@ -3,6 +3,7 @@ import { inject } from "vitest";
 import type { Role } from "#lib/auth/scopes.js";
 import { signAccessToken } from "#lib/auth/tokens.js";
 import type { QaConfig } from "#lib/config.js";
+import type { PrismaClient } from "#lib/prisma.js";
 import type { Runtime } from "#lib/server/runtime.js";
 import type { BatchStatus } from "../../../generated/prisma/enums.js";
 import { startFakeAuth, type FakeAuth } from "../../../test/support/fakeAuth.js";
@@ -84,4 +85,26 @@ export async function startQaServer(): Promise<TestQaServer> {
     await auth.stop();
     throw err;
   }
+}
+
+/**
+ * A release decision written straight into `qa.release_decisions`, as a signed one would be,
+ * for a batch production still shows in QA_HOLD (the decision not applied yet). Resolves with its time.
+ */
+export async function insertDecision(prisma: PrismaClient, batch: Pick<ProductionBatch, "id" | "batchNumber">, signedById: string): Promise<Date> {
+  const signedAt = new Date();
+  await prisma.releaseDecision.create({
+    data: {
+      batchId: batch.id,
+      batchNumber: batch.batchNumber,
+      decision: "RELEASED",
+      signedById,
+      signedByName: "Quinn QA",
+      signedByEmail: "quinn@example.com",
+      meaning: "approved for release",
+      signedAt,
+      manifestHash: "0".repeat(64),
+    },
+  });
+  return signedAt;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchStatus } from "../../../generated/prisma/enums.js";
-import { startQaServer, uniqueProduct, type Caller, type TestQaServer } from "./qaServer.js";
+import { insertDecision, startQaServer, uniqueProduct, type Caller, type TestQaServer } from "./qaServer.js";
 
 const PUBLISH = /* GraphQL */ `
   mutation Publish($input: PublishSpecificationInput!) {
@@ -210,20 +210,7 @@ describe("recordTestResult", () => {
 
   it("refuses a batch QA has decided on, while production still shows it in QA_HOLD", async () => {
     const batch = await batchWithSpecification("QA_HOLD");
-    const signedAt = new Date();
-    await qa.runtime.prisma.releaseDecision.create({
-      data: {
-        batchId: batch.id,
-        batchNumber: batch.batchNumber,
-        decision: "RELEASED",
-        signedById: publisher.userId,
-        signedByName: "Quinn QA",
-        signedByEmail: "quinn@example.com",
-        meaning: "approved for release",
-        signedAt,
-        manifestHash: "0".repeat(64),
-      },
-    });
+    const signedAt = await insertDecision(qa.runtime.prisma, batch, publisher.userId);
     expect(outcome(await record({ batchId: batch.id, testCode: "ASSAY", value: "100" }))).toEqual(
       refusal(
         "CONFLICT",
