@@ -14,7 +14,7 @@ import type { ServiceName } from "./config/service.js";
 
 export { ConfigError, type Env, type Reader, type Variable } from "./config/variable.js";
 export { processEnv } from "./config/environment.js";
-export { SERVICES, type BackingServices, type ServiceConfig, type ServiceName } from "./config/service.js";
+export { SERVICES, type BackingServices, type ServiceConfig, type ServiceName, type TracingSettings } from "./config/service.js";
 export { SUBGRAPH_NAMES, type SubgraphName } from "./config/subgraphNames.js";
 export { subgraphCallSettings, type GatewayConfig, type OwnSubgraph, type RateLimits, type SubgraphCallSettings } from "./config/gateway.js";
 export type * from "./config/subgraphs.js";

@@ -1,3 +1,4 @@
+import { context as otelContext, propagation } from "@opentelemetry/api";
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { GraphQLError } from "graphql";
 import type { Counter } from "prom-client";
@@ -45,6 +46,8 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
     if (context.authorization) headers.authorization = context.authorization;
     // The client's address (as `TRUST_PROXY` lets the gateway see it), for the subgraphs' per-IP limits.
     if (context.clientIp) headers["x-forwarded-for"] = context.clientIp;
+    // `traceparent` of the fetch's span when tracing is on: the subgraph's spans join the trace.
+    propagation.inject(otelContext.active(), headers);
     const { client, inflight, deduplicated } = this.options;
     const query = isQuery(request.query);
     try {

@@ -17,6 +17,7 @@ import * as serviceTokens from "./variables/serviceTokens.js";
 import * as services from "./variables/services.js";
 import * as signIn from "./variables/signIn.js";
 import * as subgraphCalls from "./variables/subgraphCalls.js";
+import * as telemetry from "./variables/telemetry.js";
 import * as tokens from "./variables/tokens.js";
 import * as websockets from "./variables/websockets.js";
 
@@ -54,7 +55,7 @@ describe("the registry of variables", () => {
   });
 
   it("holds every variable defined in variables/, once", () => {
-    const defined = [backing, events, limits, rateLimits, seed, serviceTokens, services, signIn, subgraphCalls, tokens, websockets]
+    const defined = [backing, events, limits, rateLimits, seed, serviceTokens, services, signIn, subgraphCalls, telemetry, tokens, websockets]
       .flatMap((group) => Object.values(group))
       .filter((value) => typeof value === "object" && value !== null && "read" in value && "readers" in value);
     expect(new Set(VARIABLES)).toEqual(new Set(defined));

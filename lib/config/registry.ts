@@ -8,6 +8,7 @@ import * as serviceTokens from "./variables/serviceTokens.js";
 import * as services from "./variables/services.js";
 import * as signIn from "./variables/signIn.js";
 import * as subgraphCalls from "./variables/subgraphCalls.js";
+import * as telemetry from "./variables/telemetry.js";
 import * as tokens from "./variables/tokens.js";
 import * as websockets from "./variables/websockets.js";
 
@@ -67,6 +68,9 @@ export const VARIABLES: readonly Variable<unknown>[] = [
   limits.MAX_REPRESENTATIONS,
   services.TRUST_PROXY,
   services.METRICS_TOKEN,
+  telemetry.OTEL_EXPORTER_OTLP_ENDPOINT,
+  telemetry.OTEL_TRACES_SAMPLER_ARG,
+  telemetry.OTEL_SERVICE_NAME,
   // The gateway's calls to the subgraphs.
   subgraphCalls.SUBGRAPH_TIMEOUT_MS,
   subgraphCalls.OWN_SUBGRAPH_TIMEOUTS,

@@ -3,6 +3,7 @@ import { MAX_BODY_BYTES } from "./variables/limits.js";
 import { HOST, LOG_LEVEL, METRICS_TOKEN, NODE_ENV, SERVICE_PORTS, TRUST_PROXY, type TrustProxy } from "./variables/services.js";
 import { ACCESS_TOKEN_TTL, JWT_AUDIENCE, JWT_ISSUER } from "./variables/tokens.js";
 import type { Env } from "./variable.js";
+import { OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER_ARG } from "./variables/telemetry.js";
 import type { ServiceName } from "./subgraphNames.js";
 
 export type { ServiceName };
@@ -26,6 +27,16 @@ export function readBackingServices(env: Env): BackingServices {
   return { databaseUrl: DATABASE_URL.read(env), redisUrl: REDIS_URL.read(env), amqpUrl: AMQP_URL.read(env) };
 }
 
+/** How a service records traces (OpenTelemetry). */
+export interface TracingSettings {
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: OTLP/HTTP base URL; undefined turns tracing off. */
+  endpoint: string | undefined;
+  /** `OTEL_TRACES_SAMPLER_ARG`, default 1: the share of new traces recorded. */
+  ratio: number;
+  /** `OTEL_SERVICE_NAME`, default the service's name. */
+  serviceName: string;
+}
+
 /** Settings every service reads. */
 export interface ServiceConfig {
   service: ServiceName;
@@ -47,6 +58,8 @@ export interface ServiceConfig {
   audience: string;
   /** `ACCESS_TOKEN_TTL` in seconds, default 900 (15 minutes). */
   accessTokenTtlSeconds: number;
+  /** `OTEL_*`: where traces go (tracing is off without an endpoint), what share is sampled, under which service name. */
+  tracing: TracingSettings;
   /** `METRICS_TOKEN`, default unset: `/metrics` then answers without a token (except the gateway's in production). */
   metricsToken: string | undefined;
   /** `MAX_BODY_BYTES`, default 1 MiB: the largest GraphQL request body; larger is 413 `PAYLOAD_TOO_LARGE`. */
@@ -69,6 +82,11 @@ export function readServiceSettings(service: ServiceName, env: Env, trustProxy: 
     audience: JWT_AUDIENCE.read(env),
     accessTokenTtlSeconds: ACCESS_TOKEN_TTL.read(env),
     metricsToken: METRICS_TOKEN.read(env),
+    tracing: {
+      endpoint: OTEL_EXPORTER_OTLP_ENDPOINT.read(env),
+      ratio: OTEL_TRACES_SAMPLER_ARG.read(env),
+      serviceName: OTEL_SERVICE_NAME.read(env) ?? service,
+    },
     bodyBytes: MAX_BODY_BYTES.read(env),
     trustProxy: TRUST_PROXY.read(env) ?? trustProxy,
   };

@@ -3,6 +3,8 @@ import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from 
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
+import { serverSpans } from "../telemetry/serverSpans.js";
+import { tracingOn } from "../telemetry/tracing.js";
 import express, { type Request, type RequestHandler } from "express";
 import type { Registry } from "prom-client";
 import type { ServiceConfig } from "../config.js";
@@ -91,6 +93,8 @@ export function createGraphQLServer<TContext extends RequestContext>(options: Gr
   app.use(securityHeaders({ production }));
   app.use(operationalRoutes(config.service, metrics, { metricsToken: config.metricsToken, serveMetrics }));
   app.get("/ready", readiness.handler(config.service));
+  // After the probes and /metrics: a trace per request that does work, none per scrape.
+  if (tracingOn()) app.use(serverSpans(config.service));
   for (const mount of options.routes) {
     if (Array.isArray(mount)) app.use(...mount);
     else app.use(mount);

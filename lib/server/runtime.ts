@@ -7,6 +7,7 @@ import { createLogger, type Logger } from "../logger.js";
 import { createMetricsRegistry, dbQueryCounter } from "../metricsRegistry.js";
 import { checkBackingServices } from "../preflight.js";
 import { createPrismaClient, type PrismaClient } from "../prisma.js";
+import { startTracing, type Tracing } from "../telemetry/tracing.js";
 
 /** The subgraphs: services with a database. */
 export type SubgraphName = Exclude<ServiceName, "gateway">;
@@ -20,6 +21,8 @@ export interface BaseRuntime<TConfig = ConfigOf[ServiceName]> {
   redis: Redis;
   /** The live revocations, in memory, read from auth and kept current by its notices (see {@link Revocations}). */
   revocations: Revocations;
+  /** OpenTelemetry tracing, on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. */
+  tracing: Tracing;
   /** Closes the connections. */
   close(): Promise<void>;
 }
@@ -44,6 +47,7 @@ export async function createBaseRuntime<N extends ServiceName>(
 ): Promise<BaseRuntime<ConfigOf[N]>> {
   const config = readServiceConfig(name, env);
   const logger = createLogger(name, config.logLevel);
+  const tracing = startTracing(config.tracing, logger);
   await checkBackingServices({ redisUrl: config.redisUrl });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", (err) => logger.warn({ err }, "redis connection error"));
@@ -58,9 +62,11 @@ export async function createBaseRuntime<N extends ServiceName>(
     metrics: createMetricsRegistry(name),
     redis,
     revocations,
+    tracing,
     async close() {
       await revocations.close();
       await redis.quit().catch(() => redis.disconnect());
+      await tracing.close();
     },
   };
 }
