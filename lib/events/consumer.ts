@@ -1,6 +1,8 @@
+import { SpanKind } from "@opentelemetry/api";
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from "amqplib";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../logger.js";
+import { contextOf, inMessageSpan } from "../telemetry/messageSpans.js";
 import { registered } from "../server/operationMetrics.js";
 import { assertEventsExchange, type Broker } from "./broker.js";
 import { DEAD_LETTER_REASONS, EventHeaders, MAX_DETAIL, UnhandleableEventError, type DeadLetterReason } from "./deadLetter.js";
@@ -186,7 +188,14 @@ export function startEventConsumer(broker: Broker, options: ConsumerOptions): Ev
     if (message.fields.redelivered) return retry(ch, message, headers, attempts + 1, "redelivered unacknowledged", true);
     const routingKey = typeof headers[EventHeaders.routingKey] === "string" ? (headers[EventHeaders.routingKey] as string) : message.fields.routingKey;
     try {
-      await options.handle(parseEvent({ ...message, fields: { ...message.fields, routingKey } }, limits));
+      // A CONSUMER span in the trace of the change that caused the event (its `traceparent` header), when traced.
+      await inMessageSpan(
+        `process ${routingKey}`,
+        SpanKind.CONSUMER,
+        contextOf(headers.traceparent),
+        { "messaging.destination.name": queue, "messaging.message.id": String(message.properties.messageId ?? "") },
+        () => options.handle(parseEvent({ ...message, fields: { ...message.fields, routingKey } }, limits)),
+      );
       settle(ch, message, true);
       consumed.inc();
     } catch (err) {

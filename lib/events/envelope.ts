@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { currentTraceparent } from "../telemetry/messageSpans.js";
 
 /**
  * The envelope every event travels in on the broker (DESIGN, "Events"). `data` is in
@@ -16,6 +17,11 @@ export interface EventEnvelope<TData = unknown> {
   /** Request id of the call that caused the event, to follow it through the logs; null when none. */
   correlationId: string | null;
   data: TData;
+  /**
+   * W3C trace context of the change that caused the event, when it was traced (tracing on):
+   * the relay's publish, the consumers and the deliveries join that trace. Absent otherwise.
+   */
+  traceparent?: string;
 }
 
 export interface EnvelopeOptions {
@@ -27,8 +33,9 @@ export interface EnvelopeOptions {
   id?: string;
 }
 
-/** Wraps `data` in a new envelope. */
+/** Wraps `data` in a new envelope, with the trace of the current request when it is traced. */
 export function createEnvelope<TData>(type: string, data: TData, options: EnvelopeOptions): EventEnvelope<TData> {
+  const traceparent = currentTraceparent();
   return {
     id: options.id ?? randomUUID(),
     type,
@@ -36,5 +43,6 @@ export function createEnvelope<TData>(type: string, data: TData, options: Envelo
     source: options.source,
     correlationId: options.correlationId,
     data,
+    ...(traceparent ? { traceparent } : {}),
   };
 }

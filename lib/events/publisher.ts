@@ -1,6 +1,8 @@
+import { SpanKind } from "@opentelemetry/api";
 import type { ConfirmChannel, Options } from "amqplib";
 import type { ChannelWrapper } from "amqp-connection-manager";
 import type { Logger } from "../logger.js";
+import { contextOf, currentTraceparent, inMessageSpan } from "../telemetry/messageSpans.js";
 import { assertEventsExchange, type Broker } from "./broker.js";
 import type { EventEnvelope } from "./envelope.js";
 
@@ -38,7 +40,7 @@ export function messageProperties(envelope: EventEnvelope): Options.Publish {
     type: envelope.type,
     timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
     appId: envelope.source,
-    headers: { correlationId: envelope.correlationId },
+    headers: { correlationId: envelope.correlationId, ...(envelope.traceparent ? { traceparent: currentTraceparent() ?? envelope.traceparent } : {}) },
   };
 }
 
@@ -74,20 +76,30 @@ export function createEventPublisher(broker: Broker, { exchange, logger, publish
         signal?.addEventListener("abort", done);
       });
     },
-    async publish(envelope) {
-      const body = Buffer.from(JSON.stringify(envelope));
-      try {
-        await channel.publish(exchange, envelope.type, body, messageProperties(envelope));
-      } catch (err) {
-        // The broker closed the channel (an exchange deleted under it, say) while the connection
-        // stays up: the library only makes a new channel on a new connection, so force one.
-        if (broker.manager.isConnected()) {
-          connected = false;
-          broker.manager.reconnect();
-        }
-        throw err;
-      }
-    },
+    publish: (envelope) =>
+      // A PRODUCER span in the trace of the change that caused the event; its context travels in the message's headers.
+      inMessageSpan(
+        `publish ${envelope.type}`,
+        SpanKind.PRODUCER,
+        contextOf(envelope.traceparent),
+        { "messaging.destination.name": exchange, "messaging.message.id": envelope.id },
+        () => send(envelope),
+      ),
     close: () => channel.close(),
   };
+
+  async function send(envelope: EventEnvelope): Promise<void> {
+    const body = Buffer.from(JSON.stringify(envelope));
+    try {
+      await channel.publish(exchange, envelope.type, body, messageProperties(envelope));
+    } catch (err) {
+      // The broker closed the channel (an exchange deleted under it, say) while the connection
+      // stays up: the library only makes a new channel on a new connection, so force one.
+      if (broker.manager.isConnected()) {
+        connected = false;
+        broker.manager.reconnect();
+      }
+      throw err;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batchInput, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
+import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "../../subgraphs/production/test/operations.js";
 import { graphql } from "../support/graphql.js";
 import { createFloorAccounts, startInProcessStack, type FloorAccounts, type InProcessStack } from "../support/inProcessStack.js";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlpReceiver.js";
@@ -20,7 +20,7 @@ describe("traces over OTLP", () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    stack = await startInProcessStack({ events: false, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    stack = await startInProcessStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
     floor = await createFloorAccounts(stack);
     const created = await graphql(stack.gateway.url, CREATE_BATCH, { input: batchInput(`TR-${randomBytes(4).toString("hex")}`) }, floor.tokens.production);
     expect(created.errors).toBeUndefined();
@@ -61,6 +61,28 @@ describe("traces over OTLP", () => {
       const server = spans.find((span) => span.kind === 2 && span.attributes["supergraph.service"] === service)!;
       expect(descends(server, gateway.spanId, spans), `${service}'s span under the gateway's request`).toBe(true);
     }
+  });
+
+  it("follows a mutation into its event: the outbox relay's publish and the consumer join the request's trace", async () => {
+    const created = await graphql(stack.gateway.url, CREATE_BATCH, { input: batchInput(`TR-${randomBytes(4).toString("hex")}`) }, floor.tokens.production);
+    const client = newTraceparent();
+    const changed = await graphql(stack.gateway.url, CHANGE_STATUS, { id: created.data!.createBatch.id, status: "IN_PROGRESS" }, floor.tokens.production, {
+      traceparent: `00-${client.traceId}-${client.spanId}-01`,
+    });
+    expect(changed.errors).toBeUndefined();
+
+    const spans = await until("the event's spans", async () => {
+      const found = await traceOf(client.traceId, ["gateway", "production"]);
+      const names = found.map((span) => span.name);
+      return names.includes("publish batch.status.changed") && names.includes("process batch.status.changed") ? found : undefined;
+    });
+    const production = spans.find((span) => span.kind === 2 && span.attributes["supergraph.service"] === "production")!;
+    const publish = spans.find((span) => span.name === "publish batch.status.changed")!;
+    const consume = spans.find((span) => span.name === "process batch.status.changed")!;
+    expect(publish.kind).toBe(4); // PRODUCER
+    expect(consume.kind).toBe(5); // CONSUMER
+    expect(descends(publish, production.spanId, spans), "the publish under the mutation's request").toBe(true);
+    expect(consume.parentSpanId).toBe(publish.spanId);
   });
 
   it("ignores a malformed traceparent and starts a trace of its own", async () => {
