@@ -2,6 +2,7 @@ import type { Repeater } from "@repeaterjs/repeater";
 import { apiError } from "../errors.js";
 import type { EventEnvelope } from "../events/envelope.js";
 import type { Logger } from "../logger.js";
+import type { DeliveryObserver } from "./deliveryLatency.js";
 import { RecentIds } from "./dedupe.js";
 import type { EventPubSub } from "./redis.js";
 import { subscriberStream } from "./subscriberStream.js";
@@ -25,6 +26,8 @@ export interface StreamOptions<TEvent extends EventEnvelope> {
  * deliver is sent once. A subscriber more than `SUBSCRIBER_BUFFER` events behind gets
  * `SERVICE_UNAVAILABLE` and subscribes again with `after`.
  *
+ * Each live event handed over is measured by `events.delivered` (`event_delivery_latency_seconds`).
+ *
  * `return()` (the subscriber left, its socket closed) ends the stream at once. An async
  * generator alone would not: waiting for the next event, it handles `return()` only at its
  * next `yield`, which on a quiet channel or behind a filter may never come, leaving the Redis
@@ -45,7 +48,7 @@ export function eventStream<TEvent extends EventEnvelope>(
     },
     { overflow: (n) => apiError("SERVICE_UNAVAILABLE", `More than ${n} events waited unread: subscribe again with \`after\` to resume`) },
   );
-  const stream = deliver(live, subscribed, options);
+  const stream = deliver(live, subscribed, events.delivered, options);
   return {
     next: () => stream.next(),
     async return() {
@@ -65,6 +68,7 @@ export function eventStream<TEvent extends EventEnvelope>(
 async function* deliver<TEvent extends EventEnvelope>(
   live: Repeater<TEvent>,
   subscribed: Promise<void>,
+  delivered: DeliveryObserver | undefined,
   { accept = () => true, replay, logger }: StreamOptions<TEvent>,
 ): AsyncGenerator<TEvent> {
   // The first pull starts listening; its value is the first live event, awaited after the replay.
@@ -79,7 +83,12 @@ async function* deliver<TEvent extends EventEnvelope>(
   };
   try {
     if (replay) for (const event of await replay()) if (wanted(event)) yield event;
-    for (let next = await first; !next.done; next = await live.next()) if (wanted(next.value)) yield next.value;
+    for (let next = await first; !next.done; next = await live.next()) {
+      if (!wanted(next.value)) continue;
+      // Measured as the subscriber takes it: replayed events above are old on purpose.
+      delivered?.(next.value);
+      yield next.value;
+    }
   } finally {
     await live.return(undefined);
   }

@@ -133,6 +133,14 @@ export const read${pascal}Config = (env: Env): ${pascal}Config => ({ ...readSubg
       },
     },
     {
+      path: "observability/prometheus/prometheus.yml",
+      what: `scrape target ${name}:${port}`,
+      apply(text) {
+        const end = afterLastLine("observability/prometheus/prometheus.yml", text, /^ {8}labels: \{ service: [a-z0-9]+ \}$/gm);
+        return at(text, end, `\n      - targets: ["${name}:${port}"]\n        labels: { service: ${name} }`);
+      },
+    },
+    {
       path: "README.md",
       what: "a row of the services table",
       apply(text) {

@@ -412,16 +412,24 @@ describe("every service's port", () => {
 });
 
 describe("docker-compose.yml", () => {
-  type Service = { ports?: string[]; environment?: Record<string, string>; command?: string[] | string; healthcheck?: { test: string[] } };
+  type Service = {
+    ports?: string[];
+    environment?: Record<string, string>;
+    command?: string[] | string;
+    healthcheck?: { test: string[] };
+    profiles?: string[];
+  };
   const compose = parseYaml(readFileSync(`${ROOT}/docker-compose.yml`, "utf8"), { merge: true }) as { services: Record<string, Service> };
   const env = (name: string) => compose.services[name]!.environment ?? {};
+  // What `docker compose up` starts; the observability profile's tools only on request.
+  const stack = Object.entries(compose.services).filter(([, service]) => !service.profiles);
 
-  it("publishes only the gateway, on a host address that defaults to 127.0.0.1", () => {
-    const published = Object.entries(compose.services)
-      .filter(([, service]) => service.ports?.length)
-      .map(([name]) => name);
+  it("publishes only the gateway, on a host address that defaults to 127.0.0.1, and the observability tools on 127.0.0.1", () => {
+    const published = stack.filter(([, service]) => service.ports?.length).map(([name]) => name);
     expect(published).toEqual(["gateway"]);
     expect(compose.services.gateway!.ports).toEqual(["${GATEWAY_PUBLISH_ADDRESS:-127.0.0.1}:${GATEWAY_PUBLISH_PORT:-8000}:8000"]);
+    const tools = Object.values(compose.services).filter((service) => service.profiles);
+    for (const port of tools.flatMap((service) => service.ports ?? [])) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 
   it("gives Redis a password and RabbitMQ its own user, and builds every service's URLs from them", () => {
@@ -458,8 +466,8 @@ describe("docker-compose.yml", () => {
     expect(resolved).toContain("redis://:changed-redis-password@redis:6379");
   });
 
-  it("keeps a health check on every long-running service", () => {
-    for (const [name, service] of Object.entries(compose.services)) {
+  it("keeps a health check on every long-running service of the stack", () => {
+    for (const [name, service] of stack) {
       if (name !== "prepare") expect({ name, health: !!service.healthcheck?.test }).toEqual({ name, health: true });
     }
     expect(compose.services.redis!.healthcheck!.test.join(" ")).toContain("REDISCLI_AUTH");

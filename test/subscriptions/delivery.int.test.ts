@@ -30,6 +30,8 @@ describe("batchStatusChanged through the gateway", () => {
     await world.changeStatus(batch.id, "IN_PROGRESS");
     // Legacy events are not in the event log, so only a live subscription gets them. The replayed
     // change proves it live: the replay is read once live delivery has started.
+    const delivered = () => readCounter(world.fixture.stack.production.url, "event_delivery_latency_seconds_count");
+    const deliveredBefore = await delivered();
     const sub = subscribe(world.gateway, { token: world.tokens.viewer }, STATUS_CHANGED, { batchId: batch.id, after });
     const [replayed] = await sub.waitFor(1);
     const messageId = randomUUID();
@@ -51,6 +53,8 @@ describe("batchStatusChanged through the gateway", () => {
     await sub.waitFor(3);
     expect(sub.results.map((r) => r.data!.batchStatusChanged.eventId)).toEqual([replayed!.data!.batchStatusChanged.eventId, messageId, expect.any(String)]);
     expect(sub.results[2]!.data!.batchStatusChanged.newStatus).toBe("QA_HOLD");
+    // Its latency measured for the two live events only, not for the replayed one.
+    expect(await delivered()).toBe(deliveredBefore + 2);
     await sub.close();
   });
 

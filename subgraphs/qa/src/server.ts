@@ -28,7 +28,7 @@ export function createQaServer(runtime: Runtime<QaConfig>, options: QaServerOpti
   const { config, logger, prisma, revocations, metrics } = runtime;
   const { exchange, queue, consumer } = config.events;
   const verifier = TokenVerifier.fromJwks(config, revocations);
-  const events = createEventPubSub(config.redisUrl, config.redisPrefix, logger);
+  const events = createEventPubSub(config.redisUrl, config.redisPrefix, logger, metrics);
   // What every request's context holds besides the request's own: built per request (loaders, callers).
   const context = (base: RequestContext, loaders = createQaLoaders(prisma)): QaContext => {
     const caller = { authorization: base.authorization, requestId: base.requestId };

@@ -18,7 +18,7 @@ export interface ProductionSubscriptions {
 
 export function createProductionSubscriptions(runtime: Runtime<ProductionConfig>, consumer: SubscriptionConsumerOptions | false): ProductionSubscriptions {
   const { config, logger, prisma } = runtime;
-  const events = createEventPubSub(config.redisUrl, config.redisPrefix, logger);
+  const events = createEventPubSub(config.redisUrl, config.redisPrefix, logger, runtime.metrics);
   const stops: Array<() => Promise<void>> = [];
   return {
     events,
