@@ -14,12 +14,17 @@ export interface DecisionResult {
 /** Reads of a batch that kept changing under a decision before it gives up (the consumer retries later). */
 const MAX_READS = 5;
 
-/** The batch and the audit row that applied the decision, if any: both by unique keys. */
-const read = (prisma: PrismaClient, decision: QaDecision) =>
-  Promise.all([
-    prisma.batchStatusChange.findUnique({ where: { qaDecisionId: decision.decisionId } }),
-    prisma.batch.findUnique({ where: { id: decision.batchId } }),
-  ]);
+/**
+ * The audit row that applied the decision, if any, and the batch: both by unique keys. The
+ * batch first, then the row: another copy commits both at once, so a batch read that sees its
+ * status change is followed by a row read that sees its row (read side by side, the row could
+ * be missed while the batch was already RELEASED, and the copy refused as not in QA_HOLD).
+ */
+async function read(prisma: PrismaClient, decision: QaDecision) {
+  const batch = await prisma.batch.findUnique({ where: { id: decision.batchId } });
+  const applied = await prisma.batchStatusChange.findUnique({ where: { qaDecisionId: decision.decisionId } });
+  return [applied, batch] as const;
+}
 
 /**
  * Applies a QA decision **once**: QA_HOLD -> RELEASED or REJECTED (the status machine's QA
