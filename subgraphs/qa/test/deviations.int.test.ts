@@ -1,15 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "#lib/auth/scopes.js";
-import { signAccessToken } from "#lib/auth/tokens.js";
 import type { BatchStatus } from "../../../generated/prisma/enums.js";
-import { startFakeAuth, type FakeAuth } from "../../../test/support/fakeAuth.js";
 import { graphql, type GraphQLResult } from "../../../test/support/graphql.js";
-import { startInProcessSubgraph, type InProcessSubgraph } from "../../../test/support/inProcessSubgraph.js";
 import { TRACKED_FIELDS } from "../src/deviations/deviationHistory.js";
-import { createQaServer } from "../src/server.js";
-import { insertDecision } from "./qaServer.js";
-import { startFakeProduction, type FakeProduction } from "../../../test/support/fakeProduction.js";
+import { insertDecision, startQaServer, type TestQaServer } from "./qaServer.js";
 
 const DEVIATION = /* GraphQL */ `
   fragment DeviationFields on Deviation {
@@ -55,47 +50,27 @@ interface Caller {
   token: string;
 }
 
-let auth: FakeAuth;
-let production: FakeProduction;
-let qa: InProcessSubgraph<"qa">;
+let qa: TestQaServer;
 let qaUser: Caller;
 let productionUser: Caller;
 let viewer: Caller;
 
 function caller(role: Role): Caller {
-  const id = randomUUID();
-  const token = signAccessToken(
-    { id, email: `${role.toLowerCase()}-${id}@example.com`, roles: [role] },
-    { privateKey: auth.privateKey, kid: auth.kid, issuer: qa.runtime.config.issuer, audience: qa.runtime.config.audience, ttlSeconds: 600 },
-  );
-  return { id, token };
+  const { userId, token } = qa.signIn(role);
+  return { id: userId, token };
 }
 
 beforeAll(async () => {
-  auth = await startFakeAuth();
-  production = await startFakeProduction();
-  qa = await startInProcessSubgraph("qa", (runtime) => createQaServer(runtime, { relay: false, subscriptions: false }), {
-    AUTH_URL: auth.url,
-    PRODUCTION_URL: production.url,
-  });
+  qa = await startQaServer();
   qaUser = caller("QA");
   productionUser = caller("PRODUCTION");
   viewer = caller("VIEWER");
 });
 
-afterAll(async () => {
-  await qa?.stop();
-  await production?.stop();
-  await auth?.stop();
-});
+afterAll(() => qa?.stop());
 
 /** A new batch known to the stand-in, in `status`. */
-function batch(status: BatchStatus = "IN_PROGRESS") {
-  const id = randomUUID();
-  const made = { id, batchNumber: `B-${id.slice(0, 8)}`, status, productCode: "PARA-500" };
-  production.batches.set(id, made);
-  return made;
-}
+const batch = (status: BatchStatus = "IN_PROGRESS") => qa.addBatch("PARA-500", status);
 
 const call = (query: string, variables: Record<string, unknown>, who: Caller) => graphql(qa.url, query, variables, who.token);
 
