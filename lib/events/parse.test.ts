@@ -20,6 +20,15 @@ describe("parseEvent", () => {
     expect(parseEvent(message(JSON.stringify(envelope), "batch.created"))).toEqual(envelope);
   });
 
+  it("keeps the envelope's trace context when it is a W3C traceparent, and leaves a malformed one out", () => {
+    const envelope = { id: "e1", type: "batch.created", occurredAt: "2026-11-25T10:00:00.000Z", source: "production", correlationId: null, data: {} };
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    expect(parseEvent(message(JSON.stringify({ ...envelope, traceparent }), "batch.created")).traceparent).toBe(traceparent);
+    for (const malformed of ["00-not-a-trace-01", `${traceparent} `, 42, { traceparent }]) {
+      expect(parseEvent(message(JSON.stringify({ ...envelope, traceparent: malformed }), "batch.created"))).not.toHaveProperty("traceparent");
+    }
+  });
+
   it("wraps a bare legacy payload: routing key as type, messageId as id, timestamp as time", () => {
     const legacy = { batch_id: "b1", old_status: "PLANNED", new_status: "IN_PROGRESS" };
     expect(parseEvent(message(JSON.stringify(legacy), "batch.status.changed", { messageId: "m1", timestamp: 1_764_064_800, appId: "mes" }))).toEqual({

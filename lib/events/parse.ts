@@ -25,6 +25,9 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = { maxBytes: 65_536, maxDepth: 3
 /** Longest id, type, source and correlation id an envelope may carry, in characters. */
 const MAX_NAME = 200;
 
+/** A W3C `traceparent` (version 00's shape); anything else is left out of the envelope. */
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
@@ -51,7 +54,7 @@ function time(field: string, value: number | string): string {
 
 /**
  * Reads an event off the broker: our envelope (`{ id, type, occurredAt, source, correlationId,
- * data }`), or the bare legacy payload of the Python publishers, wrapped in an envelope whose
+ * data, traceparent? }`, a malformed `traceparent` left out), or the bare legacy payload of the Python publishers, wrapped in an envelope whose
  * type is the routing key and whose id is the AMQP `messageId` (else derived from the content).
  * Size and nesting are checked on the bytes, before parsing. Throws
  * {@link UnhandleableEventError} for anything it cannot accept, with its reason.
@@ -75,6 +78,7 @@ export function parseEvent(message: RawEvent, { maxBytes, maxDepth }: EventLimit
       source: typeof body.source === "string" ? name("source", body.source) : "unknown",
       correlationId: typeof body.correlationId === "string" ? name("correlationId", body.correlationId) : null,
       data: body.data,
+      ...(typeof body.traceparent === "string" && TRACEPARENT.test(body.traceparent) ? { traceparent: body.traceparent } : {}),
     };
   }
   const { messageId, timestamp, appId } = message.properties;

@@ -30,8 +30,14 @@ function fakePubSub(registry: Registry) {
     },
     unsubscribe: (id: number) => void listeners.delete(id),
   } as unknown as RedisPubSub;
-  const events: EventPubSub = { pubsub, channel: (type) => type, delivered: deliveryLatency(registry, () => T0), close: async () => undefined };
   const publish = (e: EventEnvelope) => listeners.forEach((listener) => listener(e));
+  const events: EventPubSub = {
+    pubsub,
+    channel: (type) => type,
+    publish: async (_type, e) => publish(e),
+    delivered: deliveryLatency(registry, () => T0),
+    close: async () => undefined,
+  };
   return { events, publish, listening };
 }
 

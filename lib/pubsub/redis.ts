@@ -1,7 +1,10 @@
+import { context, SpanKind } from "@opentelemetry/api";
 import { RedisPubSub } from "graphql-redis-subscriptions";
 import { Redis } from "ioredis";
 import type { Registry } from "prom-client";
+import type { EventEnvelope } from "../events/envelope.js";
 import type { Logger } from "../logger.js";
+import { currentTraceparent, inMessageSpan } from "../telemetry/messageSpans.js";
 import { deliveryLatency, type DeliveryObserver } from "./deliveryLatency.js";
 
 /** Pub/sub over Redis, with the channel prefix every name goes under. */
@@ -9,6 +12,12 @@ export interface EventPubSub {
   pubsub: RedisPubSub;
   /** The Redis channel of an event type: `<prefix>events:<type>`, so test runs never meet. */
   channel(type: string): string;
+  /**
+   * Publishes `event` on the channel of `type` for every instance's subscribers, in a PRODUCER
+   * span of the current trace (the consumer's, when traced): the event then carries that span's
+   * `traceparent`, and each subscription's delivery joins the trace.
+   */
+  publish(type: string, event: EventEnvelope): Promise<void>;
   /** Called by `eventStream` for each live event it hands to a subscriber (the latency metric). */
   delivered?: DeliveryObserver;
   close(): Promise<void>;
@@ -28,9 +37,21 @@ export function createEventPubSub(redisUrl: string, prefix: string, logger: Logg
   const publisher = connect("publisher");
   const subscriber = connect("subscriber");
   const pubsub = new RedisPubSub({ publisher, subscriber });
+  const channel = (type: string) => `${prefix}events:${type}`;
   return {
     pubsub,
-    channel: (type) => `${prefix}events:${type}`,
+    channel,
+    publish: (type, event) =>
+      inMessageSpan(
+        `publish ${channel(type)}`,
+        SpanKind.PRODUCER,
+        context.active(),
+        { "messaging.system": "redis", "messaging.destination.name": channel(type) },
+        () => {
+          const traceparent = currentTraceparent();
+          return pubsub.publish(channel(type), traceparent ? { ...event, traceparent } : event);
+        },
+      ),
     delivered: metrics && deliveryLatency(metrics),
     async close() {
       await pubsub.close().catch(() => undefined);

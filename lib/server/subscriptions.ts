@@ -8,6 +8,8 @@ import type { OperationLimits, WebSocketSettings } from "../config.js";
 import { operationGuards } from "./operationLimits.js";
 import { coerceVariables, parseOperation, subscriptionOperation, validateOperation } from "./wsOperations.js";
 import { serveGraphqlWs } from "./wsServer.js";
+import { tracedSubscribe } from "../telemetry/subscriptionSpans.js";
+import { tracingOn } from "../telemetry/tracing.js";
 
 export interface SubscriptionServerOptions<TContext> {
   httpServer: Server;
@@ -36,6 +38,8 @@ export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<
   const limits = operationGuards(options.limits);
   return serveGraphqlWs({
     ...options,
+    // Each event delivered in a span of the trace that caused it (when traced), passed on to the gateway.
+    subscribe: tracingOn() ? tracedSubscribe : undefined,
     async onSubscribe(payload, { principal, token, requestId, logger: requestLogger }) {
       const document = parseOperation(payload.query, limits.parseOptions);
       if (Array.isArray(document)) return document;

@@ -32,3 +32,11 @@ export function inMessageSpan<T>(name: string, kind: SpanKind, parent: Context, 
     }
   });
 }
+
+/**
+ * Runs `work` in a span of the trace a message carries (`traceparent`), or without a span when
+ * it carries none: a message from outside any trace does not start one of its own.
+ */
+export function inTraceOf<T>(traceparent: unknown, name: string, kind: SpanKind, attributes: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  return typeof traceparent === "string" ? inMessageSpan(name, kind, contextOf(traceparent), attributes, work) : work();
+}

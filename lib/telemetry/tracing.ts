@@ -6,6 +6,7 @@ import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import type { TracingSettings } from "../config.js";
 import type { Logger } from "../logger.js";
+import { instrumentStores } from "./instrumentations.js";
 
 /** A service's traces, once started. */
 export interface Tracing {
@@ -17,14 +18,15 @@ export interface Tracing {
 
 const OFF: Tracing = { flush: async () => undefined, close: async () => undefined };
 
-let started: { provider: NodeTracerProvider; users: number } | undefined;
+let started: { provider: NodeTracerProvider; users: number; uninstrument: () => void } | undefined;
 
 /**
  * Starts OpenTelemetry tracing for this process when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and
  * does nothing otherwise (no provider: `@opentelemetry/api` stays a no-op, and the request
  * pipeline adds no tracing step). Spans go in batches over OTLP/HTTP to `<endpoint>/v1/traces`;
  * new traces are sampled at `ratio`, a caller's `traceparent` decides for its own (W3C trace
- * context, the only propagation format). One provider per process: services started in one
+ * context, the only propagation format). SQL statements and Redis commands are spans of the
+ * request that made them (`instrumentStores`). One provider per process: services started in one
  * process (tests) share the first one's, and it stops with the last.
  */
 export function startTracing(settings: TracingSettings, logger: Logger): Tracing {
@@ -36,7 +38,7 @@ export function startTracing(settings: TracingSettings, logger: Logger): Tracing
       spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, "")}/v1/traces` }))],
     });
     provider.register({ propagator: new W3CTraceContextPropagator() });
-    started = { provider, users: 0 };
+    started = { provider, users: 0, uninstrument: instrumentStores(provider) };
     logger.info({ endpoint: settings.endpoint, ratio: settings.ratio }, "tracing on: spans exported over OTLP");
   }
   const current = started;
@@ -50,6 +52,7 @@ export function startTracing(settings: TracingSettings, logger: Logger): Tracing
       current.users -= 1;
       if (current.users > 0) return current.provider.forceFlush();
       started = undefined;
+      current.uninstrument();
       await current.provider.shutdown();
       // Unregistered, so that a provider started later in this process (tests) takes its place.
       trace.disable();

@@ -1,8 +1,11 @@
+import { SpanKind, trace } from "@opentelemetry/api";
 import type { ExecutionResult } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { apiError } from "#lib/errors.js";
 import type { Logger } from "#lib/logger.js";
 import { subscriberStream, type Feed } from "#lib/pubsub/subscriberStream.js";
+import { inTraceOf } from "#lib/telemetry/messageSpans.js";
+import { TRACEPARENT_EXTENSION } from "#lib/telemetry/subscriptionSpans.js";
 import { upstreamErrors, type UpstreamEvent } from "./enrich.js";
 
 interface Group {
@@ -96,12 +99,22 @@ export class SharedSubscriptions {
       });
     try {
       for await (const event of group.upstream) {
-        const result = enrich(event);
-        // Delivered after the events before it, whichever enrichment finishes first.
-        delivered = delivered.then(async () => {
-          const value = await result;
-          for (const subscriber of group.subscribers) subscriber.push(value);
-        });
+        const previous = delivered;
+        // In the trace of the change that caused the event, when the subgraph passed it on: the
+        // enrichment's fetches and the hand-over to the subscribers.
+        delivered = inTraceOf(
+          event.extensions?.[TRACEPARENT_EXTENSION],
+          "deliver subscription event",
+          SpanKind.CONSUMER,
+          { "supergraph.subgraph": source.serviceName },
+          async () => {
+            const value = await enrich(event);
+            // Delivered after the events before it, whichever enrichment finishes first.
+            await previous;
+            trace.getActiveSpan()?.setAttribute("graphql.subscription.subscribers", group.subscribers.size);
+            for (const subscriber of group.subscribers) subscriber.push(value);
+          },
+        );
         inFlight.push(delivered);
         if (inFlight.length >= ENRICHMENTS_IN_FLIGHT) await inFlight.shift();
       }

@@ -42,7 +42,8 @@ export function openUpstream(options: UpstreamOptions): AsyncIterableIterator<Up
     // Resolves once the consumer took the event: an upstream is read no faster than its group enriches.
     const deliver = async (side: AsyncIterableIterator<UpstreamEvent>, event: UpstreamEvent) => {
       if (open.size < 2) return push(event);
-      const key = JSON.stringify(event);
+      // Not the extensions: each side's delivery has a trace context of its own.
+      const key = JSON.stringify([event.data, event.errors]);
       for (const [other, seen] of unmatched) {
         const count = other === side ? 0 : (seen.get(key) ?? 0);
         if (count > 0) return void (count === 1 ? seen.delete(key) : seen.set(key, count - 1));

@@ -36,7 +36,7 @@ export function startSubscriptionConsumer(
     metrics: runtime.metrics,
     async handle(event) {
       const verified = await verifyEvent(runtime.prisma, event as BatchEvent);
-      await events.pubsub.publish(events.channel(verified.type), verified);
+      await events.publish(verified.type, verified);
     },
   });
   return {

@@ -55,7 +55,7 @@ export function startQaSubscriptionConsumer(deps: ConsumerDeps, { exchange, queu
         ? await deps.prisma.deviation.findUnique({ where: { id }, select: { id: true } })
         : await deps.prisma.releaseDecision.findUnique({ where: { id }, select: { id: true } });
       if (!found) throw new UnhandleableEventError("unknown_record", `no ${isDeviation ? "deviation" : "release decision"} ${id}`);
-      await deps.events.pubsub.publish(deps.events.channel(channel), event);
+      await deps.events.publish(channel, event);
     },
   });
   return {
