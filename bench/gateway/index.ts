@@ -6,13 +6,15 @@
  * its own with realistic data (600 batches with histories, 8 creators, a pool of PLANNED
  * batches for writes), starts auth, user and production compiled with `NODE_ENV=production`,
  * then, one gateway at a time over those subgraphs: ours, bare `@apollo/gateway`, Hive Gateway
- * (JS planner) and Hive Gateway with the Rust planner. For each query shape it prints
+ * (JS planner) and Hive Gateway with the Rust planner. `ours-traced` is ours with tracing on
+ * (every request sampled, `OTEL_TRACES_SAMPLER_ARG=1`) over a second set of our subgraphs traced
+ * alike, exporting to an OTLP receiver in this process: the cost of tracing, beside `ours` (off). For each query shape it prints
  * requests/s, p50/p99 latency, CPU ms per request of the gateway and of each subgraph (from
  * `/proc`) and the gateway's RSS, then how CPU per request grows with page size and
  * connections. Figures go to `bench/gateway/results.json` too.
  *
  * Variables: `BENCH_DURATION` (seconds per measurement, default 10), `BENCH_CONNECTIONS`
- * (default 20), `BENCH_GATEWAYS` (comma-separated subset of ours,apollo,hive,hive-rust),
+ * (default 20), `BENCH_GATEWAYS` (comma-separated subset of ours,ours-traced,apollo,hive,hive-rust),
  * `BENCH_SHAPES` (comma-separated subset of dashboard,batch,me,write), `BENCH_SCALING=0` to skip
  * the growth table, `BENCH_SKIP_BUILD=1` to reuse `dist/`.
  */
@@ -21,6 +23,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withClient } from "../../scripts/database.js";
+import { startOtlpReceiver } from "../../test/support/otlpReceiver.js";
 import { buildProduct } from "../support/build.js";
 import { openBenchRun } from "../support/run.js";
 import { seedBenchData } from "./data.js";
@@ -29,7 +32,7 @@ import { HERE, ROOT, startApolloGateway, startHiveGateway, startOurService, type
 
 const DURATION = Number(process.env.BENCH_DURATION || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 20);
-const GATEWAYS = (process.env.BENCH_GATEWAYS || "ours,apollo,hive,hive-rust").split(",");
+const GATEWAYS = (process.env.BENCH_GATEWAYS || "ours,ours-traced,apollo,hive,hive-rust").split(",");
 
 const SHAPES = {
   dashboard: /* GraphQL */ `{ batches(first: 50) { edges { node { id batchNumber status createdBy { name email } } } } }`,
@@ -47,6 +50,8 @@ if (!existsSync(join(HERE, "node_modules/@graphql-hive/gateway"))) {
 }
 buildProduct();
 
+// Tracing on: every request sampled, spans exported over OTLP/HTTP to a receiver that counts them.
+const sink = GATEWAYS.includes("ours-traced") ? await startOtlpReceiver({ keep: false }) : undefined;
 const run = await openBenchRun();
 const { env, started } = run;
 
@@ -56,30 +61,48 @@ try {
   const { auth, user, production, qa } = await run.startSubgraphs();
   const subgraphs = [auth, user, production];
 
-  // The composed supergraph, routed to this run's subgraphs.
-  const urls: Record<string, string> = { auth: auth.url, user: user.url, production: production.url, qa: qa.url };
-  const supergraphPath = join(tmpdir(), `bench-supergraph-${run.tag}.graphql`);
-  writeFileSync(
-    supergraphPath,
-    readFileSync(join(ROOT, "supergraph.graphql"), "utf8").replace(/join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name: string) =>
-      urls[name] ? `join__graph(name: "${name}", url: "${urls[name]}/graphql")` : whole,
-    ),
-  );
+  /** The composed supergraph, routed to one set of subgraphs (`urls` by name), in a file of its own. */
+  const supergraphFor = (urls: Record<string, string>, name: string) => {
+    const path = join(tmpdir(), `bench-supergraph-${run.tag}-${name}.graphql`);
+    writeFileSync(
+      path,
+      readFileSync(join(ROOT, "supergraph.graphql"), "utf8").replace(/join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, graph: string) =>
+        urls[graph] ? `join__graph(name: "${graph}", url: "${urls[graph]}/graphql")` : whole,
+      ),
+    );
+    return path;
+  };
+  const supergraphPath = supergraphFor({ auth: auth.url, user: user.url, production: production.url, qa: qa.url }, "main");
 
-  const gatewayStarters: Record<string, () => Promise<BenchProcess>> = {
-    ours: () =>
-      startOurService("gateway", {
-        ...env,
-        USER_URL: user.url,
-        PRODUCTION_URL: production.url,
-        SUPERGRAPH_PATH: supergraphPath,
-        // The hardening stays on; the limits are set above what the bench sends.
-        RATE_LIMIT_USER: "1000000",
-        RATE_LIMIT_ANONYMOUS: "1000000",
-      }),
-    apollo: () => startApolloGateway(supergraphPath),
-    hive: () => startHiveGateway(supergraphPath, false),
-    "hive-rust": () => startHiveGateway(supergraphPath, true),
+  /** Our gateway on `serviceEnv` (the subgraphs' URLs included). */
+  const ourGateway = (serviceEnv: Record<string, string>, supergraph: string) =>
+    startOurService("gateway", {
+      ...serviceEnv,
+      SUPERGRAPH_PATH: supergraph,
+      // The hardening stays on; the limits are set above what the bench sends.
+      RATE_LIMIT_USER: "1000000",
+      RATE_LIMIT_ANONYMOUS: "1000000",
+    });
+
+  let tracedRequests = 0;
+
+  /** A gateway to measure, the subgraphs it calls, and what else to stop with it. */
+  type Under = { gateway: BenchProcess; subgraphs: BenchProcess[]; others?: BenchProcess[] };
+  const overOurSubgraphs = async (gateway: Promise<BenchProcess>): Promise<Under> => ({ gateway: await gateway, subgraphs });
+  const gatewayStarters: Record<string, () => Promise<Under>> = {
+    ours: () => overOurSubgraphs(ourGateway(env, supergraphPath)),
+    "ours-traced": async () => {
+      const tracedEnv = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink!.url, OTEL_TRACES_SAMPLER_ARG: "1" };
+      const set = await run.startSubgraphs(tracedEnv);
+      const gateway = await ourGateway(
+        tracedEnv,
+        supergraphFor({ auth: set.auth.url, user: set.user.url, production: set.production.url, qa: set.qa.url }, "traced"),
+      );
+      return { gateway, subgraphs: [set.auth, set.user, set.production], others: [set.qa] };
+    },
+    apollo: () => overOurSubgraphs(startApolloGateway(supergraphPath)),
+    hive: () => overOurSubgraphs(startHiveGateway(supergraphPath, false)),
+    "hive-rust": () => overOurSubgraphs(startHiveGateway(supergraphPath, true)),
   };
 
   let nextPlanned = 0;
@@ -95,7 +118,8 @@ try {
   const scaling: Record<string, Record<string, Measurement>> = {};
   let reference: Record<string, unknown> | undefined;
   for (const name of GATEWAYS) {
-    const gateway = await gatewayStarters[name]!();
+    const under = await gatewayStarters[name]!();
+    const { gateway } = under;
     started.push(gateway);
     // Every gateway must give the same answers before its speed means anything.
     const answers = await firstAnswers(gateway.url, data.batchId, tokens.viewer);
@@ -107,20 +131,22 @@ try {
     // subgraphs' code for it lands in no measurement. With the dashboard alone, the first gateway
     // measured paid for the subgraphs' write path: ours 318 writes/s measured first, 429 after
     // bare Apollo (395) in the same run.
-    for (const shape of MEASURED) await measure(gateway, subgraphs, { ...loads[shape](), connections: CONNECTIONS, durationSeconds: 2 });
+    for (const shape of MEASURED) await measure(gateway, under.subgraphs, { ...loads[shape](), connections: CONNECTIONS, durationSeconds: 2 });
     results[name] = {};
     for (const shape of MEASURED) {
       const before = shape === "write" ? await startedCount(run.databaseUrl) : 0;
-      const m = await measure(gateway, subgraphs, { ...loads[shape](), connections: CONNECTIONS, durationSeconds: DURATION });
+      const m = await measure(gateway, under.subgraphs, { ...loads[shape](), connections: CONNECTIONS, durationSeconds: DURATION });
       results[name]![shape] = shape === "write" ? { ...m, writesApplied: (await startedCount(run.databaseUrl)) - before } : m;
-      console.log(`${name.padEnd(10)} ${shape.padEnd(10)} ${line(m)}`);
+      console.log(`${name.padEnd(11)} ${shape.padEnd(10)} ${line(m)}`);
+      if (name === "ours-traced") tracedRequests += m.requests;
     }
-    if (process.env.BENCH_SCALING !== "0") {
+    // How work grows is measured untraced.
+    if (process.env.BENCH_SCALING !== "0" && name !== "ours-traced") {
       scaling[name] = {};
       for (const first of [10, 50, 100]) {
         for (const connections of [1, 20, 100]) {
           const query = SHAPES.dashboard.replace("first: 50", `first: ${first}`);
-          const m = await measure(gateway, subgraphs, {
+          const m = await measure(gateway, under.subgraphs, {
             body: JSON.stringify({ query }),
             token: tokens.viewer,
             connections,
@@ -130,18 +156,25 @@ try {
         }
       }
     }
-    await gateway.stop();
-    started.pop();
+    // The traced subgraphs too: stopping flushes what they still hold.
+    for (const process_ of [gateway, ...(under.subgraphs === subgraphs ? [] : [...under.subgraphs, ...(under.others ?? [])])]) {
+      await process_.stop();
+      started.splice(started.indexOf(process_), 1);
+    }
   }
+  // Each traced request's spans, measured and warm-up requests alike (the receiver counts every export).
+  const tracing = sink && { spansReceived: sink.count, measuredRequests: tracedRequests };
+  if (tracing) console.log(`\nours-traced: ${tracing.spansReceived} spans exported for ${tracing.measuredRequests} measured requests (and the warm-up's)`);
 
   printTables(results, scaling);
   writeFileSync(
     join(HERE, "results.json"),
-    `${JSON.stringify({ ranAt: new Date().toISOString(), machine: machine(), durationSeconds: DURATION, connections: CONNECTIONS, results, scaling }, null, 2)}\n`,
+    `${JSON.stringify({ ranAt: new Date().toISOString(), machine: machine(), durationSeconds: DURATION, connections: CONNECTIONS, results, scaling, tracing }, null, 2)}\n`,
   );
   console.log("\nwritten to bench/gateway/results.json");
 } finally {
   await run.close();
+  await sink?.stop();
 }
 
 /**

@@ -8,8 +8,10 @@ import { createRequire } from "node:module";
 import { cpuMs, treeRssMiB } from "../support/stats.js";
 import type { BenchProcess } from "./processes.js";
 
-// autocannon is a peer of the bench, installed in this folder only.
-const autocannon = createRequire(import.meta.url)("autocannon") as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+// autocannon is a peer of the bench, installed in this folder only, by the bench itself on its
+// first run: loaded when first used, after that install, not when this module is imported.
+const autocannon = (options: Record<string, unknown>) =>
+  (createRequire(import.meta.url)("autocannon") as (options: Record<string, unknown>) => Promise<AutocannonResult>)(options);
 
 interface AutocannonResult {
   requests: { average: number; total: number };

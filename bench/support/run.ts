@@ -28,8 +28,12 @@ export interface BenchRun {
   started: BenchProcess[];
   /** An access token for `user`, signed as auth signs them: no sign-in, no password hash. */
   sign(user: { id: string; email: string }, roles: Role[]): string;
-  /** Starts auth, then user and production, compiled, on `env`. */
-  startSubgraphs(): Promise<{ auth: BenchProcess; user: BenchProcess; production: BenchProcess; qa: BenchProcess }>;
+  /**
+   * Starts auth, then user, production and qa, compiled, on `serviceEnv` (default `env`), and adds
+   * their URLs to it (`AUTH_URL`, …) for the gateway. A second set on a copy of `env` shares the
+   * run's database, Redis prefix and broker objects.
+   */
+  startSubgraphs(serviceEnv?: Record<string, string>): Promise<{ auth: BenchProcess; user: BenchProcess; production: BenchProcess; qa: BenchProcess }>;
   /** Stops the processes, deletes the exchange and queues, drops the database. */
   close(): Promise<void>;
 }
@@ -73,17 +77,17 @@ export async function openBenchRun(): Promise<BenchRun> {
     env,
     started,
     sign: (user, roles) => signAccessToken({ ...user, roles }, signing),
-    async startSubgraphs() {
-      const auth = await startOurService("auth", env);
+    async startSubgraphs(serviceEnv = env) {
+      const auth = await startOurService("auth", serviceEnv);
       started.push(auth);
-      env.AUTH_URL = auth.url;
-      const [user, production] = await Promise.all([startOurService("user", env), startOurService("production", env)]);
+      serviceEnv.AUTH_URL = auth.url;
+      const [user, production] = await Promise.all([startOurService("user", serviceEnv), startOurService("production", serviceEnv)]);
       started.push(user, production);
-      Object.assign(env, { USER_URL: user.url, PRODUCTION_URL: production.url });
+      Object.assign(serviceEnv, { USER_URL: user.url, PRODUCTION_URL: production.url });
       // After production: QA asks it for batches.
-      const qa = await startOurService("qa", env);
+      const qa = await startOurService("qa", serviceEnv);
       started.push(qa);
-      env.QA_URL = qa.url;
+      serviceEnv.QA_URL = qa.url;
       return { auth, user, production, qa };
     },
     async close() {

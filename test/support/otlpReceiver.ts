@@ -17,7 +17,10 @@ export interface ReceivedSpan {
 export interface OtlpReceiver {
   /** The base URL to give as `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   url: string;
+  /** What arrived, in order (none kept with `{ keep: false }`). */
   spans: ReceivedSpan[];
+  /** How many spans arrived. */
+  readonly count: number;
   stop(): Promise<void>;
 }
 
@@ -33,9 +36,13 @@ type Export = {
 const valueOf = (value: AnyValue) => value.stringValue ?? value.boolValue ?? value.doubleValue ?? Number(value.intValue);
 const attributesOf = (list: KeyValue[] = []) => Object.fromEntries(list.map(({ key, value }) => [key, valueOf(value)]));
 
-/** Starts the receiver on a free port; it accepts `POST /v1/traces` with OTLP JSON (what the HTTP exporter sends). */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/**
+ * Starts the receiver on a free port; it accepts `POST /v1/traces` with OTLP JSON (what the HTTP
+ * exporter sends). With `keep: false` it only counts the spans (a bench's sink under load).
+ */
+export async function startOtlpReceiver({ keep = true }: { keep?: boolean } = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  let count = 0;
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -44,6 +51,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     for (const resourceSpans of body.resourceSpans ?? []) {
       const service = String(attributesOf(resourceSpans.resource?.attributes)["service.name"] ?? "");
       for (const scope of resourceSpans.scopeSpans ?? []) {
+        count += scope.spans?.length ?? 0;
+        if (!keep) continue;
         for (const span of scope.spans ?? []) {
           spans.push({
             traceId: span.traceId,
@@ -65,6 +74,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    get count() {
+      return count;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
