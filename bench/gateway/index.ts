@@ -7,7 +7,7 @@
  * batches for writes), starts auth, user and production compiled with `NODE_ENV=production`,
  * then, one gateway at a time over those subgraphs: ours, bare `@apollo/gateway`, Hive Gateway
  * (JS planner) and Hive Gateway with the Rust planner. `ours-traced` is ours with tracing on
- * (every request sampled, `OTEL_TRACES_SAMPLER_ARG=1`) over a second set of our subgraphs traced
+ * (every request sampled, `OTEL_TRACES_SAMPLER_ARG=1`, unless `BENCH_TRACING_RATIO` says otherwise) over a second set of our subgraphs traced
  * alike, exporting to an OTLP receiver in this process: the cost of tracing, beside `ours` (off). For each query shape it prints
  * requests/s, p50/p99 latency, CPU ms per request of the gateway and of each subgraph (from
  * `/proc`) and the gateway's RSS, then how CPU per request grows with page size and
@@ -15,7 +15,8 @@
  *
  * Variables: `BENCH_DURATION` (seconds per measurement, default 10), `BENCH_CONNECTIONS`
  * (default 20), `BENCH_GATEWAYS` (comma-separated subset of ours,ours-traced,apollo,hive,hive-rust),
- * `BENCH_SHAPES` (comma-separated subset of dashboard,batch,me,write), `BENCH_SCALING=0` to skip
+ * `BENCH_SHAPES` (comma-separated subset of dashboard,batch,me,write), `BENCH_TRACING_RATIO` (the
+ * share of requests `ours-traced` samples, default 1), `BENCH_SCALING=0` to skip
  * the growth table, `BENCH_SKIP_BUILD=1` to reuse `dist/`.
  */
 import { execFileSync } from "node:child_process";
@@ -92,7 +93,7 @@ try {
   const gatewayStarters: Record<string, () => Promise<Under>> = {
     ours: () => overOurSubgraphs(ourGateway(env, supergraphPath)),
     "ours-traced": async () => {
-      const tracedEnv = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink!.url, OTEL_TRACES_SAMPLER_ARG: "1" };
+      const tracedEnv = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink!.url, OTEL_TRACES_SAMPLER_ARG: process.env.BENCH_TRACING_RATIO || "1" };
       const set = await run.startSubgraphs(tracedEnv);
       const gateway = await ourGateway(
         tracedEnv,

@@ -89,8 +89,9 @@ export async function startProcess(
 export async function startOurService(name: ServiceName, env: Record<string, string>): Promise<BenchProcess> {
   const port = await freePort();
   const entry = name === "gateway" ? "dist/gateway/src/index.js" : `dist/subgraphs/${name}/src/index.js`;
-  // BENCH_PROFILE=<folder>: each of our services writes a V8 CPU profile there when it stops.
-  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  // BENCH_PROFILE=<folder>: each of our services writes a V8 CPU profile there when it stops,
+  // `<name>-<port>.cpuprofile` (a second set of subgraphs, `ours-traced`'s, has other ports).
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name}-${port}.cpuprofile`] : [];
   return startProcess(
     name,
     [process.execPath, ...profile, entry],

@@ -2,7 +2,7 @@ import { SpanKind } from "@opentelemetry/api";
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from "amqplib";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../logger.js";
-import { contextOf, inMessageSpan } from "../telemetry/messageSpans.js";
+import { contextOf, inSpan } from "../telemetry/messageSpans.js";
 import { registered } from "../server/operationMetrics.js";
 import { assertEventsExchange, type Broker } from "./broker.js";
 import { DEAD_LETTER_REASONS, EventHeaders, MAX_DETAIL, UnhandleableEventError, type DeadLetterReason } from "./deadLetter.js";
@@ -189,7 +189,7 @@ export function startEventConsumer(broker: Broker, options: ConsumerOptions): Ev
     const routingKey = typeof headers[EventHeaders.routingKey] === "string" ? (headers[EventHeaders.routingKey] as string) : message.fields.routingKey;
     try {
       // A CONSUMER span in the trace of the change that caused the event (its `traceparent` header), when traced.
-      await inMessageSpan(
+      await inSpan(
         `process ${routingKey}`,
         SpanKind.CONSUMER,
         contextOf(headers.traceparent),

@@ -2,7 +2,7 @@ import { SpanKind } from "@opentelemetry/api";
 import type { ConfirmChannel, Options } from "amqplib";
 import type { ChannelWrapper } from "amqp-connection-manager";
 import type { Logger } from "../logger.js";
-import { contextOf, currentTraceparent, inMessageSpan } from "../telemetry/messageSpans.js";
+import { contextOf, currentTraceparent, inSpan } from "../telemetry/messageSpans.js";
 import { assertEventsExchange, type Broker } from "./broker.js";
 import type { EventEnvelope } from "./envelope.js";
 
@@ -78,7 +78,7 @@ export function createEventPublisher(broker: Broker, { exchange, logger, publish
     },
     publish: (envelope) =>
       // A PRODUCER span in the trace of the change that caused the event; its context travels in the message's headers.
-      inMessageSpan(
+      inSpan(
         `publish ${envelope.type}`,
         SpanKind.PRODUCER,
         contextOf(envelope.traceparent),

@@ -1,6 +1,8 @@
+import { context, propagation, SpanKind } from "@opentelemetry/api";
 import { GraphQLError } from "graphql";
 import { isCallerCode } from "../errors.js";
 import { REQUEST_ID_HEADER } from "../server/requestId.js";
+import { inSpan } from "../telemetry/messageSpans.js";
 
 /** Default {@link ServiceCall.timeoutMs}: how long a call may take before the service counts as unavailable. */
 export const SERVICE_CALL_TIMEOUT_MS = 5_000;
@@ -55,17 +57,22 @@ export async function callService(call: ServiceCall): Promise<Record<string, unk
   const failed = `${service} ${operation} failed`;
   let body: GraphQLResponse;
   try {
-    const response = await fetch(`${url}/graphql`, {
-      method: "POST",
-      headers: {
+    // A CLIENT span of the caller's trace (when traced), continued by the called service.
+    body = await inSpan(`${service} ${operation}`, SpanKind.CLIENT, context.active(), { "supergraph.subgraph": service }, async () => {
+      const headers: Record<string, string> = {
         "content-type": "application/json",
         [REQUEST_ID_HEADER]: requestId,
         ...(authorization ? { authorization } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(timeoutMs),
+      };
+      propagation.inject(context.active(), headers);
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return (await response.json()) as GraphQLResponse;
     });
-    body = (await response.json()) as GraphQLResponse;
   } catch (err) {
     throw new ServiceUnavailableError(service, `${failed}: ${(err as Error).message}`, { cause: err });
   }

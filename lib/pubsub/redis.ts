@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { EventEnvelope } from "../events/envelope.js";
 import type { Logger } from "../logger.js";
-import { currentTraceparent, inMessageSpan } from "../telemetry/messageSpans.js";
+import { currentTraceparent, inSpan } from "../telemetry/messageSpans.js";
 import { deliveryLatency, type DeliveryObserver } from "./deliveryLatency.js";
 
 /** Pub/sub over Redis, with the channel prefix every name goes under. */
@@ -42,7 +42,7 @@ export function createEventPubSub(redisUrl: string, prefix: string, logger: Logg
     pubsub,
     channel,
     publish: (type, event) =>
-      inMessageSpan(
+      inSpan(
         `publish ${channel(type)}`,
         SpanKind.PRODUCER,
         context.active(),

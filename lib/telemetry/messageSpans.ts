@@ -16,11 +16,12 @@ export const contextOf = (traceparent: unknown): Context =>
   typeof traceparent === "string" ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
 
 /**
- * Runs `work` in a span of `kind` (PRODUCER for a publish, CONSUMER for handling a message)
- * under `parent`, the trace of the change that caused the event: the span ends with the work,
- * an error marks it failed. With tracing off the span is a no-op.
+ * Runs `work` in a span of `kind` (PRODUCER for a publish, CONSUMER for handling a message,
+ * CLIENT for a call to another service) under `parent` (the trace of the change that caused an
+ * event, or the current request's): the span ends with the work, an error marks it failed.
+ * With tracing off the span is a no-op.
  */
-export function inMessageSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: Record<string, string>, work: () => Promise<T>): Promise<T> {
+export function inSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: Record<string, string>, work: () => Promise<T>): Promise<T> {
   return tracer().startActiveSpan(name, { kind, attributes }, parent, async (span) => {
     try {
       return await work();
@@ -38,5 +39,5 @@ export function inMessageSpan<T>(name: string, kind: SpanKind, parent: Context, 
  * it carries none: a message from outside any trace does not start one of its own.
  */
 export function inTraceOf<T>(traceparent: unknown, name: string, kind: SpanKind, attributes: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  return typeof traceparent === "string" ? inMessageSpan(name, kind, contextOf(traceparent), attributes, work) : work();
+  return typeof traceparent === "string" ? inSpan(name, kind, contextOf(traceparent), attributes, work) : work();
 }

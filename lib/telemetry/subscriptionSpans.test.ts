@@ -1,10 +1,7 @@
-import { context, propagation, trace } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { Repeater } from "@repeaterjs/repeater";
 import { GraphQLBoolean, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionResult } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMemoryTracing } from "../../test/support/memoryTracing.js";
 import { tracedSubscribe, TRACEPARENT_EXTENSION } from "./subscriptionSpans.js";
 
 const TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
@@ -30,16 +27,9 @@ function ticks(events: Array<Record<string, unknown>>) {
 }
 
 describe("tracedSubscribe", () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-
-  beforeAll(() => provider.register({ propagator: new W3CTraceContextPropagator() }));
-  afterAll(async () => {
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-  });
+  let tracing: ReturnType<typeof startMemoryTracing>;
+  beforeAll(() => void (tracing = startMemoryTracing()));
+  afterAll(() => tracing.stop());
 
   it("executes each event in a span under the trace it carries, and passes that span's context on in extensions", async () => {
     const { run } = ticks([
@@ -49,13 +39,13 @@ describe("tracedSubscribe", () => {
     const results = (await run()) as AsyncIterableIterator<ExecutionResult>;
     const traced = (await results.next()).value as ExecutionResult;
     expect(traced.data).toEqual({ ticked: "one" });
-    const [span] = exporter.getFinishedSpans();
+    const [span] = tracing.spans();
     expect(span).toMatchObject({ name: "deliver clock.ticked", parentSpanContext: { spanId: PARENT_ID } });
     expect(span!.spanContext().traceId).toBe(TRACE_ID);
     expect(traced.extensions).toEqual({ [TRACEPARENT_EXTENSION]: `00-${TRACE_ID}-${span!.spanContext().spanId}-01` });
     // An event from outside any trace starts none, and its result carries no context.
     expect((await results.next()).value).toEqual({ data: { ticked: "two" } });
-    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    expect(tracing.spans()).toHaveLength(1);
     await results.return!();
   });
 
