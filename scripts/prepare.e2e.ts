@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { readBackingServices } from "#lib/config.js";
-import { uncreatedDatabase } from "../test/support/database.js";
+import { cloneTestDatabase, uncreatedDatabase } from "../test/support/database.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -74,12 +74,17 @@ describe("npm run db:prepare", () => {
   }, 120_000);
 
   it("refuses to create an admin with a known password in production", async () => {
-    const { url } = uncreatedDatabase();
-    const env = { ...readBackingServices(), DATABASE_URL: url, NODE_ENV: "production", ADMIN_EMAIL: "owner@example.com", ADMIN_PASSWORD: "" };
-    const { code, stderr } = await prepare(env);
-    expect({ code, stderr }).toEqual({
-      code: 1,
-      stderr: "seed: ADMIN_PASSWORD must be set to create the admin owner@example.com when NODE_ENV=production\n",
-    });
+    // Migrated and without accounts: the seed is the step left to do.
+    const database = await cloneTestDatabase();
+    try {
+      const env = { ...readBackingServices(), DATABASE_URL: database.url, NODE_ENV: "production", ADMIN_EMAIL: "owner@example.com", ADMIN_PASSWORD: "" };
+      const { code, stderr } = await prepare(env);
+      expect({ code, stderr }).toEqual({
+        code: 1,
+        stderr: "seed: ADMIN_PASSWORD must be set to create the admin owner@example.com when NODE_ENV=production\n",
+      });
+    } finally {
+      await database.drop();
+    }
   }, 60_000);
 });

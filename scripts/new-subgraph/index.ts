@@ -11,9 +11,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { generate, type CodegenConfig } from "@graphql-codegen/cli";
-import * as prettier from "prettier";
-import { writeOrCheckSupergraph } from "../composition.js";
+import type { CodegenConfig } from "@graphql-codegen/cli";
 import { runScript, ScriptError } from "../script.js";
 import { schemaMigration, subgraphEdits } from "./edits.js";
 import { subgraphNames } from "./names.js";
@@ -23,6 +21,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Formats `paths` (from the root) with the project's Prettier configuration, but those `.prettierignore` keeps as written. */
 async function format(paths: string[]): Promise<void> {
+  const prettier = await import("prettier");
   for (const path of paths.map((p) => join(ROOT, p))) {
     if ((await prettier.getFileInfo(path, { ignorePath: join(ROOT, ".prettierignore") })).ignored) continue;
     const options = await prettier.resolveConfig(path);
@@ -46,9 +45,12 @@ await runScript(async () => {
   }
   for (const { path, text } of edited) writeFileSync(join(ROOT, path), text);
 
+  // Composition, codegen and Prettier are loaded once there is something to do: a refusal is immediate.
+  const { writeOrCheckSupergraph } = await import("../composition.js");
   await writeOrCheckSupergraph(join(ROOT, "supergraph.yaml"), join(ROOT, "supergraph.graphql"), false, () => undefined);
   // Imported only now: codegen.ts reads the supergraph just composed.
   const { default: codegen } = (await import(pathToFileURL(join(ROOT, "codegen.ts")).href)) as { default: CodegenConfig };
+  const { generate } = await import("@graphql-codegen/cli");
   await generate({ ...codegen, cwd: ROOT, silent: true }, true);
   // A process of its own: this one loaded the configuration registry before it was edited.
   execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/docs-config.ts")], { cwd: ROOT, stdio: "ignore" });
