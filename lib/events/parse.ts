@@ -54,8 +54,9 @@ function time(field: string, value: number | string): string {
 
 /**
  * Reads an event off the broker: our envelope (`{ id, type, occurredAt, source, correlationId,
- * data, traceparent? }`, a malformed `traceparent` left out), or the bare legacy payload of the Python publishers, wrapped in an envelope whose
- * type is the routing key and whose id is the AMQP `messageId` (else derived from the content).
+ * data, traceparent? }`, a malformed `traceparent` left out), or the bare legacy payload of the
+ * Python publishers, wrapped in an envelope whose type is the routing key and whose id is the
+ * AMQP `messageId` (else derived from the content).
  * Size and nesting are checked on the bytes, before parsing. Throws
  * {@link UnhandleableEventError} for anything it cannot accept, with its reason.
  */
