@@ -29,13 +29,17 @@ export interface EventPubSub {
  * its subscriptions are measured in `event_delivery_latency_seconds`.
  */
 export function createEventPubSub(redisUrl: string, prefix: string, logger: Logger, metrics?: Registry): EventPubSub {
-  const connect = (role: string) => {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const connect = (role: string, maxRetriesPerRequest: number | null) => {
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest });
     redis.on("error", (err) => logger.warn({ err, role }, "redis pub/sub connection error"));
     return redis;
   };
-  const publisher = connect("publisher");
-  const subscriber = connect("subscriber");
+  // A publish fails after a few reconnection attempts: the consumer retries the event later.
+  const publisher = connect("publisher", 3);
+  // SUBSCRIBE and UNSUBSCRIBE wait for Redis, however long it is away: the library sends an
+  // UNSUBSCRIBE (a subscriber left) without awaiting it, so its failure would be an unhandled
+  // rejection, which ends the process, and the channel, resubscribed on reconnection, would stay.
+  const subscriber = connect("subscriber", null);
   const pubsub = new RedisPubSub({ publisher, subscriber });
   const channel = (type: string) => `${prefix}events:${type}`;
   return {
