@@ -45,17 +45,19 @@ export function createEventPubSub(redisUrl: string, prefix: string, logger: Logg
   return {
     pubsub,
     channel,
-    publish: (type, event) =>
-      inSpan(
-        `publish ${channel(type)}`,
+    publish(type, event) {
+      const destination = channel(type);
+      return inSpan(
+        `publish ${destination}`,
         SpanKind.PRODUCER,
         context.active(),
-        { "messaging.system": "redis", "messaging.destination.name": channel(type) },
+        { "messaging.system": "redis", "messaging.destination.name": destination },
         () => {
           const traceparent = currentTraceparent();
-          return pubsub.publish(channel(type), traceparent ? { ...event, traceparent } : event);
+          return pubsub.publish(destination, traceparent ? { ...event, traceparent } : event);
         },
-      ),
+      );
+    },
     delivered: metrics && deliveryLatency(metrics),
     async close() {
       await pubsub.close().catch(() => undefined);
