@@ -1,18 +1,19 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, expect, inject, it, vi } from "vitest";
-import { startService, type RunningService } from "../../test/support/services.js";
+import { startInProcessStack, type InProcessStack } from "../../test/support/inProcessStack.js";
 import { login } from "../../test/support/login.js";
-import { seedStack } from "../../test/support/seed.js";
-import { startStack, type Stack } from "../../test/support/stack.js";
+import { startService, type RunningService } from "../../test/support/services.js";
 
-let stack: Stack;
+let stack: InProcessStack;
 let gateway: RunningService;
 let token: string;
 
+// The gateway is the process whose signals are tested; the subgraphs it calls run in this one.
 beforeAll(async () => {
-  stack = await startStack();
-  await seedStack(stack);
-  gateway = await startService("gateway", { ...stack.env, USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url });
+  stack = await startInProcessStack({ events: false });
+  await stack.seed();
+  const urls = { AUTH_URL: stack.auth.url, USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url, QA_URL: stack.qa.url };
+  gateway = await startService("gateway", { ...stack.env, ...urls, GATEWAY_PORT: "0" });
   token = await login(gateway.url, "viewer@example.com");
 });
 
