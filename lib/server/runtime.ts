@@ -47,7 +47,7 @@ export async function createBaseRuntime<N extends ServiceName>(
 ): Promise<BaseRuntime<ConfigOf[N]>> {
   const config = readServiceConfig(name, env);
   const logger = createLogger(name, config.logLevel);
-  const tracing = startTracing(config.tracing, logger);
+  const tracing = await startTracing(config.tracing, logger);
   await checkBackingServices({ redisUrl: config.redisUrl });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", (err) => logger.warn({ err }, "redis connection error"));
