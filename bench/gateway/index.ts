@@ -99,8 +99,8 @@ try {
 
   let tracedRequests = 0;
 
-  /** A gateway to measure, the subgraphs it calls, and what else to stop with it. */
-  type Under = { gateway: BenchProcess; subgraphs: BenchProcess[]; others?: BenchProcess[] };
+  /** A gateway to measure, the subgraphs whose CPU counts for it, and what to stop after it besides the gateway. */
+  type Under = { gateway: BenchProcess; subgraphs: BenchProcess[]; stopWith?: BenchProcess[] };
   const overOurSubgraphs = async (gateway: Promise<BenchProcess>): Promise<Under> => ({ gateway: await gateway, subgraphs });
   const gatewayStarters: Record<string, () => Promise<Under>> = {
     ours: () => overOurSubgraphs(ourGateway(env, supergraphPath)),
@@ -112,7 +112,8 @@ try {
         tracedEnv,
         supergraphFor({ auth: set.auth.url, user: set.user.url, production: set.production.url, qa: set.qa.url }, "traced"),
       );
-      return { gateway, subgraphs: [set.auth, set.user, set.production], others: [set.qa] };
+      const traced = [set.auth, set.user, set.production];
+      return { gateway, subgraphs: traced, stopWith: [...traced, set.qa] };
     },
     apollo: () => overOurSubgraphs(startApolloGateway(supergraphPath)),
     hive: () => overOurSubgraphs(startHiveGateway(supergraphPath, false)),
@@ -171,7 +172,7 @@ try {
       }
     }
     // The traced subgraphs too: stopping flushes what they still hold.
-    await stop([gateway, ...(under.subgraphs === subgraphs ? [] : [...under.subgraphs, ...(under.others ?? [])])]);
+    await stop([gateway, ...(under.stopWith ?? [])]);
   }
   // Each traced request's spans, measured and warm-up requests alike (the receiver counts every export).
   const tracing = sink && { spansReceived: sink.count, measuredRequests: tracedRequests };

@@ -13,7 +13,7 @@ beforeAll(async () => {
   stack = await startInProcessStack({ events: false });
   await stack.seed();
   const urls = { AUTH_URL: stack.auth.url, USER_URL: stack.user.url, PRODUCTION_URL: stack.production.url, QA_URL: stack.qa.url };
-  gateway = await startService("gateway", { ...stack.env, ...urls, GATEWAY_PORT: "0" });
+  gateway = await startService("gateway", { ...stack.env, ...urls });
   token = await login(gateway.url, "viewer@example.com");
 });
 
