@@ -42,11 +42,20 @@ export function decodeCursor(cursor: string): string {
   throw apiError("BAD_USER_INPUT", "after is not a cursor returned by this API", { field: "after" });
 }
 
-/** One page cut from `rows`, which were fetched with one row more than `size` to see what follows. */
+/**
+ * One page cut from `rows`, which were fetched with one row more than `size` to see what
+ * follows. An edge's cursor is made when it is read: most clients read `endCursor` only.
+ */
 export function toPage<T>(rows: T[], size: number, keyOf: (row: T) => string) {
   const nodes = rows.slice(0, size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
-  return { edges, nodes, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+  const edges = nodes.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(keyOf(node));
+    },
+  }));
+  const last = nodes.at(-1);
+  return { edges, nodes, pageInfo: { hasNextPage: rows.length > size, endCursor: last === undefined ? null : encodeCursor(keyOf(last)) } };
 }
 
 /**

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJwksServer, type JwksServer } from "./jwksServer.js";
-import { batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
+import { ADVANCE_STAGE, batchInput, CHANGE_STATUS, CREATE_BATCH } from "./operations.js";
 import { startProductionServer, type Caller, type TestProductionServer } from "./productionServer.js";
 
 const PAGE = /* GraphQL */ `
-  query Page($filter: BatchFilter, $first: Int, $after: String, $orderBy: BatchOrder) {
-    batches(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
+  query Page($filter: BatchFilter, $first: Int, $after: String, $orderBy: BatchOrder, $offset: Int) {
+    batches(filter: $filter, first: $first, after: $after, orderBy: $orderBy, offset: $offset) {
       totalCount
       pageInfo { hasNextPage endCursor }
       edges { cursor node { batchNumber } }
-      nodes { batchNumber status }
+      nodes { batchNumber status createdAt }
     }
   }
 `;
@@ -88,6 +88,45 @@ describe("batches", () => {
 
     const future = await page({ filter: { product, createdFrom: new Date(Date.now() + 60_000).toISOString() } });
     expect(future).toMatchObject({ totalCount: 0, nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  });
+
+  it("filters by stage and by a creation window, pages oldest first and by offset", async () => {
+    const batchNumbers = (p: { nodes: { batchNumber: string }[] }) => p.nodes.map((n) => n.batchNumber);
+    const production = server.signIn("PRODUCTION");
+    await server.call(ADVANCE_STAGE, { id: ids[0] }, production.token);
+    const advanced = await page({ filter: { product, stage: "GRANULATION" } });
+    expect(batchNumbers(advanced)).toEqual([numbers[0]]);
+    expect(advanced.totalCount).toBe(1);
+
+    const oldestFirst: string[] = [];
+    let after: string | null = null;
+    do {
+      const current = await page({ filter: { product }, orderBy: "CREATED_AT_ASC", first: 2, after });
+      oldestFirst.push(...batchNumbers(current));
+      after = current.pageInfo.hasNextPage ? current.pageInfo.endCursor : null;
+    } while (after);
+    expect(oldestFirst).toEqual(numbers);
+    expect(batchNumbers(await page({ filter: { product }, orderBy: "BATCH_NUMBER_ASC", first: 2, offset: 3 }))).toEqual(numbers.slice(3, 5));
+
+    // The creation window: from the second batch's creation (included) to the fifth's (excluded).
+    const created = (await page({ filter: { product }, orderBy: "BATCH_NUMBER_ASC" })).nodes.map((n: { createdAt: string }) => n.createdAt);
+    const window = { product, createdFrom: created[1], createdTo: created[4] };
+    expect(batchNumbers(await page({ filter: window, orderBy: "BATCH_NUMBER_ASC" }))).toEqual(numbers.slice(1, 4));
+  });
+
+  it("matches % and _ in a searched product name as themselves, not as wildcards", async () => {
+    const production = server.signIn("PRODUCTION");
+    const code = `W-${randomBytes(4).toString("hex")}`;
+    for (const [suffix, name] of [
+      ["1", `Cream 10% w_w ${code}`],
+      ["2", `Cream 10 pct wXw ${code}`],
+    ]) {
+      const created = await server.call(CREATE_BATCH, { input: batchInput(`${code}-${suffix}`, { productCode: code, productName: name }) }, production.token);
+      expect(created.errors).toBeUndefined();
+    }
+    expect((await page({ filter: { product: `10% W_W ${code}` } })).nodes.map((n: { batchNumber: string }) => n.batchNumber)).toEqual([`${code}-1`]);
+    expect((await page({ filter: { product: `_w ${code}` } })).totalCount).toBe(1);
+    expect((await page({ filter: { product: `cream 10` } })).totalCount).toBeGreaterThanOrEqual(2);
   });
 
   it("refuses a cursor of another order, a forged cursor and a page larger than 100", async () => {

@@ -1,33 +1,40 @@
 /**
  * `batches`: a filtered page in one of four orders, with keyset pagination (the cursor holds
  * the order and the last row's sort key, so a page costs the same wherever it starts).
+ *
+ * The dashboard's query: it is Prisma's raw SQL (`$queryRaw`), not `findMany`, because the
+ * client engine compiles every `findMany` to SQL anew, which cost as much CPU as the rest of the
+ * page (0.67 → 0.32 ms per 50-row page measured alone). Prisma's typed SQL (`$queryRawTyped`)
+ * would need a database at `prisma generate`, which `npm ci` on a fresh clone has not.
  */
-import type { Batch, Prisma, PrismaClient } from "../../../../generated/prisma/client.js";
+import { Prisma, type Batch, type PrismaClient } from "../../../../generated/prisma/client.js";
 import { apiError } from "#lib/errors.js";
 import { checkOptionalText, checkText } from "#lib/graphql/text.js";
 import { isUuid } from "#lib/graphql/ids.js";
 import { decodeCursor, pageOffset, pageSize, toPage } from "#lib/graphql/pagination.js";
 import type { BatchFilter, BatchOrder, QueryBatchesArgs } from "../__generated__/resolvers-types.js";
+import { BATCH_COLUMNS } from "./batchColumns.js";
 import { TEXT_RULES } from "./batchInput.js";
 
 interface Order {
-  orderBy: Prisma.BatchOrderByWithRelationInput[];
+  /** The `ORDER BY` list. */
+  orderBy: Prisma.Sql;
   /** The sort key of a row, unique within the order. */
   key(batch: Batch): string[];
   /** Whether `key` can be a key of this order (cursors come from clients). */
   valid(key: unknown[]): boolean;
-  /** The rows after `key` in this order. */
-  after(key: string[]): Prisma.BatchWhereInput;
+  /** The condition of the rows after `key` in this order. */
+  after(key: string[]): Prisma.Sql;
 }
 
-/** Created-at orders break ties by id, so that the key is unique. */
-const byCreatedAt = (direction: "asc" | "desc"): Order => {
-  const beyond = direction === "asc" ? "gt" : "lt";
+/** Created-at orders break ties by id, so that the key is unique (the index on both serves them). */
+const byCreatedAt = (direction: "ASC" | "DESC"): Order => {
+  const beyond = Prisma.raw(direction === "ASC" ? ">" : "<");
   return {
-    orderBy: [{ createdAt: direction }, { id: direction }],
+    orderBy: Prisma.sql`created_at ${Prisma.raw(direction)}, id ${Prisma.raw(direction)}`,
     key: (b) => [b.createdAt.toISOString(), b.id],
     valid: ([at, id, ...rest]) => typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof id === "string" && isUuid(id) && rest.length === 0,
-    after: ([at, id]) => ({ OR: [{ createdAt: { [beyond]: new Date(at!) } }, { createdAt: new Date(at!), id: { [beyond]: id } }] }),
+    after: ([at, id]) => Prisma.sql`(created_at, id) ${beyond} (${new Date(at!)}::timestamptz, ${id}::uuid)`,
   };
 };
 
@@ -44,39 +51,44 @@ function isBatchNumber(key: string): boolean {
   }
 }
 
-const byNumber = (direction: "asc" | "desc"): Order => ({
-  orderBy: [{ batchNumber: direction }],
+const byNumber = (direction: "ASC" | "DESC"): Order => ({
+  orderBy: Prisma.sql`batch_number ${Prisma.raw(direction)}`,
   key: (b) => [b.batchNumber],
   valid: (key) => key.length === 1 && typeof key[0] === "string" && isBatchNumber(key[0]),
-  after: ([number]) => ({ batchNumber: { [direction === "asc" ? "gt" : "lt"]: number } }),
+  after: ([number]) => Prisma.sql`batch_number ${Prisma.raw(direction === "ASC" ? ">" : "<")} ${number}`,
 });
 
 const ORDERS: Record<BatchOrder, Order> = {
-  CREATED_AT_DESC: byCreatedAt("desc"),
-  CREATED_AT_ASC: byCreatedAt("asc"),
-  BATCH_NUMBER_ASC: byNumber("asc"),
-  BATCH_NUMBER_DESC: byNumber("desc"),
+  CREATED_AT_DESC: byCreatedAt("DESC"),
+  CREATED_AT_ASC: byCreatedAt("ASC"),
+  BATCH_NUMBER_ASC: byNumber("ASC"),
+  BATCH_NUMBER_DESC: byNumber("DESC"),
 };
 
-// Prisma sends `contains` as LIKE without escaping (prisma/orm#19506): a searched `%` or `_`
-// must match itself, not act as a wildcard. Backslash is PostgreSQL's default LIKE escape.
+// A searched `%` or `_` must match itself, not act as a wildcard. Backslash is PostgreSQL's
+// default LIKE escape.
 const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * The rows `filter` keeps: every field given must match. The product text is checked first
- * (length, control characters, unpaired surrogates): BAD_USER_INPUT, not a database error.
+ * The conditions of the rows `filter` keeps: every field given must match. The product text is
+ * checked first (length, control characters, unpaired surrogates): BAD_USER_INPUT, not a
+ * database error. It matches a product code exactly or a product name in part, in any case.
  */
-export function batchWhere(filter: BatchFilter | null | undefined): Prisma.BatchWhereInput {
+export function batchConditions(filter: BatchFilter | null | undefined): Prisma.Sql[] {
   const product = checkOptionalText("product", filter?.product, TEXT_RULES.product);
   const from = filter?.createdFrom as Date | null | undefined;
   const to = filter?.createdTo as Date | null | undefined;
-  return {
-    ...(filter?.status ? { status: filter.status } : {}),
-    ...(filter?.stage ? { stage: filter.stage } : {}),
-    ...(product ? { OR: [{ productCode: product }, { productName: { contains: literal(product), mode: "insensitive" as const } }] } : {}),
-    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
-  };
+  return [
+    ...(filter?.status ? [Prisma.sql`status = ${filter.status}::production."BatchStatus"`] : []),
+    ...(filter?.stage ? [Prisma.sql`stage = ${filter.stage}::production."BatchStage"`] : []),
+    ...(product ? [Prisma.sql`(product_code = ${product} OR product_name ILIKE ${`%${literal(product)}%`})`] : []),
+    ...(from ? [Prisma.sql`created_at >= ${from}::timestamptz`] : []),
+    ...(to ? [Prisma.sql`created_at < ${to}::timestamptz`] : []),
+  ];
 }
+
+/** `WHERE` and every condition, or nothing when there is none. */
+const where = (conditions: Prisma.Sql[]) => (conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty);
 
 /** The sort key an `after` cursor holds, or BAD_USER_INPUT when it is not one of this order's. */
 function cursorKey(after: string, order: BatchOrder): string[] {
@@ -98,15 +110,14 @@ export async function listBatches(prisma: PrismaClient, args: QueryBatchesArgs, 
   const size = pageSize(args.first);
   const orderName = args.orderBy ?? "CREATED_AT_DESC";
   const order = ORDERS[orderName];
-  const where = batchWhere(args.filter);
+  const conditions = batchConditions(args.filter);
+  const page = args.after != null ? [...conditions, order.after(cursorKey(args.after, orderName))] : conditions;
+  const skip = pageOffset(args.offset);
   const [rows, totalCount] = await Promise.all([
-    prisma.batch.findMany({
-      where: args.after != null ? { AND: [where, order.after(cursorKey(args.after, orderName))] } : where,
-      orderBy: order.orderBy,
-      skip: pageOffset(args.offset),
-      take: size + 1,
-    }),
-    withCount ? prisma.batch.count({ where }) : 0,
+    prisma.$queryRaw<Batch[]>`
+      SELECT ${BATCH_COLUMNS} FROM production.batches ${where(page)}
+       ORDER BY ${order.orderBy} OFFSET ${skip} LIMIT ${size + 1}`,
+    withCount ? prisma.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM production.batches ${where(conditions)}`.then(([{ n }]) => n) : 0,
   ]);
   return { ...toPage(rows, size, (b) => JSON.stringify([orderName, ...order.key(b)])), totalCount };
 }
