@@ -54,6 +54,9 @@ export async function seedBenchData(databaseUrl: string, { creators = 8, batches
       `INSERT INTO production.batch_status_changes (id, batch_id, from_status, to_status, changed_by, changed_at)
        SELECT gen_random_uuid(), id, NULL, 'PLANNED', created_by, created_at FROM production.batches WHERE batch_number LIKE 'PLAN-%'`,
     );
+    // Vacuumed and analysed now, not by autovacuum waking for the rows just written in the
+    // middle of the first gateway's measurements.
+    await db.query(`VACUUM ANALYZE users.users, production.batches, production.batch_status_changes`);
     const {
       rows: [one],
     } = await db.query<{ id: string }>(`SELECT id FROM production.batches WHERE batch_number = 'BENCH-000001'`);
