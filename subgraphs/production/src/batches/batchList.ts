@@ -74,7 +74,7 @@ const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * checked first (length, control characters, unpaired surrogates): BAD_USER_INPUT, not a
  * database error. It matches a product code exactly or a product name in part, in any case.
  */
-export function batchConditions(filter: BatchFilter | null | undefined): Prisma.Sql[] {
+function batchConditions(filter: BatchFilter | null | undefined): Prisma.Sql[] {
   const product = checkOptionalText("product", filter?.product, TEXT_RULES.product);
   const from = filter?.createdFrom as Date | null | undefined;
   const to = filter?.createdTo as Date | null | undefined;
@@ -111,11 +111,12 @@ export async function listBatches(prisma: PrismaClient, args: QueryBatchesArgs, 
   const orderName = args.orderBy ?? "CREATED_AT_DESC";
   const order = ORDERS[orderName];
   const conditions = batchConditions(args.filter);
-  const page = args.after != null ? [...conditions, order.after(cursorKey(args.after, orderName))] : conditions;
+  // The page's rows are also after the cursor; the count is of the whole filtered set.
+  const rowConditions = args.after != null ? [...conditions, order.after(cursorKey(args.after, orderName))] : conditions;
   const skip = pageOffset(args.offset);
   const [rows, totalCount] = await Promise.all([
     prisma.$queryRaw<Batch[]>`
-      SELECT ${BATCH_COLUMNS} FROM production.batches ${where(page)}
+      SELECT ${BATCH_COLUMNS} FROM production.batches ${where(rowConditions)}
        ORDER BY ${order.orderBy} OFFSET ${skip} LIMIT ${size + 1}`,
     withCount ? prisma.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM production.batches ${where(conditions)}`.then(([{ n }]) => n) : 0,
   ]);
