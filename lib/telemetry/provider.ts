@@ -34,10 +34,17 @@ export function registerTraceProvider(settings: TracingSettings & { endpoint: st
     async shutdown() {
       uninstrument();
       await provider.shutdown();
-      // Unregistered, so that a provider started later in this process (tests) takes its place.
-      trace.disable();
-      context.disable();
-      propagation.disable();
+      unregisterTracing();
     },
   };
+}
+
+/**
+ * Unregisters the process's tracer provider, context manager and propagator, so that a provider
+ * started later in this process (tests) takes their place.
+ */
+export function unregisterTracing(): void {
+  trace.disable();
+  context.disable();
+  propagation.disable();
 }

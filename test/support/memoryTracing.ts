@@ -1,7 +1,7 @@
-import { context, propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { unregisterTracing } from "../../lib/telemetry/provider.js";
 
 /**
  * Tracing in the test's own process, spans kept in memory as each ends: for unit tests of what
@@ -16,9 +16,7 @@ export function startMemoryTracing() {
     spans: () => exporter.getFinishedSpans(),
     async stop() {
       await provider.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
+      unregisterTracing();
     },
   };
 }
