@@ -27,16 +27,18 @@ interface Order {
   after(key: string[]): Prisma.Sql;
 }
 
+type Direction = "ASC" | "DESC";
+
+/** The comparison of the rows that come after a key in `direction`. */
+const beyond = (direction: Direction) => Prisma.raw(direction === "ASC" ? ">" : "<");
+
 /** Created-at orders break ties by id, so that the key is unique (the index on both serves them). */
-const byCreatedAt = (direction: "ASC" | "DESC"): Order => {
-  const beyond = Prisma.raw(direction === "ASC" ? ">" : "<");
-  return {
-    orderBy: Prisma.sql`created_at ${Prisma.raw(direction)}, id ${Prisma.raw(direction)}`,
-    key: (b) => [b.createdAt.toISOString(), b.id],
-    valid: ([at, id, ...rest]) => typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof id === "string" && isUuid(id) && rest.length === 0,
-    after: ([at, id]) => Prisma.sql`(created_at, id) ${beyond} (${new Date(at!)}::timestamptz, ${id}::uuid)`,
-  };
-};
+const byCreatedAt = (direction: Direction): Order => ({
+  orderBy: Prisma.sql`created_at ${Prisma.raw(direction)}, id ${Prisma.raw(direction)}`,
+  key: (b) => [b.createdAt.toISOString(), b.id],
+  valid: ([at, id, ...rest]) => typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof id === "string" && isUuid(id) && rest.length === 0,
+  after: ([at, id]) => Prisma.sql`(created_at, id) ${beyond(direction)} (${new Date(at!)}::timestamptz, ${id}::uuid)`,
+});
 
 /**
  * Whether a cursor's key could be a batch number: cursors come from clients, and a NUL byte or
@@ -51,11 +53,11 @@ function isBatchNumber(key: string): boolean {
   }
 }
 
-const byNumber = (direction: "ASC" | "DESC"): Order => ({
+const byNumber = (direction: Direction): Order => ({
   orderBy: Prisma.sql`batch_number ${Prisma.raw(direction)}`,
   key: (b) => [b.batchNumber],
   valid: (key) => key.length === 1 && typeof key[0] === "string" && isBatchNumber(key[0]),
-  after: ([number]) => Prisma.sql`batch_number ${Prisma.raw(direction === "ASC" ? ">" : "<")} ${number}`,
+  after: ([number]) => Prisma.sql`batch_number ${beyond(direction)} ${number}`,
 });
 
 const ORDERS: Record<BatchOrder, Order> = {
